@@ -1,0 +1,70 @@
+"""The user's config file (TOML).  Read on demand; a missing file is an empty config."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sg_assess import paths
+from sg_assess.errors import SgError
+
+KNOWN_KEYS = {"user", "role", "database", "questionnaire_dirs", "theme"}
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    user: str | None = None
+    role: str | None = None
+    database: str | None = None
+    questionnaire_dirs: tuple[Path, ...] = field(default_factory=tuple)
+    theme: str | None = None
+
+
+def load_config(path: Path | None = None) -> Config:
+    path = path or paths.config_file()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Config(path=path)
+    except OSError as exc:
+        raise SgError(f"cannot read the config file {path}: {exc.strerror or exc}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SgError(f"{path}: the config file is not valid TOML ({exc}); fix or delete it") from None
+    unknown = sorted(set(data) - KNOWN_KEYS)
+    if unknown:
+        raise SgError(f"{path}: unknown setting {unknown[0]!r}; known settings: {', '.join(sorted(KNOWN_KEYS))}")
+    dirs = data.get("questionnaire_dirs", [])
+    if isinstance(dirs, str):
+        dirs = [dirs]
+    if not isinstance(dirs, list) or not all(isinstance(d, str) for d in dirs):
+        raise SgError(f"{path}: questionnaire_dirs must be a list of folder paths")
+    for key in ("user", "role", "database", "theme"):
+        if key in data and not isinstance(data[key], str):
+            raise SgError(f"{path}: {key} must be a string")
+    base = path.parent
+    return Config(
+        path=path,
+        user=data.get("user"),
+        role=data.get("role"),
+        database=data.get("database"),
+        questionnaire_dirs=tuple((base / Path(d).expanduser()) for d in dirs),
+        theme=data.get("theme"),
+    )
+
+
+def current_user(config: Config | None = None) -> str:
+    """Who is making changes: SG_ASSESS_USER, the config file, or the OS user."""
+    if name := os.environ.get(paths.ENV_USER, "").strip():
+        return name
+    if config and config.user and config.user.strip():
+        return config.user.strip()
+    try:
+        return getpass.getuser() or "unknown"
+    except (OSError, KeyError, ImportError):
+        return "unknown"

@@ -1,0 +1,42 @@
+"""Errors a user can act on.
+
+Every error the core raises for a user carries a one-line message that says
+what is wrong and, where there is something to do, what to do.  The CLI and the
+TUI show ``str(error)`` and nothing else; any other exception is a bug.
+"""
+
+
+class SgError(Exception):
+    """A problem the user can understand and act on (one line)."""
+
+    exit_code = 1
+
+
+class UsageError(SgError):
+    """The command was asked for something that cannot be done as asked."""
+
+    exit_code = 2
+
+
+class NotFound(SgError):
+    """No record matches the id or prefix given."""
+
+
+class ValidationError(SgError):
+    """A value does not fit its question; nothing was written."""
+
+
+class QuestionnaireError(SgError):
+    """A questionnaire file is broken.  ``problems`` holds one line per problem."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(problems[0] if len(problems) == 1 else f"{problems[0]} (and {len(problems) - 1} more)")
+
+
+class DatabaseError(SgError):
+    """The database cannot be used as asked; it was not modified."""
+
+
+class ExportError(SgError):
+    """An export file could not be written."""

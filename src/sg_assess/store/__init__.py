@@ -1,0 +1,1 @@
+"""The assessment store: SQLite through SQLModel, migrated by Alembic."""

@@ -1,0 +1,225 @@
+"""Opening the database: refuse what is not ours, set the pragmas, migrate.
+
+A database is never modified until it has been recognised as an sg-assess
+database of a schema this version understands.  Everything that can go wrong
+before that is a ``DatabaseError`` with one line that says what to do.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import QueuePool, StaticPool
+
+from sg_assess.errors import DatabaseError, NotFound
+
+APPLICATION_ID = 0x53474153  # "SGAS"
+SCHEMA_VERSION = 1  # PRAGMA user_version written by the newest migration
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+MEMORY = ":memory:"
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a database lives: a file path, or ``:memory:`` for tests."""
+
+    path: Path | None
+
+    @property
+    def is_memory(self) -> bool:
+        return self.path is None
+
+    def __str__(self) -> str:
+        return MEMORY if self.path is None else str(self.path)
+
+
+def resolve_location(value: str | os.PathLike[str]) -> Location:
+    """A plain path, or a SQLAlchemy ``sqlite:///`` URL."""
+    text = os.fspath(value)
+    if text == MEMORY:
+        return Location(None)
+    if "://" in text:
+        try:
+            url = make_url(text)
+        except ArgumentError:
+            raise DatabaseError(f"{text!r} is not a valid database URL") from None
+        if not url.drivername.startswith("sqlite"):
+            raise DatabaseError(f"only SQLite databases are supported, not {url.drivername!r}; give a file path or a sqlite:/// URL")
+        if not url.database or url.database == MEMORY:
+            return Location(None)
+        return Location(Path(url.database).expanduser().absolute())
+    return Location(Path(text).expanduser().absolute())
+
+
+def _is_network_path(path: Path) -> bool:
+    """WAL needs shared memory, which network drives do not give: use a rollback journal there."""
+    return os.name == "nt" and str(path).startswith("\\\\")
+
+
+def _inspect_existing(path: Path, *, readonly: bool) -> int:
+    """Check a file that exists is an sg-assess database we may open; return its schema version (0 = empty)."""
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a folder, not a database file; give the path of a .db file")
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(100)
+    except PermissionError:
+        raise DatabaseError(f"{path}: permission denied; ask your IT support to give you access to the file") from None
+    except OSError as exc:
+        raise DatabaseError(f"{path}: cannot read the database: {exc.strerror or exc}") from None
+    if not header:
+        return 0  # an empty file is a new database
+    if not header.startswith(SQLITE_HEADER):
+        raise DatabaseError(f"{path} is not a database file (it holds something else); check the path, nothing was changed")
+    if len(header) < 100:
+        raise DatabaseError(f"{path} is damaged (the file is truncated); restore it from a backup, nothing was changed")
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"{path}: cannot open the database ({exc}); nothing was changed") from None
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if app_id == APPLICATION_ID:
+            conn.execute("SELECT count(*) FROM assessment").fetchone()
+    except sqlite3.DatabaseError as exc:
+        message = str(exc)
+        if "locked" in message or "busy" in message:
+            raise DatabaseError(f"{path} is locked by another program; close it and try again, nothing was changed") from None
+        if "unable to open" in message:
+            hint = "the folder is read-only" if not os.access(path.parent, os.W_OK) else "the file cannot be opened"
+            raise DatabaseError(f"{path}: {hint}; open a copy in a writable folder, nothing was changed") from None
+        raise DatabaseError(
+            f"{path} is damaged ({message}); run 'sg-assess check' or restore it from a backup, nothing was changed"
+        ) from None
+    finally:
+        conn.close()
+    if app_id != APPLICATION_ID:
+        if app_id == 0 and tables == 0:
+            return 0
+        raise DatabaseError(f"{path} is not an sg-assess database (it belongs to another program); check the path, nothing was changed")
+    if version > SCHEMA_VERSION:
+        raise DatabaseError(
+            f"{path} was written by a newer sg-assess (schema {version}; this one reads up to {SCHEMA_VERSION}); "
+            "upgrade sg-assess to open it, nothing was changed"
+        )
+    if not readonly:
+        for target, what in ((path, "file"), (path.parent, "folder")):
+            if not os.access(target, os.W_OK):
+                raise DatabaseError(
+                    f"{path}: the database {what} is read-only; ask for write access or work on a copy, nothing was changed"
+                )
+    return version
+
+
+def _create_file(path: Path) -> None:
+    """Create the folder (0700) and an empty database file (0600) before SQLite touches them."""
+    try:
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(fd)
+        if os.name != "nt":
+            os.chmod(path, 0o600)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise DatabaseError(f"cannot create the database {path}: {exc.strerror or exc}") from None
+
+
+def _connect_pragmas(dbapi_conn: sqlite3.Connection, *, readonly: bool, wal: bool) -> None:
+    dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see _on_begin)
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA trusted_schema = OFF")
+    cur.execute("PRAGMA secure_delete = ON")
+    cur.execute("PRAGMA synchronous = FULL")
+    if not readonly:
+        mode = cur.execute("PRAGMA journal_mode").fetchone()[0]
+        wanted = "wal" if wal else "delete"
+        if mode.lower() != wanted:
+            cur.execute(f"PRAGMA journal_mode = {wanted}")
+    cur.close()
+
+
+def _on_begin(conn) -> None:
+    """Writes take the write lock up front, so a read never has to upgrade to a write (no SQLITE_BUSY)."""
+    write = conn.get_execution_options().get("sg_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def create_sqlite_engine(location: Location, *, readonly: bool = False) -> Engine:
+    if location.is_memory:
+        engine = create_engine(
+            "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+        )
+        wal = False
+    else:
+        assert location.path is not None
+        uri = f"{location.path.as_uri()}?mode={'ro' if readonly else 'rw'}"
+
+        def creator() -> sqlite3.Connection:
+            return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+
+        engine = create_engine("sqlite://", creator=creator, poolclass=QueuePool, pool_size=4, max_overflow=4)
+        wal = not _is_network_path(location.path)
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn, _record):  # noqa: ANN001 - SQLAlchemy's signature
+        _connect_pragmas(dbapi_conn, readonly=readonly, wal=wal)
+
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def open_engine(location: Location, *, readonly: bool = False, create: bool = True) -> Engine:
+    """Check, open and migrate the database; return an engine.  Never modifies a file it refuses."""
+    version = 0
+    if not location.is_memory:
+        assert location.path is not None
+        if location.path.exists():
+            version = _inspect_existing(location.path, readonly=readonly)
+        elif not create or readonly:
+            raise NotFound(f"no database at {location.path}; create one with 'sg-assess new' or check --db")
+        else:
+            _create_file(location.path)
+    if readonly and version < SCHEMA_VERSION:
+        raise DatabaseError(f"{location} needs upgrading; open it once with write access, nothing was changed")
+    engine = create_sqlite_engine(location, readonly=readonly)
+    if version < SCHEMA_VERSION:
+        try:
+            migrate(engine)
+        except Exception:
+            engine.dispose()
+            raise
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest version with Alembic, in one write transaction."""
+    from alembic import command  # imported only when there is something to do (~150 ms)
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+    with engine.execution_options(sg_write=True).begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+@contextmanager
+def write_connection(engine: Engine) -> Iterator:
+    """A connection inside BEGIN IMMEDIATE ... COMMIT (rolled back on any error)."""
+    with engine.execution_options(sg_write=True).begin() as conn:
+        yield conn

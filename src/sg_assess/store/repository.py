@@ -1,0 +1,408 @@
+"""The store: every read and write of assessments goes through ``Store``.
+
+Writes run inside ``BEGIN IMMEDIATE`` transactions, so the answer, its history
+entry, the assessment's summary columns and the full-text index always change
+together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, column, func, insert, or_, select, table, text, update
+
+from sg_assess.errors import DatabaseError, NotFound, UsageError, ValidationError
+from sg_assess.questionnaire.loader import from_source
+from sg_assess.questionnaire.schema import Questionnaire, age_band
+from sg_assess.questionnaire.values import latest_score, normalize, parse_date, text_of
+from sg_assess.store import db
+from sg_assess.store.models import Answer, Assessment, Child, HistoryEntry, QuestionnaireDef
+from sg_assess.store.records import AssessmentRecord, AssessmentSummary, ChildRecord, HistoryRecord
+from sg_assess.store.search import fts_query
+
+COALESCE_WINDOW = dt.timedelta(minutes=10)
+MIN_PREFIX = 6
+EDITABLE_STATUSES = frozenset({"draft"})
+
+A = Assessment.__table__
+C = Child.__table__
+ANS = Answer.__table__
+H = HistoryEntry.__table__
+QD = QuestionnaireDef.__table__
+FTS = table("assessment_fts", column("rowid"))
+
+_SQL_HEAD = ("SELECT a.seq, a.status, a.questionnaire_hash, a.age_band, c.name "
+             "FROM assessment a JOIN child c ON c.id = a.child_id WHERE a.id = ?")
+
+SUMMARY_COLUMNS = (
+    A.c.id, A.c.child_id, C.c.name.label("child_name"), A.c.age_band, A.c.status, A.c.assessment_date,
+    A.c.practitioner, A.c.created_at, A.c.updated_at, A.c.required_answered, A.c.required_total,
+    A.c.latest_score, A.c.questionnaire_id, A.c.questionnaire_version,
+)
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def _dumps(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _loads(value: str | None) -> Any:
+    return None if value is None else json.loads(value)
+
+
+def _prefix_range(prefix: str) -> tuple[str, str]:
+    cleaned = prefix.strip().lower()
+    if len(cleaned) < MIN_PREFIX:
+        raise UsageError(f"give at least {MIN_PREFIX} characters of the id (you gave {prefix!r})")
+    if not all(ch in "0123456789abcdef-" for ch in cleaned):
+        raise NotFound(f"{prefix!r} is not an id: ids are made of 0-9, a-f and '-'")
+    return cleaned, cleaned[:-1] + chr(ord(cleaned[-1]) + 1)
+
+
+class Store:
+    """An open sg-assess database.  Use ``Store.open``; close it (or use ``with``) when done."""
+
+    def __init__(self, engine: Engine, location: db.Location, *, clock: Callable[[], dt.datetime] = utc_now):
+        self.engine = engine
+        self.location = location
+        self.clock = clock
+        self._questionnaire = lru_cache(maxsize=16)(self._load_questionnaire)
+
+    @classmethod
+    def open(
+        cls,
+        location: str | os.PathLike[str],
+        *,
+        readonly: bool = False,
+        create: bool = True,
+        clock: Callable[[], dt.datetime] = utc_now,
+    ) -> Store:
+        loc = db.resolve_location(location)
+        try:
+            engine = db.open_engine(loc, readonly=readonly, create=create)
+        except sqlite3.Error as exc:  # anything SQLite says that the checks before did not foresee
+            raise DatabaseError(f"{loc}: {exc}; nothing was changed") from None
+        return cls(engine, loc, clock=clock)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- questionnaires -------------------------------------------------------------
+
+    def _load_questionnaire(self, content_hash: str) -> Questionnaire:
+        with self.engine.connect() as conn:
+            source = conn.execute(select(QD.c.source).where(QD.c.hash == content_hash)).scalar_one_or_none()
+        if source is None:
+            raise DatabaseError(f"the stored questionnaire {content_hash[:12]} is missing; run 'sg-assess check'")
+        return from_source(source, f"stored questionnaire {content_hash[:12]}")
+
+    def questionnaire(self, content_hash: str) -> Questionnaire:
+        """The exact questionnaire an assessment was asked with (from the copy kept in the store)."""
+        return self._questionnaire(content_hash)
+
+    def _remember_questionnaire(self, conn: Connection, q: Questionnaire, now: str) -> None:
+        exists = conn.execute(select(QD.c.hash).where(QD.c.hash == q.content_hash)).first()
+        if not exists:
+            conn.execute(insert(QD).values(hash=q.content_hash, qid=q.id, version=q.version, title=q.title,
+                                           source=q.source, stored_at=now))
+
+    # -- ids ------------------------------------------------------------------------
+
+    def resolve(self, prefix: str) -> str:
+        """The full id of the one assessment whose id starts with ``prefix`` (6+ characters)."""
+        return self._resolve(A.c.id, prefix, "assessment")
+
+    def resolve_child(self, prefix: str) -> str:
+        return self._resolve(C.c.id, prefix, "child")
+
+    def _resolve(self, column: Any, prefix: str, what: str) -> str:
+        lo, hi = _prefix_range(prefix)
+        with self.engine.connect() as conn:
+            hits = conn.execute(select(column).where(column >= lo, column < hi).limit(2)).scalars().all()
+        if not hits:
+            raise NotFound(f"no {what} with an id starting {prefix!r}; see 'sg-assess list'")
+        if len(hits) > 1:
+            raise UsageError(f"more than one {what} has an id starting {prefix!r}; give more characters")
+        return hits[0]
+
+    # -- creating -------------------------------------------------------------------
+
+    def create_assessment(
+        self,
+        *,
+        questionnaire: Questionnaire,
+        actor: str,
+        child_name: str | None = None,
+        dob: str | None = None,
+        unborn: bool = False,
+        due: str | None = None,
+        child_id: str | None = None,
+        assessment_date: str | None = None,
+        role: str | None = None,
+    ) -> str:
+        """Create a draft assessment (and the child, unless ``child_id`` re-assesses one); return its id."""
+        on = self._date_arg(assessment_date, "assessment date") if assessment_date else dt.date.today()
+        now = _iso(self.clock())
+        with db.write_connection(self.engine) as conn:
+            if child_id:
+                child = self._child_row(conn, child_id)
+                name = child_name.strip() if child_name and child_name.strip() else child["name"]
+                if dob or unborn or due:
+                    dob_v, due_v = self._birth_args(dob, unborn, due, on)
+                else:
+                    dob_v, due_v = child["dob"], child["due_date"]
+                if (name, dob_v, due_v) != (child["name"], child["dob"], child["due_date"]):
+                    conn.execute(update(C).where(C.c.id == child_id).values(name=name, dob=dob_v, due_date=due_v, updated_at=now))
+            else:
+                name = (child_name or "").strip()
+                if not name:
+                    raise ValidationError("the child's name is needed (--child NAME)")
+                dob_v, due_v = self._birth_args(dob, unborn, due, on)
+                child_id = str(uuid.uuid4())
+                conn.execute(insert(C).values(id=child_id, name=name, dob=dob_v, due_date=due_v, created_at=now, updated_at=now))
+            band = self._band(dob_v, on)
+            self._remember_questionnaire(conn, questionnaire, now)
+            aid = str(uuid.uuid4())
+            done, total = questionnaire.completeness(band, {})
+            result = conn.execute(insert(A).values(
+                id=aid, child_id=child_id, questionnaire_hash=questionnaire.content_hash,
+                questionnaire_id=questionnaire.id, questionnaire_version=questionnaire.version,
+                assessment_date=on.isoformat(), age_band=band, status="draft", practitioner=actor,
+                created_at=now, updated_at=now, required_answered=done, required_total=total,
+                latest_score=None, revision=0,
+            ))
+            seq = result.inserted_primary_key[0]
+            conn.execute(text("INSERT INTO assessment_fts(rowid, name, body) VALUES (:seq, :name, '')"),
+                         {"seq": seq, "name": name})
+            conn.execute(insert(H).values(
+                assessment_id=aid, question_id=None, kind="created", actor=actor, role=role, started_at=now, at=now,
+                before=None, after=_dumps({"child": name, "questionnaire": f"{questionnaire.id} v{questionnaire.version}",
+                                           "assessment_date": on.isoformat()}),
+            ))
+        return aid
+
+    @staticmethod
+    def _date_arg(value: str, label: str) -> dt.date:
+        try:
+            return parse_date(value)
+        except (ValueError, TypeError):
+            raise ValidationError(f"the {label} {value!r} is not a real date; write it as YYYY-MM-DD") from None
+
+    def _birth_args(self, dob: str | None, unborn: bool, due: str | None, on: dt.date) -> tuple[str | None, str | None]:
+        if unborn or due:
+            if dob:
+                raise UsageError("give either a date of birth, or --unborn with a due date, not both")
+            if not due:
+                raise UsageError("an unborn child needs a due date (--due YYYY-MM-DD)")
+            return None, self._date_arg(due, "due date").isoformat()
+        if not dob:
+            raise UsageError("the child's date of birth is needed (--dob YYYY-MM-DD), or --unborn --due YYYY-MM-DD")
+        born = self._date_arg(dob, "date of birth")
+        if born > on:
+            raise ValidationError(f"the date of birth {dob} is after the assessment date {on}; for a pre-birth assessment use --unborn --due")
+        return born.isoformat(), None
+
+    @staticmethod
+    def _band(dob: str | None, on: dt.date) -> str:
+        try:
+            return age_band(dt.date.fromisoformat(dob) if dob else None, on, unborn=dob is None)
+        except ValueError as exc:
+            raise ValidationError(f"cannot assess this child on {on}: {exc}") from None
+
+    def _child_row(self, conn: Connection, child_id: str) -> Any:
+        row = conn.execute(select(C).where(C.c.id == child_id)).mappings().first()
+        if row is None:
+            raise NotFound(f"no child with id {child_id!r}")
+        return row
+
+    # -- answering ------------------------------------------------------------------
+
+    def save_answer(self, assessment_id: str, question_id: str, value: Any, *, actor: str, role: str | None = None) -> bool:
+        """Validate and save one answer; return False when it was already stored exactly so.
+
+        ``None``, empty text or an empty list clears the answer.  An invalid value
+        raises ValidationError and writes nothing.  This is the autosave path, so
+        it speaks plain SQL to the driver (SQLAlchemy's statement building cost
+        more than SQLite's work here).
+        """
+        with db.write_connection(self.engine) as conn:
+            sql = conn.exec_driver_sql
+            head = sql(_SQL_HEAD, (assessment_id,)).first()
+            if head is None:
+                raise NotFound(f"no assessment with id {assessment_id!r}")
+            seq, status, q_hash, band, child_name = head
+            if status not in EDITABLE_STATUSES:
+                raise ValidationError(f"assessment {assessment_id[:8]} is {status} and cannot be changed")
+            questionnaire = self.questionnaire(q_hash)
+            question = questionnaire.question(question_id)
+            if question is None:
+                raise ValidationError(f"there is no question {question_id!r} in {questionnaire.id} v{questionnaire.version}")
+            new_json = _dumps(normalize(question, value))
+            old = sql("SELECT value FROM answer WHERE assessment_id = ? AND question_id = ?",
+                      (assessment_id, question_id)).first()
+            old_json = old[0] if old else None
+            if new_json == old_json:
+                return False
+            moment = self.clock()
+            now = _iso(moment)
+            if new_json is None:
+                sql("DELETE FROM answer WHERE assessment_id = ? AND question_id = ?", (assessment_id, question_id))
+            elif old_json is None:
+                sql("INSERT INTO answer (assessment_id, question_id, value, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)",
+                    (assessment_id, question_id, new_json, now, actor))
+            else:
+                sql("UPDATE answer SET value = ?, updated_at = ?, updated_by = ? WHERE assessment_id = ? AND question_id = ?",
+                    (new_json, now, actor, assessment_id, question_id))
+            self._record_change(conn, assessment_id, question_id, old_json, new_json, actor, role, moment)
+            self._refresh(conn, assessment_id, seq, child_name, questionnaire, band, now)
+        return True
+
+    def _record_change(self, conn: Connection, aid: str, qid: str, old: str | None, new: str | None,
+                       actor: str, role: str | None, moment: dt.datetime) -> None:
+        """One history entry per change; saves by the same person within 10 minutes fold into one."""
+        sql = conn.exec_driver_sql
+        now = _iso(moment)
+        last = sql("SELECT id, kind, actor, started_at, before FROM history WHERE assessment_id = ? AND question_id = ? "
+                   "ORDER BY id DESC LIMIT 1", (aid, qid)).first()
+        if last is not None:
+            last_id, kind, last_actor, started_at, before = last
+            if kind == "answer" and last_actor == actor and moment - dt.datetime.fromisoformat(started_at) < COALESCE_WINDOW:
+                if before == new:  # changed back to where it started: no change to record
+                    sql("DELETE FROM history WHERE id = ?", (last_id,))
+                else:
+                    sql("UPDATE history SET after = ?, at = ? WHERE id = ?", (new, now, last_id))
+                return
+        sql("INSERT INTO history (assessment_id, question_id, kind, actor, role, started_at, at, before, after) "
+            "VALUES (?, ?, 'answer', ?, ?, ?, ?, ?, ?)", (aid, qid, actor, role, now, now, old, new))
+
+    def _refresh(self, conn: Connection, aid: str, seq: int, child_name: str, q: Questionnaire, band: str, now: str) -> None:
+        """Recompute the summary columns and the full-text document from all the answers."""
+        sql = conn.exec_driver_sql
+        answers = {qid: json.loads(value)
+                   for qid, value in sql("SELECT question_id, value FROM answer WHERE assessment_id = ?", (aid,))}
+        done, total = q.completeness(band, answers)
+        scale_rows = [row for qid, value in answers.items()
+                      if (question := q.question(qid)) is not None and question.kind == "scale" for row in value]
+        body = "\n".join(text_of(question, answers[question.id]) for question in q.questions() if question.id in answers)
+        sql("UPDATE assessment SET updated_at = ?, required_answered = ?, required_total = ?, latest_score = ?, "
+            "revision = revision + 1 WHERE id = ?", (now, done, total, latest_score(scale_rows), aid))
+        sql("DELETE FROM assessment_fts WHERE rowid = ?", (seq,))
+        sql("INSERT INTO assessment_fts (rowid, name, body) VALUES (?, ?, ?)", (seq, child_name, body))
+
+    # -- reading --------------------------------------------------------------------
+
+    def list(
+        self,
+        *,
+        status: str | None = None,
+        search: str | None = None,
+        child: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[AssessmentSummary]:
+        """Assessments, most recently updated first; with ``search``, the newest matches first."""
+        query = select(*SUMMARY_COLUMNS).join(C, C.c.id == A.c.child_id)
+        if status:
+            query = query.where(A.c.status == status)
+        if child:
+            needle = child.strip()
+            query = query.where(or_(C.c.id.startswith(needle.lower()), C.c.name.contains(needle, autoescape=True)))
+        match = fts_query(search) if search else None
+        if search and match is None:
+            return []
+        if match is not None:
+            # FTS5 walks its matches newest first (rowid = seq) and stops after ``limit``.
+            query = query.join(FTS, FTS.c.rowid == A.c.seq).where(text("assessment_fts MATCH :match")) \
+                .order_by(FTS.c.rowid.desc())
+        else:
+            query = query.order_by(A.c.updated_at.desc(), A.c.seq.desc())
+        query = query.limit(limit).offset(offset)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query, {"match": match} if match else {}).all()
+        return [AssessmentSummary(**row._mapping) for row in rows]
+
+    def count(self, *, status: str | None = None) -> int:
+        query = select(func.count()).select_from(A)
+        if status:
+            query = query.where(A.c.status == status)
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar_one()
+
+    def summary(self, assessment_id: str) -> AssessmentSummary:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(*SUMMARY_COLUMNS).join(C, C.c.id == A.c.child_id)
+                               .where(A.c.id == assessment_id)).first()
+        if row is None:
+            raise NotFound(f"no assessment with id {assessment_id!r}")
+        return AssessmentSummary(**row._mapping)
+
+    def get(self, assessment_id: str, *, with_history: bool = True) -> AssessmentRecord:
+        """The whole assessment: child, pinned questionnaire, answers and (optionally) history."""
+        summary = self.summary(assessment_id)
+        with self.engine.connect() as conn:
+            head = conn.execute(select(A.c.questionnaire_hash).where(A.c.id == assessment_id)).scalar_one()
+            child = conn.execute(select(C).where(C.c.id == summary.child_id)).mappings().one()
+            answers = {r.question_id: json.loads(r.value)
+                       for r in conn.execute(select(ANS.c.question_id, ANS.c.value).where(ANS.c.assessment_id == assessment_id))}
+            history = self._history(conn, assessment_id) if with_history else []
+        return AssessmentRecord(
+            summary=summary,
+            child=ChildRecord(id=child["id"], name=child["name"], dob=child["dob"], due_date=child["due_date"]),
+            questionnaire=self.questionnaire(head),
+            questionnaire_hash=head,
+            answers=answers,
+            history=history,
+        )
+
+    def history(self, assessment_id: str) -> list[HistoryRecord]:
+        with self.engine.connect() as conn:
+            return self._history(conn, assessment_id)
+
+    @staticmethod
+    def _history(conn: Connection, assessment_id: str) -> list[HistoryRecord]:
+        rows = conn.execute(select(H).where(H.c.assessment_id == assessment_id).order_by(H.c.id)).mappings()
+        return [HistoryRecord(id=r["id"], question_id=r["question_id"], kind=r["kind"], actor=r["actor"], role=r["role"],
+                              started_at=r["started_at"], at=r["at"], before=_loads(r["before"]), after=_loads(r["after"]))
+                for r in rows]
+
+    def iter_ids(self, *, status: str | None = None) -> Iterator[str]:
+        query = select(A.c.id).order_by(A.c.seq)
+        if status:
+            query = query.where(A.c.status == status)
+        with self.engine.connect() as conn:
+            ids = conn.execute(query).scalars().all()
+        yield from ids
+
+    # -- maintenance ----------------------------------------------------------------
+
+    def backup(self, dest: Path) -> Path:
+        """Copy the database with SQLite's online backup API (consistent even while others write)."""
+        from sg_assess.fileio import atomic_target
+
+        with atomic_target(dest) as tmp, self.engine.connect() as conn:
+            source = conn.connection.driver_connection
+            with closing(sqlite3.connect(tmp)) as target:
+                source.backup(target)
+        return dest

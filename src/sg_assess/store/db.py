@@ -223,3 +223,38 @@ def write_connection(engine: Engine) -> Iterator:
     """A connection inside BEGIN IMMEDIATE ... COMMIT (rolled back on any error)."""
     with engine.execution_options(sg_write=True).begin() as conn:
         yield conn
+
+
+def check_database(location: Location) -> list[str]:
+    """Every problem found by SQLite's integrity checks, read-only; empty when the database is sound."""
+    if location.is_memory:
+        return []
+    path = location.path
+    assert path is not None
+    if not path.exists():
+        return [f"no database at {path}"]
+    try:
+        _inspect_existing(path, readonly=True)
+    except DatabaseError as exc:
+        return [str(exc)]
+    problems: list[str] = []
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        return [f"{path}: cannot open the database ({exc})"]
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        if rows != ["ok"]:
+            problems += [f"integrity: {row}" for row in rows]
+        problems += [f"foreign key: {row[0]} row {row[1]} points at a missing {row[2]}"
+                     for row in conn.execute("PRAGMA foreign_key_check")]
+        if conn.execute("PRAGMA user_version").fetchone()[0] >= 1:
+            indexed = conn.execute("SELECT count(*) FROM assessment_fts").fetchone()[0]
+            total = conn.execute("SELECT count(*) FROM assessment").fetchone()[0]
+            if indexed != total:
+                problems.append(f"search index: {indexed} documents for {total} assessments")
+    except sqlite3.DatabaseError as exc:
+        problems.append(f"{path} is damaged ({exc}); restore it from a backup")
+    finally:
+        conn.close()
+    return problems

@@ -122,6 +122,13 @@ class Store:
         """The exact questionnaire an assessment was asked with (from the copy kept in the store)."""
         return self._questionnaire(content_hash)
 
+    def questionnaire_of(self, assessment_id: str) -> Questionnaire:
+        with self.engine.connect() as conn:
+            content_hash = conn.execute(select(A.c.questionnaire_hash).where(A.c.id == assessment_id)).scalar_one_or_none()
+        if content_hash is None:
+            raise NotFound(f"no assessment with id {assessment_id!r}")
+        return self.questionnaire(content_hash)
+
     def _remember_questionnaire(self, conn: Connection, q: Questionnaire, now: str) -> None:
         exists = conn.execute(select(QD.c.hash).where(QD.c.hash == q.content_hash)).first()
         if not exists:

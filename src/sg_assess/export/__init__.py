@@ -1,0 +1,36 @@
+"""Exports: Markdown for people, JSON for machines.  Both deterministic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sg_assess.fileio import safe_filename
+from sg_assess.store.records import AssessmentRecord
+
+FORMATS = ("md", "json")
+
+
+def export_filename(record: AssessmentRecord, fmt: str) -> str:
+    """A safe, unique file name: child's name, assessment date and short id."""
+    s = record.summary
+    return safe_filename(f"{s.child_name}_{s.assessment_date}_{s.short_id}", suffix=f".{fmt}")
+
+
+def render(record: AssessmentRecord, fmt: str) -> str:
+    if fmt == "md":
+        from sg_assess.export.markdown import render_markdown
+
+        return render_markdown(record)
+    if fmt == "json":
+        from sg_assess.export.jsonexport import render_json
+
+        return render_json(record)
+    raise ValueError(f"unknown export format {fmt!r}")
+
+
+def write_export(record: AssessmentRecord, fmt: str, target: Path) -> Path:
+    """Write the export atomically (0600); ``target`` may be a folder, then the name is made safe."""
+    from sg_assess.fileio import atomic_write
+
+    path = target / export_filename(record, fmt) if target.is_dir() else target
+    return atomic_write(path, render(record, fmt).encode("utf-8"))

@@ -1,0 +1,43 @@
+"""The lossless JSON export: everything needed to rebuild the assessment elsewhere."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from sg_assess import __version__
+from sg_assess.store.records import AssessmentRecord
+
+FORMAT = "sg-assess/assessment"
+FORMAT_VERSION = 1
+
+
+def assessment_dict(record: AssessmentRecord, *, full: bool = True) -> dict[str, Any]:
+    """The assessment as plain data.  ``full`` adds the questionnaire's source text and the history."""
+    s = record.summary
+    q = record.questionnaire
+    data: dict[str, Any] = {
+        "id": s.id,
+        "status": s.status,
+        "assessment_date": s.assessment_date,
+        "age_band": s.age_band,
+        "practitioner": s.practitioner,
+        "created_at": s.created_at,
+        "updated_at": s.updated_at,
+        "latest_score": s.latest_score,
+        "child": asdict(record.child),
+        "questionnaire": {"id": q.id, "version": q.version, "title": q.title, "hash": record.questionnaire_hash},
+        "answers": dict(sorted(record.answers.items())),
+        "completeness": s.completeness,
+    }
+    if full:
+        data["questionnaire"]["source"] = q.source
+        data["history"] = [asdict(h) for h in record.history]
+    return data
+
+
+def render_json(record: AssessmentRecord) -> str:
+    payload = {"format": FORMAT, "format_version": FORMAT_VERSION, "exported_by": f"sg-assess {__version__}",
+               "assessment": assessment_dict(record, full=True)}
+    return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

@@ -1,0 +1,25 @@
+"""User text is data: strip what could move a cursor, ring a bell, recolour or reorder a screen.
+
+Used by every place that shows user or questionnaire text (terminal, TUI,
+exports).  Escape sequences (ANSI CSI, OSC 52 clipboard writes, OSC 0 titles)
+all start with a C0 or C1 control character, so removing those disarms them;
+bidirectional overrides are removed so text cannot display reversed.
+"""
+
+from __future__ import annotations
+
+import re
+
+_LINE_ENDINGS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
+_SPACES = re.compile(r"\s+")
+
+
+def strip_controls(text: str) -> str:
+    """Text with line breaks normalised to LF and every other control character removed (tabs kept)."""
+    return _CONTROLS.sub("", _LINE_ENDINGS.sub("\n", text))
+
+
+def one_line(text: str) -> str:
+    """Text safe for one line: controls removed, runs of white space (newlines too) become one space."""
+    return _SPACES.sub(" ", strip_controls(text)).strip()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -97,7 +98,7 @@ def _inspect_existing(path: Path, *, readonly: bool) -> int:
         if "locked" in message or "busy" in message:
             raise DatabaseError(f"{path} is locked by another program; close it and try again, nothing was changed") from None
         if "unable to open" in message:
-            hint = "the folder is read-only" if not os.access(path.parent, os.W_OK) else "the file cannot be opened"
+            hint = "the folder is read-only" if not _writable(path.parent) else "the file cannot be opened"
             raise DatabaseError(f"{path}: {hint}; open a copy in a writable folder, nothing was changed") from None
         raise DatabaseError(
             f"{path} is damaged ({message}); run 'sg-assess check' or restore it from a backup, nothing was changed"
@@ -115,11 +116,20 @@ def _inspect_existing(path: Path, *, readonly: bool) -> int:
         )
     if not readonly:
         for target, what in ((path, "file"), (path.parent, "folder")):
-            if not os.access(target, os.W_OK):
+            if not _writable(target):
                 raise DatabaseError(
                     f"{path}: the database {what} is read-only; ask for write access or work on a copy, nothing was changed"
                 )
     return version
+
+
+def _writable(target: Path) -> bool:
+    """Writable by us, and not marked read-only (an administrator may write anything, but should not here)."""
+    try:
+        marked_read_only = not (target.stat().st_mode & stat.S_IWUSR)
+    except OSError:
+        return False
+    return os.access(target, os.W_OK) and not marked_read_only
 
 
 def _create_file(path: Path) -> None:

@@ -79,7 +79,7 @@ def test_headless_commands_never_import_textual(tmp_path: Path) -> None:
     for args in commands:
         result = run_cli(args, home)
         assert result["textual"] == [], args
-        assert result["code"] == (1 if args[-1] == "zzzzzzzz" else 0), (args, result)
+        assert result["code"] == (1 if args[-1:] == ["zzzzzzzz"] else 0), (args, result)
 
 
 def test_importing_creates_no_files_or_folders(tmp_path: Path) -> None:

@@ -298,9 +298,14 @@ def questionnaires_list(as_json: Annotated[bool, typer.Option("--json", help="Pr
         return
     from sg_assess.terminal import print_table
 
+    def used(row: dict[str, Any]) -> str:
+        if row["in_use"]:
+            return "yes"
+        newest = best[row["id"]].version
+        return "no (a newer version is used)" if newest > row["version"] else "no (same version found first)"
+
     print_table(["Id", "Version", "Title", "Found in", "Used"],
-                [[r["id"], str(r["version"]), r["title"], r["path"], "yes" if r["in_use"] else "no (newer version found)"]
-                 for r in rows], wrap=("Title", "Found in"))
+                [[r["id"], str(r["version"]), r["title"], r["path"], used(r)] for r in rows], wrap=("Title", "Found in"))
 
 
 @questionnaires_app.command("check")

@@ -30,7 +30,7 @@ def parse_questionnaire(raw: bytes, origin: str) -> Questionnaire:
     if len(raw) > MAX_FILE_BYTES:
         raise QuestionnaireError([f"{origin}: the file is {len(raw):,} bytes; a questionnaire may be at most {MAX_FILE_BYTES:,}"])
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a byte-order mark (some Windows editors) is not content
     except UnicodeDecodeError as exc:
         raise QuestionnaireError([f"{origin}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8"]) from None
     try:
@@ -40,12 +40,13 @@ def parse_questionnaire(raw: bytes, origin: str) -> Questionnaire:
     try:
         model = Questionnaire.model_validate(data)
     except pydantic.ValidationError as exc:
-        raise QuestionnaireError([f"{origin}: {line}" for line in _describe_errors(exc, data)]) from None
+        lines = _describe_errors(exc, data) + _raw_duplicate_ids(data)
+        raise QuestionnaireError([f"{origin}: {line}" for line in lines]) from None
     problems = cross_check(model, set(all_principles()))
     if problems:
         raise QuestionnaireError([f"{origin}: {where}: {what}" for where, what in problems])
     model._source = text
-    model._content_hash = hashlib.sha256(raw).hexdigest()
+    model._content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
     model._origin = origin
     return model
 
@@ -90,6 +91,22 @@ def _describe_errors(exc: pydantic.ValidationError, data: Any) -> list[str]:
         else:
             what = f"{field_path}: {err['msg']}"
         lines.append(f"{where}: {what}" if where else what)
+    return lines
+
+
+def _raw_duplicate_ids(data: Any) -> list[str]:
+    """Duplicate question ids, found in the raw data so they are reported alongside shape problems."""
+    seen: set[str] = set()
+    lines = []
+    sections = data.get("sections") if isinstance(data, dict) else None
+    for section in sections if isinstance(sections, list) else []:
+        questions = section.get("questions") if isinstance(section, dict) else None
+        for question in questions if isinstance(questions, list) else []:
+            qid = question.get("id") if isinstance(question, dict) else None
+            if isinstance(qid, str):
+                if qid in seen:
+                    lines.append(f"question {qid!r}: duplicate question id")
+                seen.add(qid)
     return lines
 
 

@@ -189,20 +189,24 @@ def _check_show_if(question: Question, by_id: Mapping[str, Question]) -> list[tu
 
 
 def _show_if_loops(by_id: Mapping[str, Question]) -> list[tuple[str, str]]:
+    # Each question is followed at most once (``done``), so this is linear in the
+    # number of questions: a 2 MB file with one long show_if chain must not hang.
     problems = []
-    reported: set[str] = set()
+    done: set[str] = set()
     for start in by_id:
         path: list[str] = []
+        on_path: set[str] = set()
         q = by_id.get(start)
-        while q is not None and q.show_if is not None:
-            if q.id in path:
+        while q is not None and q.show_if is not None and q.id not in done:
+            if q.id in on_path:
                 loop = path[path.index(q.id):]
-                if not reported & set(loop):
-                    reported.update(loop)
+                if len(loop) > 1:  # a question pointing at itself is already reported by _check_show_if
                     problems.append((f"question {q.id!r}", "show_if loop: " + " -> ".join(loop + [q.id])))
                 break
             path.append(q.id)
+            on_path.add(q.id)
             q = by_id.get(q.show_if.question)
+        done.update(path)
     return problems
 
 

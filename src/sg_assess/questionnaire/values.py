@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 from sg_assess.errors import ValidationError
@@ -41,9 +42,12 @@ def _fail(question: Question, problem: str) -> ValidationError:
     return ValidationError(f"question {question.id!r} ({question.kind}): {problem}; nothing was saved")
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
 def parse_date(text: str) -> dt.date:
     """A real calendar date written YYYY-MM-DD (raises ValueError otherwise)."""
-    if not isinstance(text, str) or len(text) != 10:
+    if not isinstance(text, str) or not _ISO_DATE.fullmatch(text):
         raise ValueError(text)
     return dt.date.fromisoformat(text)
 
@@ -72,8 +76,8 @@ def _bool(question: Question, value: Any, label: str) -> bool:
 
 
 def _score(question: Question, value: Any, label: str) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{1,2}\s*", value, re.ASCII):
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
         raise _fail(question, f"{label} must be a whole number from 0 to 10, not {value!r}")
     return value

@@ -46,7 +46,7 @@ def cli(db: Path) -> Cli:
 def test_version_and_help() -> None:
     runner = CliRunner()
     assert runner.invoke(app, ["--version"]).stdout.strip() == f"sg-assess {__version__}"
-    result = runner.invoke(app, [])
+    result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0 and "Usage" in result.stdout and "new" in result.stdout
 
 

@@ -60,7 +60,7 @@ def test_headless_commands_never_import_textual(tmp_path: Path) -> None:
         aid = store.list()[0].id[:8]
     commands = [
         ["--version"],
-        [],
+        ["--help"],
         with_db("list"),
         with_db("list", "--json", "--search", "x"),
         with_db("answer", aid, "ethnicity", "x"),

@@ -37,7 +37,7 @@ def test_wheel_contents(wheel: Path) -> None:
     ):
         assert required in names, required
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "sg-assess = sg_assess.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "sg-assess = sg_assess.entry:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 @pytest.mark.slow

@@ -1,4 +1,4 @@
-from sg_assess.cli import main
+from sg_assess.entry import main
 
 if __name__ == "__main__":
     main()

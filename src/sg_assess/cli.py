@@ -99,7 +99,9 @@ def main_callback(
     """Child safeguarding assessments that never lose a word."""
     ctx.obj = State(db=db, db_explicit=db is not None)
     if ctx.invoked_subcommand is None:
-        typer.echo(ctx.get_help())
+        from sg_assess.tui.app import run
+
+        run(db)
 
 
 def _actor() -> str:
@@ -153,6 +155,20 @@ def new(
     typer.echo(aid)
     _note(f"Created draft {summary.short_id} for {one_line(summary.child_name)} (age band {summary.age_band}). "
           f"Next: sg-assess show {summary.short_id}, then sg-assess answer {summary.short_id} QUESTION VALUE")
+
+
+@app.command("open")
+def open_(
+    ctx: typer.Context,
+    assessment: Annotated[str, typer.Argument(help="Assessment id (6+ characters).")],
+) -> None:
+    """Open the app straight on an assessment, at its first unanswered question."""
+    state = _state(ctx)
+    with state.open_store() as store:
+        aid = store.resolve(assessment)
+    from sg_assess.tui.app import run
+
+    run(state.db, open_id=aid)
 
 
 @app.command()
@@ -398,3 +414,4 @@ def demo(ctx: typer.Context) -> None:
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="sg-assess")
+

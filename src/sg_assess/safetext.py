@@ -23,3 +23,18 @@ def strip_controls(text: str) -> str:
 def one_line(text: str) -> str:
     """Text safe for one line: controls removed, runs of white space (newlines too) become one space."""
     return _SPACES.sub(" ", strip_controls(text)).strip()
+
+
+_PICTURES = {i: chr(0x2400 + i) for i in range(0x20) if i not in (0x09, 0x0A)}
+_PICTURES[0x7F] = "\u2421"
+_PICTURES.update({i: "\ufffd" for i in range(0x80, 0xA0)})
+_PICTURES.update({i: "\ufffd" for i in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
+
+
+def visible(text: str) -> str:
+    """Text for a screen: each control character shown as a visible symbol (ESC as '␛'), so it acts on nothing.
+
+    Unlike ``strip_controls`` nothing disappears: a reader sees that something
+    odd was typed or pasted.  Line breaks and tabs are kept.
+    """
+    return _LINE_ENDINGS.sub("\n", text).translate(_PICTURES)

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.pool import QueuePool, StaticPool
 
 from sg_assess.errors import DatabaseError, NotFound
@@ -228,11 +229,32 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+def explain_write_failure(exc: BaseException) -> str:
+    """What a failed write means for the user, in one line."""
+    message = str(getattr(exc, "orig", None) or exc).lower()
+    if "full" in message:
+        return "the disk is full: free some space; nothing already saved was harmed"
+    if "locked" in message or "busy" in message:
+        return "the database is busy (another program is writing to it); try again in a moment"
+    if "readonly" in message or "read-only" in message:
+        return "the database is read-only: ask for write access or work on a copy"
+    if "disk i/o" in message or "i/o error" in message:
+        return "the disk could not be written (input/output error); check the drive"
+    return f"the database could not be written ({message})"
+
+
 @contextmanager
 def write_connection(engine: Engine) -> Iterator:
-    """A connection inside BEGIN IMMEDIATE ... COMMIT (rolled back on any error)."""
-    with engine.execution_options(sg_write=True).begin() as conn:
-        yield conn
+    """A connection inside BEGIN IMMEDIATE ... COMMIT (rolled back on any error).
+
+    SQLite failures (disk full, locked, read-only, I/O) become one DatabaseError
+    line; the transaction is rolled back, so nothing half-written remains.
+    """
+    try:
+        with engine.execution_options(sg_write=True).begin() as conn:
+            yield conn
+    except (OperationalError, SADatabaseError) as exc:
+        raise DatabaseError(explain_write_failure(exc)) from None
 
 
 def check_database(location: Location) -> list[str]:

@@ -1,0 +1,1 @@
+"""The Textual user interface.  Screens are thin: they call the headless core."""

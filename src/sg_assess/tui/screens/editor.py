@@ -1,0 +1,238 @@
+"""The editor: one section at a time, every answer autosaved, nothing lost.
+
+The answers shown are the saved ones plus any still waiting to be saved (the
+autosaver's pending answers), so what is on screen, in the quality check and
+in the preview is always what the person typed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, ListItem, ListView, ProgressBar, Static
+
+from sg_assess.export.markdown import BAND_NAMES
+from sg_assess.questionnaire.schema import Questionnaire, Section
+from sg_assess.store.records import AssessmentRecord
+from sg_assess.tui.autosave import Autosaver, SaveState
+from sg_assess.tui.text import literal, literal_line
+from sg_assess.tui.widgets.questions import QuestionBlock, block_for
+
+if TYPE_CHECKING:
+    from sg_assess.tui.app import SgApp
+
+
+class EditorScreen(Screen[None]):
+    BINDINGS = [
+        Binding("f2", "toggle_guidance", "Guidance", id="editor.guidance"),
+        Binding("f5", "quality", "Quality check", id="editor.quality"),
+        Binding("f6", "preview", "Preview/export", id="editor.preview"),
+        Binding("f7", "previous_section", "Prev section", id="editor.prev"),
+        Binding("f8", "next_section", "Next section", id="editor.next"),
+        Binding("ctrl+s", "save_now", "Save now", id="editor.save"),
+        Binding("escape", "close", "Home", id="editor.close"),
+    ]
+
+    app: SgApp
+
+    def __init__(self, record: AssessmentRecord, *, autosave_delay: float = 1.0, focus_unanswered: bool = False) -> None:
+        super().__init__()
+        self.record = record
+        self.q: Questionnaire = record.questionnaire
+        self.band = record.summary.age_band
+        self.answers: dict[str, Any] = dict(record.answers)
+        self.sections: list[Section] = [s for s in self.q.sections
+                                        if any(q.ages is None or self.band in q.ages for q in s.questions)]
+        self.current = 0
+        self.focus_unanswered = focus_unanswered
+        self.guidance_open = False
+        self.autosaver = Autosaver(self._save, delay=autosave_delay, on_state=self._on_save_state)
+
+    # -- layout -----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="editor-body"):
+            with Vertical(id="sidebar"):
+                who = f"{self.record.summary.child_name} · {BAND_NAMES.get(self.band, self.band)}"
+                yield Static(literal_line(who), id="child-band")
+                yield ProgressBar(total=1, show_eta=False, id="progress")
+                yield ListView(*[ListItem(Label("", id=f"mark-{i}")) for i in range(len(self.sections))], id="sections")
+            yield VerticalScroll(id="section")
+        yield Static("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = f"sg-assess · {self.record.summary.child_name[:40]}"
+        self.sub_title = f"{self.q.title} v{self.q.version} · {self.record.summary.status}"
+        self.refresh_marks()
+        self._on_save_state(self.autosaver.state)
+        target = self.first_unanswered() if self.focus_unanswered else None
+        if target:
+            self.show_section(self._section_index(target), focus=target)
+        else:
+            self.show_section(0)
+
+    # -- sections -----------------------------------------------------------------------
+
+    def _section_index(self, qid: str) -> int:
+        section = self.q.section_of(qid)
+        return next((i for i, s in enumerate(self.sections) if s is section), 0)
+
+    def show_section(self, index: int, *, focus: str | None = None) -> None:
+        """Mount one section (only this one: a long questionnaire opens as fast as a short one)."""
+        self.autosaver.flush()
+        self.current = max(0, min(index, len(self.sections) - 1))
+        section = self.sections[self.current]
+        container = self.query_one("#section", VerticalScroll)
+        container.remove_children()
+        widgets: list[Any] = [Label(literal_line(section.title), classes="section-title"),
+                              Static(literal(section.guidance), classes="section-guidance")]
+        if any(q.ages is not None for q in section.questions):
+            widgets.append(Static(f"Prompts for the child's age band: {BAND_NAMES.get(self.band, self.band)}",
+                                  classes="band-note"))
+        blocks = [block_for(q, self.answers.get(q.id)) for q in section.questions if q.ages is None or self.band in q.ages]
+        container.mount_all([*widgets, *blocks])
+        container.scroll_home(animate=False)
+        self.call_after_refresh(self._after_mount, focus)
+        sections = self.query_one("#sections", ListView)
+        if sections.index != self.current:
+            sections.index = self.current
+
+    def _after_mount(self, focus: str | None) -> None:
+        self.update_visibility()
+        for block in self.query(QuestionBlock):
+            block.toggle_guidance(self.guidance_open)
+        blocks = [b for b in self.query(QuestionBlock) if b.display]
+        target = next((b for b in blocks if b.question.id == focus), blocks[0] if blocks else None)
+        if target is not None:
+            target.focus_input()
+            if focus:
+                self.query_one("#section", VerticalScroll).scroll_to_widget(target, animate=False, top=True)
+
+    def update_visibility(self) -> None:
+        for block in self.query(QuestionBlock):
+            block.display = self.q.is_shown(block.question, self.band, self.answers)
+
+    def refresh_marks(self) -> None:
+        done, total = self.q.completeness(self.band, self.answers)
+        progress = self.query_one("#progress", ProgressBar)
+        progress.update(total=max(total, 1), progress=done)
+        for i, section in enumerate(self.sections):
+            s_done, s_total = self.section_completeness(section)
+            mark = "✓" if s_done == s_total else "•"
+            self.query_one(f"#mark-{i}", Label).update(literal_line(f"{mark} {s_done}/{s_total} {section.title}"))
+
+    def section_completeness(self, section: Section) -> tuple[int, int]:
+        required = [q for q in section.questions if q.required and self.q.is_shown(q, self.band, self.answers)]
+        return sum(q.id in self.answers for q in required), len(required)
+
+    def first_unanswered(self) -> str | None:
+        shown = [q for s in self.sections for q in s.questions if self.q.is_shown(q, self.band, self.answers)]
+        for pick in (lambda q: q.required, lambda q: True):
+            found = next((q.id for q in shown if pick(q) and q.id not in self.answers), None)
+            if found:
+                return found
+        return None
+
+    @on(ListView.Selected, "#sections")
+    def _section_chosen(self, event: ListView.Selected) -> None:
+        if event.list_view.index is not None and event.list_view.index != self.current:
+            self.show_section(event.list_view.index)
+
+    # -- answers and saving -------------------------------------------------------------
+
+    @on(QuestionBlock.Changed)
+    def _answer_changed(self, event: QuestionBlock.Changed) -> None:
+        if event.value is None:
+            self.answers.pop(event.question_id, None)
+        else:
+            self.answers[event.question_id] = event.value
+        self.autosaver.note(event.question_id, event.value)
+        if any(q.show_if and q.show_if.question == event.question_id for q in self.q.questions()):
+            self.update_visibility()
+        self.refresh_marks()
+
+    @on(QuestionBlock.Left)
+    def _left_question(self) -> None:
+        self.autosaver.flush()
+
+    def _save(self, question_id: str, value: Any) -> bool:
+        """Runs on the autosave thread."""
+        return self.app.store().save_answer(self.record.id, question_id, value, actor=self.app.user)
+
+    def _on_save_state(self, state: SaveState) -> None:
+        status = self.query_one("#status", Static)
+        if state.error:
+            status.update(literal_line(
+                f"NOT SAVED: {state.error}. Your text is kept and saving is retried; F6 exports what you have."))
+            status.set_class(True, "warning")
+            return
+        status.set_class(False, "warning")
+        saved = f"Saved at {state.last_saved:%H:%M:%S}" if state.last_saved else "All answers saved"
+        waiting = f" · {state.pending} change{'s' if state.pending != 1 else ''} waiting" if state.pending else ""
+        status.update(saved + waiting)
+
+    def action_save_now(self) -> None:
+        self.autosaver.flush()
+
+    def flush_now(self) -> bool:
+        """Save everything before leaving (quit, signals, closing the screen)."""
+        return self.autosaver.flush_sync()
+
+    def current_record(self) -> AssessmentRecord:
+        """The record as on screen: saved answers plus those still waiting to be saved."""
+        return dataclasses.replace(self.record, answers=dict(self.answers))
+
+    # -- other screens ------------------------------------------------------------------
+
+    def focused_question(self) -> QuestionBlock | None:
+        node = self.focused
+        while node is not None and not isinstance(node, QuestionBlock):
+            node = node.parent  # type: ignore[assignment]
+        return node
+
+    def action_toggle_guidance(self) -> None:
+        self.guidance_open = not self.guidance_open
+        for block in self.query(QuestionBlock):
+            block.toggle_guidance(self.guidance_open)
+
+    def action_previous_section(self) -> None:
+        if self.current > 0:
+            self.show_section(self.current - 1)
+
+    def action_next_section(self) -> None:
+        if self.current < len(self.sections) - 1:
+            self.show_section(self.current + 1)
+
+    def go_to_question(self, qid: str) -> None:
+        self.show_section(self._section_index(qid), focus=qid)
+
+    def action_quality(self) -> None:
+        from sg_assess import quality
+        from sg_assess.tui.screens.quality import QualityScreen
+
+        def chosen(qid: str | None) -> None:
+            if qid:
+                self.go_to_question(qid)
+
+        self.app.push_screen(QualityScreen(quality.check(self.current_record())), chosen)
+
+    def action_preview(self) -> None:
+        from sg_assess.tui.screens.preview import PreviewScreen
+
+        self.autosaver.flush()
+        self.app.push_screen(PreviewScreen(self.current_record()))
+
+    def action_close(self) -> None:
+        self.flush_now()
+        self.dismiss(None)
+
+    def on_unmount(self) -> None:
+        self.autosaver.close()

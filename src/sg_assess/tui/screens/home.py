@@ -1,0 +1,179 @@
+"""Home: every assessment in a table, newest first, with search and a status filter.
+
+The table is filled a page at a time as the cursor nears its end, so 100,000
+assessments open as fast as ten.  The screen paints before the database is
+opened (in a worker thread), so the first paint is never kept waiting.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+
+from sg_assess.tui.text import cell, literal_line
+
+if TYPE_CHECKING:
+    from sg_assess.store.records import AssessmentSummary
+    from sg_assess.tui.app import SgApp
+
+PAGE = 100
+COLUMNS = (("Child", "child", 24), ("Band", "band", 6), ("Status", "status", 10), ("Last updated", "updated", 16),
+           ("Practitioner", "practitioner", 18), ("Score", "score", 5), ("Required", "required", 8))
+STATUS_OPTIONS = [("Draft", "draft"), ("Submitted", "submitted"), ("Returned", "returned"), ("Signed off", "signed_off")]
+EMPTY_TEXT = (
+    "No assessments yet.\n\n"
+    "Press n to start a new assessment.\n"
+    "To try sg-assess with fictional records first, quit (ctrl+q) and run:  sg-assess demo"
+)
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("n", "new", "New", id="home.new"),
+        Binding("enter", "open", "Open", id="home.open", show=True),
+        Binding("slash", "search", "Search", id="home.search"),
+        Binding("e", "export", "Export", id="home.export"),
+        Binding("r", "reassess", "Re-assess", id="home.reassess"),
+        Binding("escape", "clear_search", "Clear search", id="home.clear", show=False),
+    ]
+
+    AUTO_FOCUS = "#assessments"
+
+    app: SgApp
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[AssessmentSummary] = []
+        self.more = False
+        self.loading = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="filters"):
+            yield Input(placeholder="Search names and answers ( / )", id="search")
+            yield Select(STATUS_OPTIONS, prompt="Any status", id="status-filter", allow_blank=True)
+        table: DataTable = DataTable(id="assessments", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static("Opening the database…", id="empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label, key, width in COLUMNS:
+            table.add_column(label, key=key, width=width)
+        self.reload()
+
+    # -- loading ----------------------------------------------------------------------
+
+    def filters(self) -> dict[str, Any]:
+        status = self.query_one("#status-filter", Select).value
+        return {
+            "search": self.query_one("#search", Input).value.strip() or None,
+            "status": None if status is Select.NULL else status,
+        }
+
+    def reload(self) -> None:
+        self.rows = []
+        self.more = False
+        self.query_one(DataTable).clear()
+        self._load_page(self.filters(), 0)
+
+    @work(thread=True, exclusive=True, group="home-load")
+    def _load_page(self, filters: dict[str, Any], offset: int) -> None:
+        from sg_assess.errors import SgError
+
+        try:
+            page = self.app.store().list(limit=PAGE + 1, offset=offset, **filters)
+        except SgError as exc:
+            self.app.call_from_thread(self._show_problem, str(exc))
+            return
+        self.app.call_from_thread(self._add_page, page, offset)
+
+    def _add_page(self, page: list[AssessmentSummary], offset: int) -> None:
+        if offset != len(self.rows):
+            return  # a stale page from before the filters changed
+        self.more = len(page) > PAGE
+        page = page[:PAGE]
+        self.rows.extend(page)
+        table = self.query_one(DataTable)
+        for row in page:
+            table.add_row(
+                cell(row.child_name), row.age_band, row.status.replace("_", " "),
+                row.updated_at[:16].replace("T", " "), cell(row.practitioner),
+                "" if row.latest_score is None else str(row.latest_score),
+                f"{row.required_answered}/{row.required_total}", key=row.id,
+            )
+        self.loading = False
+        empty = self.query_one("#empty", Static)
+        filtered = any(self.filters().values())
+        empty.update("Nothing matches the search or filter." if filtered else EMPTY_TEXT)
+        empty.display = not self.rows
+        table.display = bool(self.rows)
+        self.app.mark_loaded()
+
+    def _show_problem(self, message: str) -> None:
+        empty = self.query_one("#empty", Static)
+        empty.update(literal_line(f"Cannot open the database: {message}"))
+        empty.display = True
+        self.query_one(DataTable).display = False
+
+    @on(DataTable.RowHighlighted)
+    def _near_end(self, event: DataTable.RowHighlighted) -> None:
+        if self.more and not self.loading and event.cursor_row >= len(self.rows) - 10:
+            self.loading = True
+            self._load_page(self.filters(), len(self.rows))
+
+    @on(Input.Changed, "#search")
+    @on(Select.Changed, "#status-filter")
+    def _filters_changed(self) -> None:
+        self.reload()
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        if self.app.has_store():
+            self.reload()  # coming back from the editor: show what changed
+
+    # -- actions ----------------------------------------------------------------------
+
+    def selected(self) -> AssessmentSummary | None:
+        table = self.query_one(DataTable)
+        if not self.rows or not (0 <= table.cursor_row < len(self.rows)):
+            return None
+        return self.rows[table.cursor_row]
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        if (row := self.selected()) is not None:
+            self.app.open_assessment(row.id)
+
+    def action_new(self) -> None:
+        self.app.new_assessment()
+
+    def action_reassess(self) -> None:
+        if (row := self.selected()) is not None:
+            self.app.new_assessment(child_id=row.child_id)
+
+    def action_export(self) -> None:
+        if (row := self.selected()) is not None:
+            self.app.export_assessment(row.id)
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_clear_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.value:
+            search.value = ""
+        self.query_one(DataTable).focus()

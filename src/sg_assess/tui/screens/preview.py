@@ -1,0 +1,48 @@
+"""Preview: the Markdown export rendered in the app, and export to a file."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown
+
+from sg_assess.export.markdown import render_markdown
+from sg_assess.store.records import AssessmentRecord
+
+if TYPE_CHECKING:
+    from sg_assess.tui.app import SgApp
+
+
+class PreviewScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+e", "export('md')", "Export Markdown", id="preview.export_md"),
+        Binding("ctrl+j", "export('json')", "Export JSON", id="preview.export_json"),
+        Binding("escape", "close", "Back", id="preview.close"),
+    ]
+
+    app: SgApp
+
+    def __init__(self, record: AssessmentRecord) -> None:
+        super().__init__()
+        self.record = record
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="preview"):
+            # The export escapes all user text, so nothing in it can become a link or markup here either.
+            yield Markdown(render_markdown(self.record), open_links=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Preview of the export"
+        self.query_one(VerticalScroll).focus()
+
+    def action_export(self, fmt: str) -> None:
+        self.app.export_record(self.record, fmt)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

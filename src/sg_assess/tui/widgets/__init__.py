@@ -1,0 +1,1 @@
+"""Widgets for questions and their answers."""

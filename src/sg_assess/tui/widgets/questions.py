@@ -1,0 +1,326 @@
+"""One widget per question: its prompt, its guidance on demand, and an input for its kind.
+
+A block knows the value last loaded or saved (its baseline) and posts
+``QuestionBlock.Changed`` only when the person makes the value differ from it,
+so loading saved answers never triggers a save or a history entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.events import DescendantBlur
+from textual.message import Message
+from textual.validation import ValidationResult, Validator
+from textual.widget import Widget
+from textual.widgets import Button, DataTable, Input, Label, RadioButton, RadioSet, Select, SelectionList, Static, TextArea
+
+from sg_assess.questionnaire.principles import principle_title
+from sg_assess.questionnaire.schema import Question
+from sg_assess.questionnaire.values import GROUP_FIELDS
+from sg_assess.tui.text import cell, literal, literal_line
+
+GROUP_LABELS: dict[str, dict[str, str]] = {
+    "people": {"name": "Name", "relationship": "Relationship or role", "agency": "Agency", "involved": "Involved",
+               "reason_not_involved": "Reason if not involved"},
+    "scale": {"who": "Who", "role": "Role", "score": "Score", "reason": "Reason", "date": "Date"},
+    "actions": {"what": "What", "who": "Who", "by_when": "By when", "review_date": "Review date", "done": "Done"},
+}
+
+
+class DateValidator(Validator):
+    """A real calendar date written YYYY-MM-DD (or nothing)."""
+
+    def validate(self, value: str) -> ValidationResult:
+        text = value.strip()
+        if not text:
+            return self.success()
+        if len(text) != 10 or text[4] != "-" or text[7] != "-":
+            return self.failure("Write the date as YYYY-MM-DD, for example 2026-03-02")
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError:
+            return self.failure(f"{text} is not a real date")
+        return self.success()
+
+
+class QuestionBlock(Vertical):
+    """A question: prompt, guidance (toggled with F2), input, and a line for problems."""
+
+    DEFAULT_CLASSES = "question"
+
+    class Changed(Message):
+        def __init__(self, block: QuestionBlock, value: Any) -> None:
+            super().__init__()
+            self.block = block
+            self.value = value
+
+        @property
+        def question_id(self) -> str:
+            return self.block.question.id
+
+    class Left(Message):
+        """Focus left this question: save it now."""
+
+        def __init__(self, block: QuestionBlock) -> None:
+            super().__init__()
+            self.block = block
+
+    def __init__(self, question: Question, value: Any = None) -> None:
+        super().__init__(id=f"q-{question.id}")
+        self.question = question
+        self.baseline = value  # the value the widget was built with
+        self._reported = value  # the value last reported in a Changed message
+
+    def compose(self) -> ComposeResult:
+        q = self.question
+        marker = " *" if q.required else ""
+        yield Label(literal_line(q.prompt + marker), classes="prompt")
+        serves = ", ".join(principle_title(p) for p in q.principles)
+        guidance = q.help + (f"\n\nServes: {serves}" if serves else "")
+        yield Static(literal(guidance), classes="guidance")
+        yield from self.compose_input()
+        yield Static("", classes="problem")
+
+    def compose_input(self) -> ComposeResult:
+        raise NotImplementedError
+
+    @property
+    def value(self) -> Any:
+        raise NotImplementedError
+
+    def focus_input(self) -> None:
+        focusable = [w for w in self.query("*") if w.focusable]
+        if focusable:
+            focusable[0].focus()
+
+    def toggle_guidance(self, show: bool | None = None) -> None:
+        self.set_class(not self.has_class("show-guidance") if show is None else show, "show-guidance")
+
+    def changed(self) -> None:
+        """Report the value if the person changed it (widgets also post events when values are loaded)."""
+        value = self.value
+        if value != self._reported:
+            self._reported = value
+            self.post_message(self.Changed(self, value))
+
+    def show_problem(self, text: str) -> None:
+        self.query_one(".problem", Static).update(literal_line(text))
+        self.set_class(bool(text), "has-problem")
+
+    @on(DescendantBlur)
+    def _left(self) -> None:
+        self.post_message(self.Left(self))
+
+
+class TextBlock(QuestionBlock):
+    def compose_input(self) -> ComposeResult:
+        yield Input(self.baseline or "", id="input", compact=False)
+
+    @property
+    def value(self) -> Any:
+        return self.query_one(Input).value or None
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.changed()
+
+
+class LongTextBlock(QuestionBlock):
+    def compose_input(self) -> ComposeResult:
+        yield TextArea(self.baseline or "", id="input", tab_behavior="focus", soft_wrap=True, show_line_numbers=False)
+
+    @property
+    def value(self) -> Any:
+        return self.query_one(TextArea).text or None
+
+    @on(TextArea.Changed)
+    def _changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        self.changed()
+
+
+class DateBlock(QuestionBlock):
+    def compose_input(self) -> ComposeResult:
+        yield Input(self.baseline or "", id="input", placeholder="YYYY-MM-DD", validators=[DateValidator()],
+                    validate_on=["changed", "blur"], classes="date")
+
+    @property
+    def value(self) -> Any:
+        text = self.query_one(Input).value.strip()
+        return text or None
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        result = event.validation_result
+        if result is not None and not result.is_valid:
+            self.show_problem(result.failure_descriptions[0])
+            return  # an impossible date stays in the box, and is not saved until it is a date
+        self.show_problem("")
+        self.changed()
+
+
+class YesNoBlock(QuestionBlock):
+    def compose_input(self) -> ComposeResult:
+        with RadioSet(id="input"):
+            yield RadioButton("Yes", value=self.baseline == "yes", id="yes")
+            yield RadioButton("No", value=self.baseline == "no", id="no")
+
+    @property
+    def value(self) -> Any:
+        pressed = self.query_one(RadioSet).pressed_button
+        return pressed.id if pressed is not None else None
+
+    @on(RadioSet.Changed)
+    def _changed(self, event: RadioSet.Changed) -> None:
+        event.stop()
+        self.changed()
+
+
+class ChoiceBlock(QuestionBlock):
+    def compose_input(self) -> ComposeResult:
+        options = [(literal_line(c), c) for c in self.question.choices or []]
+        yield Select(options, value=self.baseline if self.baseline is not None else Select.NULL, id="input",
+                     prompt="Choose one")
+
+    @property
+    def value(self) -> Any:
+        value = self.query_one(Select).value
+        return None if value is Select.NULL else value
+
+    @on(Select.Changed)
+    def _changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self.changed()
+
+
+class MultiChoiceBlock(QuestionBlock):
+    def compose_input(self) -> ComposeResult:
+        chosen = set(self.baseline or [])
+        yield SelectionList[str](*[(literal_line(c), c, c in chosen) for c in self.question.choices or []], id="input")
+
+    @property
+    def value(self) -> Any:
+        selected = set(self.query_one(SelectionList).selected)
+        return [c for c in self.question.choices or [] if c in selected] or None
+
+    @on(SelectionList.SelectedChanged)
+    def _changed(self, event: SelectionList.SelectedChanged) -> None:
+        event.stop()
+        self.changed()
+
+
+class GroupBlock(QuestionBlock):
+    """A repeating group (people, safety scale, next steps): a table with add, edit and remove."""
+
+    BINDINGS = [("a", "add_row", "Add row"), ("delete", "remove_row", "Remove row")]
+
+    def __init__(self, question: Question, value: Any = None) -> None:
+        super().__init__(question, value)
+        self.rows: list[dict[str, Any]] = [dict(r) for r in value or []]
+
+    def compose_input(self) -> ComposeResult:
+        table: DataTable = DataTable(id="input", cursor_type="row", zebra_stripes=True)
+        yield table
+        with Horizontal(classes="group-buttons"):
+            yield Button("Add row (a)", id="add", compact=True)
+            yield Button("Edit row (Enter)", id="edit", compact=True)
+            yield Button("Remove row (Delete)", id="remove", compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for name in GROUP_FIELDS[self.question.kind]:
+            table.add_column(GROUP_LABELS[self.question.kind][name], key=name)
+        self._refill()
+
+    @property
+    def value(self) -> Any:
+        return [dict(r) for r in self.rows] or None
+
+    def _refill(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        for row in self.rows:
+            table.add_row(*(cell(_cell(row.get(f))) for f in GROUP_FIELDS[self.question.kind]))
+        table.styles.height = min(len(self.rows), 8) + 2
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = rows
+        self._refill()
+        self.changed()
+
+    def _cursor(self) -> int | None:
+        table = self.query_one(DataTable)
+        return table.cursor_row if self.rows and 0 <= table.cursor_row < len(self.rows) else None
+
+    def action_add_row(self) -> None:
+        self._edit(None)
+
+    def action_remove_row(self) -> None:
+        index = self._cursor()
+        if index is not None:
+            self.set_rows([r for i, r in enumerate(self.rows) if i != index])
+
+    def _edit(self, index: int | None) -> None:
+        from sg_assess.tui.dialogs.row import RowDialog
+
+        current = self.rows[index] if index is not None else None
+
+        def done(row: dict[str, Any] | None) -> None:
+            if row is None:
+                return
+            rows = list(self.rows)
+            if index is None:
+                rows.append(row)
+            else:
+                rows[index] = row
+            self.set_rows(rows)
+            self.query_one(DataTable).focus()
+
+        self.app.push_screen(RowDialog(self.question, current), done)
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self._edit(event.cursor_row)
+
+    @on(Button.Pressed)
+    def _button(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "add":
+            self.action_add_row()
+        elif event.button.id == "edit" and (index := self._cursor()) is not None:
+            self._edit(index)
+        elif event.button.id == "remove":
+            self.action_remove_row()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)
+
+
+BLOCKS: dict[str, type[QuestionBlock]] = {
+    "text": TextBlock,
+    "long_text": LongTextBlock,
+    "date": DateBlock,
+    "yes_no": YesNoBlock,
+    "choice": ChoiceBlock,
+    "multi_choice": MultiChoiceBlock,
+    "people": GroupBlock,
+    "scale": GroupBlock,
+    "actions": GroupBlock,
+}
+
+
+def block_for(question: Question, value: Any) -> Widget:
+    return BLOCKS[question.kind](question, value)

@@ -7,10 +7,11 @@ SQLModel, pydantic) is opened in a worker thread afterwards.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 import signal
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,7 @@ class SgApp(App[None]):
         autosave_delay: float = 1.0,
         export_dir: Path | None = None,
         config_path: Path | None = None,
+        today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
         super().__init__()
         from sg_assess.config import current_user, load_config
@@ -56,6 +58,7 @@ class SgApp(App[None]):
         self.open_id = open_id
         self.autosave_delay = autosave_delay
         self.export_dir = export_dir or paths.documents_dir()
+        self.today = today
         self._store: Store | None = None
         self._store_lock = threading.Lock()
         self.loaded = threading.Event()  # set when the home table is first filled (benchmarks wait on it)
@@ -173,7 +176,7 @@ class SgApp(App[None]):
     def _ask_new(self, options: list[tuple[str, str]], child: Any) -> None:
         from sg_assess.tui.dialogs.new_assessment import NewAssessmentDialog
 
-        self.push_screen(NewAssessmentDialog(options, child), self._create)
+        self.push_screen(NewAssessmentDialog(options, child, today=self.today()), self._create)
 
     def _create(self, request: NewAssessment | None) -> None:
         if request is not None:

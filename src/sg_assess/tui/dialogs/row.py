@@ -13,6 +13,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from sg_assess.errors import ValidationError
 from sg_assess.questionnaire.schema import Question
 from sg_assess.questionnaire.values import GROUP_FIELDS, normalize
+from sg_assess.safetext import visible
 from sg_assess.tui.text import literal_line
 from sg_assess.tui.widgets.questions import GROUP_LABELS, DateValidator
 
@@ -39,7 +40,7 @@ class RowDialog(ModalScreen[dict[str, Any] | None]):
                     yield Checkbox(labels[name], value=bool(checked), id=f"f-{name}")
                     continue
                 yield Label(labels[name] + (" (0 to 10)" if ftype == "score" else ""))
-                text = "" if value is None else str(value)
+                text = "" if value is None else visible(str(value))
                 if ftype == "date":
                     yield Input(text, id=f"f-{name}", placeholder="YYYY-MM-DD", validators=[DateValidator()])
                 else:

@@ -86,24 +86,26 @@ class EditorScreen(Screen[None]):
         return next((i for i, s in enumerate(self.sections) if s is section), 0)
 
     def show_section(self, index: int, *, focus: str | None = None) -> None:
-        """Mount one section (only this one: a long questionnaire opens as fast as a short one)."""
+        """Show one section (only this one is mounted: a long questionnaire opens as fast as a short one)."""
         self.autosaver.flush()
         self.current = max(0, min(index, len(self.sections) - 1))
-        section = self.sections[self.current]
+        sections = self.query_one("#sections", ListView)
+        if sections.index != self.current:
+            sections.index = self.current
+        self.run_worker(self._mount_section(self.sections[self.current], focus), exclusive=True, group="section")
+
+    async def _mount_section(self, section: Section, focus: str | None) -> None:
         container = self.query_one("#section", VerticalScroll)
-        container.remove_children()
+        await container.remove_children()
         widgets: list[Any] = [Label(literal_line(section.title), classes="section-title"),
                               Static(literal(section.guidance), classes="section-guidance")]
         if any(q.ages is not None for q in section.questions):
             widgets.append(Static(f"Prompts for the child's age band: {BAND_NAMES.get(self.band, self.band)}",
                                   classes="band-note"))
         blocks = [block_for(q, self.answers.get(q.id)) for q in section.questions if q.ages is None or self.band in q.ages]
-        container.mount_all([*widgets, *blocks])
+        await container.mount_all([*widgets, *blocks])
         container.scroll_home(animate=False)
-        self.call_after_refresh(self._after_mount, focus)
-        sections = self.query_one("#sections", ListView)
-        if sections.index != self.current:
-            sections.index = self.current
+        self._after_mount(focus)
 
     def _after_mount(self, focus: str | None) -> None:
         self.update_visibility()

@@ -33,13 +33,16 @@ class PreviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="preview"):
-            # The export escapes all user text, so nothing in it can become a link or markup here either.
-            yield Markdown(render_markdown(self.record), open_links=False)
+            yield Markdown("_Preparing the preview…_", open_links=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "Preview of the export"
+        self.sub_title = "Preview of the export (ctrl+e exports it)"
         self.query_one(VerticalScroll).focus()
+        # A complete assessment takes the Markdown widget a few seconds to lay out: fill it in the
+        # background so the screen (and ctrl+e) respond at once.  The export escapes all user text,
+        # so nothing in it can become a link or markup here either.
+        self.query_one(Markdown).update(render_markdown(self.record))
 
     def action_export(self, fmt: str) -> None:
         self.app.export_record(self.record, fmt)

@@ -22,6 +22,7 @@ from textual.widgets import Button, DataTable, Input, Label, RadioButton, RadioS
 from sg_assess.questionnaire.principles import principle_title
 from sg_assess.questionnaire.schema import Question
 from sg_assess.questionnaire.values import GROUP_FIELDS
+from sg_assess.safetext import visible
 from sg_assess.tui.text import cell, literal, literal_line
 
 GROUP_LABELS: dict[str, dict[str, str]] = {
@@ -117,9 +118,22 @@ class QuestionBlock(Vertical):
         self.post_message(self.Left(self))
 
 
-class TextBlock(QuestionBlock):
+class _TextualBlock(QuestionBlock):
+    """Text answers are shown with control characters made visible (ESC as '␛'), never raw.
+
+    The shown form counts as the starting value, so opening an answer saves
+    nothing; if the person edits it, the visible form is what is saved.
+    """
+
+    def __init__(self, question: Question, value: Any = None) -> None:
+        super().__init__(question, value)
+        self.shown = visible(value) if isinstance(value, str) else ""
+        self._reported = self.shown or None
+
+
+class TextBlock(_TextualBlock):
     def compose_input(self) -> ComposeResult:
-        yield Input(self.baseline or "", id="input", compact=False)
+        yield Input(self.shown, id="input")
 
     @property
     def value(self) -> Any:
@@ -131,9 +145,9 @@ class TextBlock(QuestionBlock):
         self.changed()
 
 
-class LongTextBlock(QuestionBlock):
+class LongTextBlock(_TextualBlock):
     def compose_input(self) -> ComposeResult:
-        yield TextArea(self.baseline or "", id="input", tab_behavior="focus", soft_wrap=True, show_line_numbers=False)
+        yield TextArea(self.shown, id="input", tab_behavior="focus", soft_wrap=True, show_line_numbers=False)
 
     @property
     def value(self) -> Any:

@@ -77,7 +77,10 @@ def _replace(tmp: Path, target: Path) -> None:
             time.sleep(0.05 * (attempt + 1))
 
 
-_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+# Windows also reads the superscripts ¹ ² ³ as digits in COM and LPT device names.
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in "123456789\u00b9\u00b2\u00b3"),
+                     *(f"LPT{i}" for i in "123456789\u00b9\u00b2\u00b3")}
+_MAX_NAME_BYTES = 200  # ext4 and APFS allow 255 bytes of UTF-8 per name: room for the fallback and the suffix
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f-\x9f]')
 
 
@@ -85,14 +88,15 @@ def safe_filename(name: str, *, suffix: str = "", fallback: str = "assessment", 
     """A file name made from ``name`` that is valid on Windows, macOS and Linux.
 
     No path separators or reserved characters, not a reserved Windows device
-    name, no leading dot or trailing dot/space, never empty.
+    name, no leading dot or trailing dot/space, never empty.  The part taken
+    from ``name`` is at most ``max_len`` characters and 200 UTF-8 bytes.
     """
     text = unicodedata.normalize("NFC", name)
     text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cs", "Co", "Cn"))
     text = _UNSAFE.sub("-", text)
     text = re.sub(r"\s+", "-", text.strip())
     text = re.sub(r"-{2,}", "-", text).strip(".-_ ")
-    text = text[:max_len].rstrip(".-_ ")
+    text = text[:max_len].encode("utf-8")[:_MAX_NAME_BYTES].decode("utf-8", "ignore").rstrip(".-_ ")
     if not text or text.split(".")[0].upper() in _WINDOWS_RESERVED:
         text = f"{fallback}-{text}" if text else fallback
     return text + suffix

@@ -11,9 +11,10 @@ FORMATS = ("md", "json")
 
 
 def export_filename(record: AssessmentRecord, fmt: str) -> str:
-    """A safe, unique file name: child's name, assessment date and short id."""
+    """A safe, unique file name: child's name (shortened if need be), assessment date and short id."""
     s = record.summary
-    return safe_filename(f"{s.child_name}_{s.assessment_date}_{s.short_id}", suffix=f".{fmt}")
+    # The date and id are safe characters and make the name unique: only the child's name is cut.
+    return safe_filename(s.child_name, max_len=60, suffix=f"_{s.assessment_date}_{s.short_id}.{fmt}")
 
 
 def render(record: AssessmentRecord, fmt: str) -> str:

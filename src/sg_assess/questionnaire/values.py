@@ -14,6 +14,7 @@ from typing import Any
 
 from sg_assess.errors import ValidationError
 from sg_assess.questionnaire.schema import Question
+from sg_assess.safetext import strip_controls
 
 MAX_TEXT_CHARS = 10_000_000
 
@@ -120,7 +121,7 @@ def normalize(question: Question, value: Any) -> Any:
     kind = question.kind
     if kind in ("text", "long_text"):
         text = _text(question, value)
-        return text if text.strip() else None
+        return text if strip_controls(text).strip() else None  # only invisible characters: no answer
     if kind == "yes_no":
         if isinstance(value, str) and not value.strip():
             return None

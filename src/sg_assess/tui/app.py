@@ -10,6 +10,7 @@ import asyncio
 import datetime as dt
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -87,6 +88,8 @@ class SgApp(App[None]):
             self.theme = self.config.theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self._install_signal_handlers()
+        if os.name == "posix" and not self.is_headless:
+            self.set_interval(2.0, self._check_terminal)
         self.push_screen(HomeScreen())
         if self.open_id:
             self.open_assessment(self.open_id, focus_unanswered=True)
@@ -111,6 +114,17 @@ class SgApp(App[None]):
                 loop.add_signal_handler(signum, self._on_signal, signum)
             except (NotImplementedError, RuntimeError):  # Windows event loops: use the plain handler
                 signal.signal(signum, lambda sig, frame: self._on_signal(sig))
+
+    def _check_terminal(self) -> None:
+        """If the terminal has gone without a SIGHUP reaching us (a wrapper shell took it), save and go.
+
+        Otherwise the app would outlive its window, reading a dead terminal at full CPU.
+        """
+        try:
+            os.tcgetpgrp(sys.__stdin__.fileno())
+        except (OSError, ValueError):
+            self.flush_all()
+            os._exit(0)
 
     def _on_signal(self, signum: int) -> None:
         self.flush_all()

@@ -149,7 +149,15 @@ def expected_h2(record: AssessmentRecord) -> list[str]:
     q, band, answers = record.questionnaire, record.summary.age_band, record.answers
     titles = [f"{n}. {one_line(s.title)}" for n, s in enumerate(q.sections, start=1)
               if any(q.is_shown(x, band, answers) or x.id in answers for x in s.questions)]
-    return [*titles, "Completeness"]
+    workflow = [title for title, present in (("Review and sign-off", record.reviews), ("Comments", record.comments),
+                                             ("Addenda", record.addenda), ("History summary", record.history)) if present]
+    return [*titles, "Completeness", *workflow]
+
+
+def workflow_strong(record: AssessmentRecord) -> list[str]:
+    """The exporter's own bold labels for reviews, comments and addenda."""
+    return [*("Signed off" if r.decision == "signed_off" else "Returned" for r in record.reviews),
+            *(f"Comment {c.id}" for c in record.comments), *(f"Addendum {a.id}" for a in record.addenda)]
 
 
 def headings(tokens: list[Token]) -> list[tuple[str, str]]:
@@ -220,9 +228,10 @@ def assert_safe_document(md: str, record: AssessmentRecord) -> list[Token]:
         assert sum(t.type == "hr" for t in tokens) == 1
         # em: only the exporter's own notes; strong: only the header labels and the question prompts.
         allowed_em = {"Not answered", f"Exported from sg-assess; questionnaire {q.id} version {q.version}.",
-                      "This question no longer applies to the answers above; the earlier answer is kept:"}
+                      "This question no longer applies to the answers above; the earlier answer is kept:",
+                      "Added after sign-off; the assessment above is unchanged."}
         assert set(marked(tokens, "em")) <= allowed_em
-        assert marked(tokens, "strong") == [*HEADER_LABELS, *(one_line(x.prompt) for x in shown)]
+        assert marked(tokens, "strong") == [*HEADER_LABELS, *(one_line(x.prompt) for x in shown), *workflow_strong(record)]
         # Tables only for the repeating groups that were answered, each with its own header row.
         groups = [x for x in shown if x.is_group and x.id in record.answers]
         found_tables = tables(tokens)
@@ -233,7 +242,8 @@ def assert_safe_document(md: str, record: AssessmentRecord) -> list[Token]:
         # Lists: the header, "Still to answer" (if anything is) and multi-choice answers.
         multi = sum(1 for x in shown if x.kind == "multi_choice" and x.id in record.answers)
         missing = record.summary.required_answered < record.summary.required_total
-        assert sum(t.type == "bullet_list_open" for t in tokens) == 1 + missing + multi
+        history = bool(record.history)  # the history summary is a list too
+        assert sum(t.type == "bullet_list_open" for t in tokens) == 1 + missing + multi + history
     return MD_GFM.parse(md)
 
 
@@ -450,7 +460,7 @@ def test_any_text_anywhere_keeps_the_export_structure(store: Store, questionnair
 def test_markdown_is_deterministic(store: Store, db_path: Path, hostile: str) -> None:
     first = render_markdown(store.get(hostile)).encode("utf-8")
     assert render_markdown(store.get(hostile)).encode("utf-8") == first
-    assert render(store.get(hostile, with_history=False), "md").encode("utf-8") == first
+    assert render(store.get(hostile), "md").encode("utf-8") == first
     with Store.open(db_path) as other:  # another connection, another questionnaire cache
         assert render_markdown(other.get(hostile)).encode("utf-8") == first
     assert first.endswith(b"\n") and b"\r" not in first
@@ -486,9 +496,9 @@ def test_unborn_child_header(store: Store, questionnaire: Questionnaire) -> None
 
 def test_every_shown_question_has_its_answer_or_not_answered(store: Store, hostile: str) -> None:
     # child_seen_date now shows (child_seen is yes) but is unanswered; answer one, then make it no longer apply.
-    store.save_answer(hostile, "child_seen_date", "2026-03-01", actor="Test Worker")
-    store.save_answer(hostile, "child_seen", "no", actor="Test Worker")
-    store.save_answer(hostile, "complicating_factors", ["Domestic abuse", "Substance misuse"], actor="Test Worker")
+    store.save_answer(hostile, "child_seen_date", "2026-03-01", actor=HOSTILE_ACTOR)
+    store.save_answer(hostile, "child_seen", "no", actor=HOSTILE_ACTOR)
+    store.save_answer(hostile, "complicating_factors", ["Domestic abuse", "Substance misuse"], actor=HOSTILE_ACTOR)
     record = store.get(hostile)
     md = render_markdown(record)
     assert_safe_document(md, record)
@@ -531,7 +541,8 @@ def test_scale_and_actions_are_tables_and_completeness_is_summarised(store: Stor
     q, band, answers = record.questionnaire, record.summary.age_band, record.answers
     missing = [x for x in q.questions() if x.required and x.id not in answers and q.is_shown(x, band, answers)]
     assert len(missing) == total - done
-    items = [inline_text(tokens[i + 2]) for i, t in enumerate(tokens) if t.type == "list_item_open"][12:]
+    end = next(i for i, t in enumerate(tokens) if t.type == "inline" and t.content == "History summary")
+    items = [inline_text(tokens[i + 2]) for i, t in enumerate(tokens[:end]) if t.type == "list_item_open"][12:]
     assert [item.split(": ", 1)[1].split(" (serves: ")[0] for item in items] == [one_line(x.prompt) for x in missing]
 
 
@@ -555,7 +566,7 @@ def test_complete_assessment_has_no_still_to_answer(store: Store, questionnaire:
     s = record.summary
     md = render_markdown(record)
     if s.required_answered == s.required_total:
-        assert f"## Completeness\n\n{s.required_total} of {s.required_total} required answers given.\n\n---" in md
+        assert f"## Completeness\n\n{s.required_total} of {s.required_total} required answers given.\n\n## History" in md
         assert "Still to answer" not in md
     assert_safe_document(md, record)
 
@@ -564,7 +575,7 @@ def test_complete_assessment_has_no_still_to_answer(store: Store, questionnaire:
 
 
 def test_json_is_lossless_and_deterministic(store: Store, db_path: Path, hostile: str) -> None:
-    store.save_answer(hostile, "parents_views", "Control chars kept: \x1b[2J\x00\u202e and é 😀\n\nend", actor="B")
+    store.save_answer(hostile, "parents_views", "Control chars kept: \x1b[2J\x00\u202e and é 😀\n\nend", actor=HOSTILE_ACTOR)
     record = store.get(hostile)
     text = render_json(record)
     assert text == render_json(store.get(hostile)) and text.endswith("\n")

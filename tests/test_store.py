@@ -48,7 +48,7 @@ def test_new_database_is_migrated_and_marked(store: Store, db_path: Path) -> Non
         assert conn.execute("PRAGMA application_id").fetchone()[0] == db.APPLICATION_ID
         assert conn.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"child", "assessment", "answer", "history", "questionnaire_def", "assessment_fts"} <= tables
 
@@ -82,8 +82,8 @@ def test_known_schema_version_matches_the_migrations() -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(db.__file__).with_name("migrations")))
     heads = ScriptDirectory.from_config(cfg).get_heads()
-    assert heads == ["0001"]
-    assert db.SCHEMA_VERSION == 1
+    assert heads == ["0002"]
+    assert db.SCHEMA_VERSION == 2
 
 
 @posix_only
@@ -94,8 +94,8 @@ def test_new_database_is_private(store: Store, db_path: Path) -> None:
 
 def test_reopening_keeps_everything(db_path: Path, questionnaire, clock) -> None:
     with Store.open(db_path, clock=clock) as s:
-        aid = s.create_assessment(questionnaire=questionnaire, actor="w", child_name="Ben", dob="2020-01-01")
-        s.save_answer(aid, "ethnicity", "White British", actor="w")
+        aid = s.create_assessment(questionnaire=questionnaire, actor="Test Worker", child_name="Ben", dob="2020-01-01")
+        s.save_answer(aid, "ethnicity", "White British", actor="Test Worker")
     with Store.open(db_path, clock=clock) as s:
         assert s.get(aid).answers == {"ethnicity": "White British"}
 
@@ -103,7 +103,7 @@ def test_reopening_keeps_everything(db_path: Path, questionnaire, clock) -> None
 def test_sqlalchemy_url_is_accepted(tmp_path: Path, questionnaire) -> None:
     path = tmp_path / "by url.db"
     with Store.open(f"sqlite:///{path}") as s:
-        s.create_assessment(questionnaire=questionnaire, actor="w", child_name="Ben", dob="2020-01-01")
+        s.create_assessment(questionnaire=questionnaire, actor="Test Worker", child_name="Ben", dob="2020-01-01")
     assert path.exists()
 
 
@@ -211,7 +211,7 @@ def test_create_computes_the_age_band_and_completeness(store: Store, assessment:
 
 
 def test_unborn_child(store: Store, questionnaire) -> None:
-    aid = store.create_assessment(questionnaire=questionnaire, actor="w", child_name="Baby Placeholder",
+    aid = store.create_assessment(questionnaire=questionnaire, actor="Test Worker", child_name="Baby Placeholder",
                                   unborn=True, due="2026-06-01", assessment_date="2026-03-02")
     record = store.get(aid)
     assert record.summary.age_band == "unborn"
@@ -233,13 +233,13 @@ def test_unborn_child(store: Store, questionnaire) -> None:
 def test_create_refuses_bad_details(store: Store, questionnaire, kwargs, error, match) -> None:
     kwargs = {"child_name": "Cleo", **kwargs}
     with pytest.raises(error, match=match):
-        store.create_assessment(questionnaire=questionnaire, actor="w", assessment_date="2026-03-02", **kwargs)
+        store.create_assessment(questionnaire=questionnaire, actor="Test Worker", assessment_date="2026-03-02", **kwargs)
     assert store.count() == 0
 
 
 def test_reassessment_reuses_the_child(store: Store, questionnaire, assessment: str) -> None:
     child_id = store.summary(assessment).child_id
-    again = store.create_assessment(questionnaire=questionnaire, actor="w", child_id=store.resolve_child(child_id[:8]),
+    again = store.create_assessment(questionnaire=questionnaire, actor="Test Worker", child_id=store.resolve_child(child_id[:8]),
                                     assessment_date="2026-09-02")
     s = store.summary(again)
     assert s.child_id == child_id and s.child_name == "Ada Example" and s.age_band == "5-9"
@@ -261,7 +261,7 @@ def test_save_and_read_every_kind(store: Store, assessment: str) -> None:
         "next_steps": [{"what": "Visit", "who": "Worker", "by_when": "2026-03-10", "review_date": "2026-04-01"}],
     }
     for qid, value in values.items():
-        assert store.save_answer(assessment, qid, value, actor="w") is True
+        assert store.save_answer(assessment, qid, value, actor="Test Worker") is True
     answers = store.get(assessment).answers
     assert answers["complicating_factors"] == ["Substance misuse", "Domestic abuse"]  # questionnaire order
     assert answers["parents"][0]["reason_not_involved"] == ""
@@ -269,11 +269,11 @@ def test_save_and_read_every_kind(store: Store, assessment: str) -> None:
 
 
 def test_an_unchanged_save_writes_nothing(store: Store, assessment: str, clock) -> None:
-    store.save_answer(assessment, "ethnicity", "White British", actor="w")
+    store.save_answer(assessment, "ethnicity", "White British", actor="Test Worker")
     before = store.summary(assessment)
     history = store.history(assessment)
     clock.advance(minutes=30)
-    assert store.save_answer(assessment, "ethnicity", "White British", actor="w") is False
+    assert store.save_answer(assessment, "ethnicity", "White British", actor="Test Worker") is False
     assert store.summary(assessment) == before
     assert store.history(assessment) == history
 
@@ -293,37 +293,37 @@ def test_an_unchanged_save_writes_nothing(store: Store, assessment: str, clock) 
 def test_invalid_values_are_refused_and_nothing_is_written(store: Store, assessment: str, qid, value, match) -> None:
     before = (store.summary(assessment), store.get(assessment).answers, store.history(assessment))
     with pytest.raises(ValidationError, match=match):
-        store.save_answer(assessment, qid, value, actor="w")
+        store.save_answer(assessment, qid, value, actor="Test Worker")
     assert (store.summary(assessment), store.get(assessment).answers, store.history(assessment)) == before
 
 
 def test_clearing_an_answer(store: Store, assessment: str) -> None:
-    store.save_answer(assessment, "ethnicity", "White British", actor="w")
-    assert store.save_answer(assessment, "ethnicity", "   ", actor="w") is True
+    store.save_answer(assessment, "ethnicity", "White British", actor="Test Worker")
+    assert store.save_answer(assessment, "ethnicity", "   ", actor="Test Worker") is True
     assert "ethnicity" not in store.get(assessment).answers
 
 
 def test_show_if_changes_what_is_required(store: Store, assessment: str) -> None:
     total = store.summary(assessment).required_total
-    store.save_answer(assessment, "child_seen", "yes", actor="w")
+    store.save_answer(assessment, "child_seen", "yes", actor="Test Worker")
     assert store.summary(assessment).required_total == total + 2  # when seen, and whether seen alone
-    store.save_answer(assessment, "child_seen_alone", "no", actor="w")
+    store.save_answer(assessment, "child_seen_alone", "no", actor="Test Worker")
     assert store.summary(assessment).required_total == total + 3  # ... and why not alone
-    store.save_answer(assessment, "child_seen", "no", actor="w")
+    store.save_answer(assessment, "child_seen", "no", actor="Test Worker")
     assert store.summary(assessment).required_total == total + 1  # only why the child was not seen
-    store.save_answer(assessment, "child_not_seen_reason", "Away at grandparents", actor="w")
+    store.save_answer(assessment, "child_not_seen_reason", "Away at grandparents", actor="Test Worker")
     s = store.summary(assessment)
     assert s.required_answered == 2  # child_seen and the reason; child_seen_alone is hidden now
 
 
 def test_text_is_stored_exactly(store: Store, assessment: str) -> None:
     hostile = "[@click=app.quit]x[/] \x1b[2J <script> # head \u202e\u200b 🧒🏽 e\u0301 \x00 end"
-    store.save_answer(assessment, "danger_statements", hostile, actor="w")
+    store.save_answer(assessment, "danger_statements", hostile, actor="Test Worker")
     assert store.get(assessment).answers["danger_statements"] == hostile
 
 
 def test_a_lone_surrogate_from_a_broken_paste_is_kept_as_a_replacement(store: Store, assessment: str) -> None:
-    store.save_answer(assessment, "danger_statements", "before \ud800 after", actor="w")
+    store.save_answer(assessment, "danger_statements", "before \ud800 after", actor="Test Worker")
     assert store.get(assessment).answers["danger_statements"] == "before \ufffd after"
 
 
@@ -337,30 +337,32 @@ def answer_entries(store: Store, aid: str, qid: str):
 def test_saves_within_ten_minutes_coalesce(store: Store, assessment: str, clock) -> None:
     for i, minutes in enumerate([0, 3, 3, 3]):  # 9 minutes after the first save
         clock.advance(minutes=minutes)
-        store.save_answer(assessment, "danger_statements", f"draft {i}", actor="w")
+        store.save_answer(assessment, "danger_statements", f"draft {i}", actor="Test Worker")
     entries = answer_entries(store, assessment, "danger_statements")
     assert len(entries) == 1
     assert (entries[0].before, entries[0].after) == (None, "draft 3")
     clock.advance(minutes=1, seconds=1)  # now past ten minutes since the entry started
-    store.save_answer(assessment, "danger_statements", "final", actor="w")
+    store.save_answer(assessment, "danger_statements", "final", actor="Test Worker")
     entries = answer_entries(store, assessment, "danger_statements")
     assert [(e.before, e.after) for e in entries] == [(None, "draft 3"), ("draft 3", "final")]
 
 
 def test_another_persons_save_is_a_new_entry(store: Store, assessment: str, clock) -> None:
-    store.save_answer(assessment, "ethnicity", "A", actor="Ann")
+    store.save_answer(assessment, "ethnicity", "A", actor="Test Worker", role="practitioner")
     clock.advance(minutes=1)
-    store.save_answer(assessment, "ethnicity", "B", actor="Bob", role="supervisor")
+    store.hand_over(assessment, actor="Test Worker", role="practitioner", to="Bob")
+    store.save_answer(assessment, "ethnicity", "B", actor="Bob", role="practitioner")
     entries = answer_entries(store, assessment, "ethnicity")
-    assert [(e.actor, e.role, e.before, e.after) for e in entries] == [("Ann", None, None, "A"), ("Bob", "supervisor", "A", "B")]
+    assert [(e.actor, e.role, e.before, e.after) for e in entries] == [
+        ("Test Worker", "practitioner", None, "A"), ("Bob", "practitioner", "A", "B")]
 
 
 def test_changing_back_within_the_window_leaves_no_entry(store: Store, assessment: str, clock) -> None:
-    store.save_answer(assessment, "ethnicity", "A", actor="w")
+    store.save_answer(assessment, "ethnicity", "A", actor="Test Worker")
     clock.advance(minutes=20)
-    store.save_answer(assessment, "ethnicity", "B", actor="w")
+    store.save_answer(assessment, "ethnicity", "B", actor="Test Worker")
     clock.advance(minutes=1)
-    store.save_answer(assessment, "ethnicity", "A", actor="w")
+    store.save_answer(assessment, "ethnicity", "A", actor="Test Worker")
     assert [(e.before, e.after) for e in answer_entries(store, assessment, "ethnicity")] == [(None, "A")]
 
 
@@ -379,7 +381,7 @@ def test_prefixes(store: Store, assessment: str) -> None:
 
 
 def test_ambiguous_prefix(store: Store, questionnaire) -> None:
-    ids = [store.create_assessment(questionnaire=questionnaire, actor="w", child_name=f"C{i}", dob="2020-01-01")
+    ids = [store.create_assessment(questionnaire=questionnaire, actor="Test Worker", child_name=f"C{i}", dob="2020-01-01")
            for i in range(40)]
     by_prefix: dict[str, list[str]] = {}
     for aid in ids:
@@ -397,13 +399,16 @@ def test_ambiguous_prefix(store: Store, questionnaire) -> None:
 
 
 def test_search_finds_names_and_text_answers_and_follows_changes(store: Store, assessment: str) -> None:
-    store.save_answer(assessment, "danger_statements", "Worried about the trampoline", actor="w")
-    store.save_answer(assessment, "parents", [{"name": "Gwendolyn", "relationship": "Mother"}], actor="w")
+    store.save_answer(assessment, "danger_statements", "Worried about the trampoline", actor="Test Worker")
+    store.save_answer(assessment, "parents", [{"name": "Gwendolyn", "relationship": "Mother"}], actor="Test Worker")
     assert [r.id for r in store.list(search="trampoline")] == [assessment]
-    assert [r.id for r in store.list(search="tramp")] == [assessment]  # the last word is a prefix
+    assert store.list(search="tramp") == []  # whole words ...
+    assert [r.id for r in store.list(search="tramp*")] == [assessment]  # ... unless asked for a prefix
+    assert [r.id for r in store.list(search="ada tramp", as_you_type=True)] == [assessment]
+    assert store.list(search="ada tr", as_you_type=True) == []  # too short to be a prefix
     assert [r.id for r in store.list(search="gwendolyn")] == [assessment]
     assert [r.id for r in store.list(search="ada example")] == [assessment]
-    store.save_answer(assessment, "danger_statements", "Worried about the roof", actor="w")
+    store.save_answer(assessment, "danger_statements", "Worried about the roof", actor="Test Worker")
     assert store.list(search="trampoline") == []
     assert [r.id for r in store.list(search="roof")] == [assessment]
 
@@ -415,12 +420,12 @@ def test_any_search_text_is_safe(store: Store, assessment: str, query: str) -> N
 
 
 def test_list_filters_and_order(store: Store, questionnaire, clock) -> None:
-    first = store.create_assessment(questionnaire=questionnaire, actor="w", child_name="Older", dob="2020-01-01")
+    first = store.create_assessment(questionnaire=questionnaire, actor="Test Worker", child_name="Older", dob="2020-01-01")
     clock.advance(minutes=1)
-    second = store.create_assessment(questionnaire=questionnaire, actor="w", child_name="Newer", dob="2020-01-01")
+    second = store.create_assessment(questionnaire=questionnaire, actor="Test Worker", child_name="Newer", dob="2020-01-01")
     assert [r.id for r in store.list()] == [second, first]
     clock.advance(minutes=1)
-    store.save_answer(first, "ethnicity", "x", actor="w")
+    store.save_answer(first, "ethnicity", "x", actor="Test Worker")
     assert [r.id for r in store.list()] == [first, second]
     assert [r.id for r in store.list(limit=1)] == [first]
     assert [r.id for r in store.list(child="newe")] == [second]
@@ -438,8 +443,8 @@ def test_an_old_assessment_keeps_its_questionnaire(tmp_path: Path, db_path: Path
     copy.write_bytes(SHIPPED.read_bytes())
     q1 = load_file(copy)
     with Store.open(db_path, clock=clock) as s:
-        aid = s.create_assessment(questionnaire=q1, actor="w", child_name="Dev", dob="2015-05-05")
-        s.save_answer(aid, "ethnicity", "Not stated", actor="w")
+        aid = s.create_assessment(questionnaire=q1, actor="Test Worker", child_name="Dev", dob="2015-05-05")
+        s.save_answer(aid, "ethnicity", "Not stated", actor="Test Worker")
         before = render_markdown(s.get(aid))
     copy.write_text(SHIPPED.read_text(encoding="utf-8").replace("version = 1", "version = 2", 1)
                     .replace("How do the child and their family describe", "CHANGED"), encoding="utf-8")
@@ -449,7 +454,7 @@ def test_an_old_assessment_keeps_its_questionnaire(tmp_path: Path, db_path: Path
         record = s.get(aid)
         assert record.questionnaire.version == 1 and record.questionnaire_hash == q1.content_hash
         assert render_markdown(record) == before
-        new = s.create_assessment(questionnaire=q2, actor="w", child_name="Eve", dob="2015-05-05")
+        new = s.create_assessment(questionnaire=q2, actor="Test Worker", child_name="Eve", dob="2015-05-05")
         assert s.get(new).questionnaire.version == 2
 
 
@@ -459,13 +464,13 @@ def test_an_old_assessment_keeps_its_questionnaire(tmp_path: Path, db_path: Path
 def _writer(path: str, aid: str, qid: str, count: int) -> None:
     with Store.open(path) as s:
         for i in range(count):
-            s.save_answer(aid, qid, f"text {i} from {os.getpid()}", actor=f"proc {os.getpid()}")
+            s.save_answer(aid, qid, f"text {i} from {os.getpid()}", actor="Test Worker")
 
 
 def test_two_processes_write_at_once_without_locking_errors(db_path: Path, questionnaire) -> None:
     with Store.open(db_path) as s:
-        a = s.create_assessment(questionnaire=questionnaire, actor="w", child_name="A", dob="2020-01-01")
-        b = s.create_assessment(questionnaire=questionnaire, actor="w", child_name="B", dob="2020-01-01")
+        a = s.create_assessment(questionnaire=questionnaire, actor="Test Worker", child_name="A", dob="2020-01-01")
+        b = s.create_assessment(questionnaire=questionnaire, actor="Test Worker", child_name="B", dob="2020-01-01")
     ctx = multiprocessing.get_context("spawn")
     procs = [ctx.Process(target=_writer, args=(str(db_path), aid, qid, 60))
              for aid, qid in ((a, "danger_statements"), (b, "danger_statements"), (a, "existing_strengths"))]
@@ -484,7 +489,7 @@ def test_two_processes_write_at_once_without_locking_errors(db_path: Path, quest
 
 
 def test_backup_is_a_complete_consistent_copy(store: Store, assessment: str, tmp_path: Path) -> None:
-    store.save_answer(assessment, "ethnicity", "White British", actor="w")
+    store.save_answer(assessment, "ethnicity", "White British", actor="Test Worker")
     target = tmp_path / "backups é" / "copy.db"
     store.backup(target)
     with Store.open(target) as copy:
@@ -508,3 +513,20 @@ def test_check_database_reports_damage(store: Store, db_path: Path, assessment: 
     db_path.write_bytes(bytes(data))
     problems = db.check_database(loc)
     assert problems and all("\n" not in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("text", "as_you_type", "query"),
+    [
+        ("child", False, '"child"'),
+        ("child", True, '"child"*'),
+        ("neglec* home", False, '"neglec"* "home"'),
+        ("a b", True, '"a" "b"'),
+        ('name:x OR "y" NEAR(z)', False, '"name" "x" "OR" "y" "NEAR" "z"'),
+        ("  ", False, None),
+    ],
+)
+def test_fts_query(text: str, as_you_type: bool, query: str | None) -> None:
+    from sg_assess.store.search import fts_query
+
+    assert fts_query(text, prefix_last=as_you_type) == query

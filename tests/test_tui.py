@@ -93,7 +93,7 @@ async def test_home_lists_searches_and_filters(db: Path, tmp_path: Path, questio
     a = new_assessment(db, questionnaire)
     new_assessment(db, questionnaire, child_name="Ben Sample", dob="2012-05-05")
     with Store.open(db) as store:
-        store.save_answer(a, "danger_statements", "worried about the trampoline", actor="w")
+        store.save_answer(a, "danger_statements", "worried about the trampoline", actor="Test Worker")
     app = make_app(db, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -114,7 +114,7 @@ async def test_home_lists_searches_and_filters(db: Path, tmp_path: Path, questio
 async def test_home_pages_in_more_rows_as_the_cursor_moves(db: Path, tmp_path: Path, questionnaire) -> None:
     with Store.open(db) as store:
         for i in range(130):
-            store.create_assessment(questionnaire=questionnaire, actor="w", child_name=f"Child {i}", dob="2015-01-01")
+            store.create_assessment(questionnaire=questionnaire, actor="Test Worker", child_name=f"Child {i}", dob="2015-01-01")
     app = make_app(db, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -492,7 +492,7 @@ async def test_open_goes_to_the_first_unanswered_question(db: Path, tmp_path: Pa
     aid = new_assessment(db, questionnaire)
     with Store.open(db) as store:
         for qid in ("interpreter_needed", "disability"):
-            store.save_answer(aid, qid, "no", actor="w")
+            store.save_answer(aid, qid, "no", actor="Test Worker")
     app = make_app(db, tmp_path, open_id=aid[:8])
     async with app.run_test(size=SIZE) as pilot:
         editor = await wait_for_screen(pilot, EditorScreen)
@@ -509,8 +509,8 @@ HOSTILE = "[@click=app.quit]Eve[/] [bold]x[/] [link=https://example.org]y[/link]
 async def test_hostile_names_and_answers_are_shown_literally(db: Path, tmp_path: Path, questionnaire) -> None:
     aid = new_assessment(db, questionnaire, child_name=HOSTILE)
     with Store.open(db) as store:
-        store.save_answer(aid, "ethnicity", HOSTILE, actor="w")
-        store.save_answer(aid, "danger_statements", HOSTILE, actor="w")
+        store.save_answer(aid, "ethnicity", HOSTILE, actor="Test Worker")
+        store.save_answer(aid, "danger_statements", HOSTILE, actor="Test Worker")
     app = make_app(db, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

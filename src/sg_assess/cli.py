@@ -66,6 +66,19 @@ app.add_typer(questionnaires_app, name="questionnaires")
 class State:
     db: str | None = None
     db_explicit: bool = False
+    user: str | None = None
+    role: str | None = None
+
+    def actor(self) -> str:
+        from sg_assess.config import current_user, load_config
+
+        return self.user.strip() if self.user and self.user.strip() else current_user(load_config())
+
+    def actor_role(self) -> str:
+        from sg_assess.config import current_role, load_config
+        from sg_assess.store.supervision import check_role
+
+        return check_role(self.role.strip().lower() if self.role else current_role(load_config()))
 
     def db_location(self) -> str:
         if self.db:
@@ -94,20 +107,17 @@ def _version(value: bool) -> None:
 def main_callback(
     ctx: typer.Context,
     db: Annotated[str | None, typer.Option("--db", envvar=paths.ENV_DB, help="Database file (or sqlite:/// URL).")] = None,
+    user: Annotated[str | None, typer.Option("--as", envvar=paths.ENV_USER, help="Act as this person (one run).")] = None,
+    role: Annotated[str | None, typer.Option("--role", envvar=paths.ENV_ROLE,
+                                             help="practitioner or supervisor (one run).")] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
 ) -> None:
     """Child safeguarding assessments that never lose a word."""
-    ctx.obj = State(db=db, db_explicit=db is not None)
+    ctx.obj = State(db=db, db_explicit=db is not None, user=user, role=role)
     if ctx.invoked_subcommand is None:
         from sg_assess.tui.app import run
 
         run(db)
-
-
-def _actor() -> str:
-    from sg_assess.config import current_user, load_config
-
-    return current_user(load_config())
 
 
 def _catalog():  # noqa: ANN202
@@ -146,8 +156,9 @@ def new(
     q = _catalog().get(questionnaire)
     with _state(ctx).open_store() as store:
         resolved_child = store.resolve_child(child_id) if child_id else None
-        aid = store.create_assessment(questionnaire=q, actor=_actor(), child_name=child, dob=dob, unborn=unborn,
-                                      due=due, child_id=resolved_child, assessment_date=on)
+        state = _state(ctx)
+        aid = store.create_assessment(questionnaire=q, actor=state.actor(), role=state.actor_role(), child_name=child,
+                                      dob=dob, unborn=unborn, due=due, child_id=resolved_child, assessment_date=on)
         summary = store.summary(aid)
     if as_json:
         _emit_json(asdict(summary))
@@ -189,7 +200,8 @@ def answer(
         q = record_q.question(question)
         if q is None:
             raise UsageError(f"there is no question {question!r} in {record_q.id}; 'sg-assess show {assessment}' lists them")
-        changed = store.save_answer(aid, question, parse_input(q, value), actor=_actor())
+        state = _state(ctx)
+        changed = store.save_answer(aid, question, parse_input(q, value), actor=state.actor(), role=state.actor_role())
         s = store.summary(aid)
     state = "saved" if changed else "unchanged"
     typer.echo(f"{state}: {question} ({s.required_answered} of {s.required_total} required answered)")
@@ -415,3 +427,6 @@ def main() -> None:
     """Console-script entry point."""
     app(prog_name="sg-assess")
 
+
+
+from sg_assess import cli_review  # noqa: E402,F401 - registers the supervision commands on ``app``

@@ -58,6 +58,12 @@ def load_config(path: Path | None = None) -> Config:
     )
 
 
+def current_role(config: Config | None = None) -> str:
+    """practitioner or supervisor: SG_ASSESS_ROLE, the config file, or practitioner."""
+    role = os.environ.get(paths.ENV_ROLE, "").strip() or (config.role if config else None) or "practitioner"
+    return role.strip().lower()
+
+
 def current_user(config: Config | None = None) -> str:
     """Who is making changes: SG_ASSESS_USER, the config file, or the OS user."""
     if name := os.environ.get(paths.ENV_USER, "").strip():

@@ -40,3 +40,7 @@ class DatabaseError(SgError):
 
 class ExportError(SgError):
     """An export file could not be written."""
+
+
+class Refused(SgError):
+    """The workflow does not allow this (a signed-off record, someone else's draft, a self sign-off)."""

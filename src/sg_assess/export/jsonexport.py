@@ -31,6 +31,12 @@ def assessment_dict(record: AssessmentRecord, *, full: bool = True) -> dict[str,
         "answers": dict(sorted(record.answers.items())),
         "completeness": s.completeness,
     }
+    data["owner"] = record.owner
+    data["submitted_at"] = record.submitted_at
+    data["signed_off_at"] = record.signed_off_at
+    data["reviews"] = [asdict(r) for r in record.reviews]
+    data["comments"] = [asdict(c) for c in record.comments]
+    data["addenda"] = [asdict(a) for a in record.addenda]
     if full:
         data["questionnaire"]["source"] = q.source
         data["history"] = [asdict(h) for h in record.history]

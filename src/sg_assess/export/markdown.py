@@ -143,5 +143,51 @@ def render_markdown(record: AssessmentRecord, *, show_ids: bool = False) -> str:
             serves = ", ".join(principle_title(p) for p in question.principles)
             suffix = f" (serves: {escape_line(serves)})" if serves else ""
             out.append(f"- {escape_line(section_title)}: {escape_line(question.prompt)}{suffix}")
+    out += _workflow(record)
     out += ["", "---", "", f"_Exported from sg-assess; questionnaire {escape_line(q.id)} version {q.version}._", ""]
     return "\n".join(out)
+
+
+def _by(actor: str, role: str | None, at: str) -> str:
+    return f"{escape_line(actor)}" + (f" ({escape_line(role)})" if role else "") + f", {_when(at)}"
+
+
+def _workflow(record: AssessmentRecord) -> list[str]:
+    """Review and sign-off, comments, addenda (after the original, never merged into it) and a history summary."""
+    out: list[str] = []
+    if record.reviews:
+        out += ["", "## Review and sign-off", ""]
+        for review in record.reviews:
+            if review.decision == "signed_off":
+                out += [f"**Signed off** by {_by(review.actor, review.role, review.at)}", "",
+                        f"Supervisor's safety scale score: {review.score} out of 10", "",
+                        escape_block(review.comment or ""), ""]
+                if review.declaration:
+                    out += [f"Declaration: {escape_line(review.declaration)}", ""]
+            else:
+                out += [f"**Returned** by {_by(review.actor, review.role, review.at)}", "", escape_block(review.comment or ""), ""]
+        out.pop()
+    if record.comments:
+        titles = {s.id: s.title for s in record.questionnaire.sections}
+        out += ["", "## Comments", ""]
+        for c in record.comments:
+            where = f"on {escape_line(titles.get(c.section_id, c.section_id))}" if c.section_id else "on the assessment"
+            reply = f", replying to comment {c.parent_id}" if c.parent_id else ""
+            out += [f"**Comment {c.id}** {where}{reply}, by {_by(c.author, c.role, c.at)}", "", escape_block(c.text), ""]
+        out.pop()
+    if record.addenda:
+        out += ["", "## Addenda", "", "_Added after sign-off; the assessment above is unchanged._", ""]
+        for a in record.addenda:
+            out += [f"**Addendum {a.id}** by {_by(a.author, a.role, a.at)}", "", f"Reason: {escape_line(a.reason)}", "",
+                    escape_block(a.text), ""]
+        out.pop()
+    if record.history:
+        out += ["", "## History summary", ""]
+        changes: dict[str, int] = {}
+        for h in record.history:
+            if h.kind == "answer":
+                changes[h.actor] = changes.get(h.actor, 0) + 1
+        events = [h for h in record.history if h.kind not in ("answer", "comment")]
+        out += [f"- {h.kind.replace('_', ' ').capitalize()}: {_by(h.actor, h.role, h.at)}" for h in events]
+        out += [f"- Answer changes by {escape_line(who)}: {count}" for who, count in sorted(changes.items())]
+    return out

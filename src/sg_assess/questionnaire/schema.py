@@ -102,6 +102,9 @@ class Questionnaire(_Model):
         hit = self._index.get(qid)
         return hit[0] if hit else None
 
+    def section_of_id(self, section_id: str) -> Section | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
     def is_shown(self, question: Question, band: str, answers: Mapping[str, Any]) -> bool:
         """Whether the question applies to this child (age band) and these answers (show_if)."""
         seen: set[str] = set()

@@ -24,7 +24,7 @@ from sqlalchemy.pool import QueuePool, StaticPool
 from sg_assess.errors import DatabaseError, NotFound
 
 APPLICATION_ID = 0x53474153  # "SGAS"
-SCHEMA_VERSION = 1  # PRAGMA user_version written by the newest migration
+SCHEMA_VERSION = 2  # PRAGMA user_version written by the newest migration
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 MEMORY = ":memory:"
@@ -93,7 +93,7 @@ def _inspect_existing(path: Path, *, readonly: bool) -> int:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if app_id == APPLICATION_ID:
-            conn.execute("SELECT count(*) FROM assessment").fetchone()
+            conn.execute("SELECT 1 FROM assessment LIMIT 1").fetchone()  # reads the table's root page
     except sqlite3.DatabaseError as exc:
         message = str(exc)
         if "locked" in message or "busy" in message:

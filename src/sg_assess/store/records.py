@@ -36,6 +36,7 @@ class AssessmentSummary:
     latest_score: int | None
     questionnaire_id: str
     questionnaire_version: int
+    submitted_at: str | None = None
 
     @property
     def short_id(self) -> str:
@@ -60,6 +61,61 @@ class HistoryRecord:
 
 
 @dataclass(frozen=True)
+class ReviewRecord:
+    id: int
+    decision: str  # "returned" or "signed_off"
+    actor: str
+    role: str
+    at: str
+    comment: str | None
+    score: int | None
+    declaration: str | None
+
+
+@dataclass(frozen=True)
+class CommentRecord:
+    id: int
+    section_id: str | None
+    parent_id: int | None
+    author: str
+    role: str
+    at: str
+    text: str
+
+
+@dataclass(frozen=True)
+class AddendumRecord:
+    id: int
+    author: str
+    role: str
+    at: str
+    reason: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ActionRecord:
+    assessment_id: str
+    child_id: str
+    child_name: str
+    question_id: str
+    row: int
+    what: str
+    who: str
+    by_when: str | None
+    review_date: str | None
+    done: bool
+
+
+@dataclass(frozen=True)
+class ChronologyEvent:
+    date: str  # YYYY-MM-DD (or a full timestamp) for ordering
+    kind: str  # assessment, submitted, returned, signed_off, addendum, referral, action
+    assessment_id: str
+    summary: str
+
+
+@dataclass(frozen=True)
 class AssessmentRecord:
     """One assessment with everything needed to show or export it exactly as it was asked."""
 
@@ -69,6 +125,16 @@ class AssessmentRecord:
     questionnaire_hash: str
     answers: dict[str, Any]
     history: list[HistoryRecord] = field(default_factory=list)
+    owner: str = ""
+    submitted_at: str | None = None
+    signed_off_at: str | None = None
+    reviews: list[ReviewRecord] = field(default_factory=list)
+    comments: list[CommentRecord] = field(default_factory=list)
+    addenda: list[AddendumRecord] = field(default_factory=list)
+
+    @property
+    def sign_off(self) -> ReviewRecord | None:
+        return next((r for r in reversed(self.reviews) if r.decision == "signed_off"), None)
 
     @property
     def id(self) -> str:

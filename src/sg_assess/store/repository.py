@@ -26,12 +26,21 @@ from sg_assess.questionnaire.schema import Questionnaire, age_band
 from sg_assess.questionnaire.values import latest_score, normalize, parse_date, text_of
 from sg_assess.store import db
 from sg_assess.store.models import Answer, Assessment, Child, HistoryEntry, QuestionnaireDef
-from sg_assess.store.records import AssessmentRecord, AssessmentSummary, ChildRecord, HistoryRecord
+from sg_assess.store.records import (
+    AddendumRecord,
+    AssessmentRecord,
+    AssessmentSummary,
+    ChildRecord,
+    CommentRecord,
+    HistoryRecord,
+    ReviewRecord,
+)
+from sg_assess.store.supervision import SupervisionMixin, check_editable
 from sg_assess.store.search import fts_query
 
 COALESCE_WINDOW = dt.timedelta(minutes=10)
 MIN_PREFIX = 6
-EDITABLE_STATUSES = frozenset({"draft"})
+EDITABLE_STATUSES = frozenset({"draft", "returned"})
 
 A = Assessment.__table__
 C = Child.__table__
@@ -40,13 +49,19 @@ H = HistoryEntry.__table__
 QD = QuestionnaireDef.__table__
 FTS = table("assessment_fts", column("rowid"))
 
-_SQL_HEAD = ("SELECT a.seq, a.status, a.questionnaire_hash, a.age_band, c.name "
+_SQL_GET = (
+    "SELECT a.questionnaire_hash, a.owner, a.signed_off_at, a.child_snapshot, a.child_id, c.name, c.dob, c.due_date, "
+    "a.age_band, a.status, a.assessment_date, a.practitioner, a.created_at, a.updated_at, a.required_answered, "
+    "a.required_total, a.latest_score, a.questionnaire_id, a.questionnaire_version, a.submitted_at "
+    "FROM assessment a JOIN child c ON c.id = a.child_id WHERE a.id = ?"
+)
+_SQL_HEAD = ("SELECT a.seq, a.status, a.questionnaire_hash, a.age_band, c.name, a.owner "
              "FROM assessment a JOIN child c ON c.id = a.child_id WHERE a.id = ?")
 
 SUMMARY_COLUMNS = (
     A.c.id, A.c.child_id, C.c.name.label("child_name"), A.c.age_band, A.c.status, A.c.assessment_date,
     A.c.practitioner, A.c.created_at, A.c.updated_at, A.c.required_answered, A.c.required_total,
-    A.c.latest_score, A.c.questionnaire_id, A.c.questionnaire_version,
+    A.c.latest_score, A.c.questionnaire_id, A.c.questionnaire_version, A.c.submitted_at,
 )
 
 
@@ -75,7 +90,7 @@ def _prefix_range(prefix: str) -> tuple[str, str]:
     return cleaned, cleaned[:-1] + chr(ord(cleaned[-1]) + 1)
 
 
-class Store:
+class Store(SupervisionMixin):
     """An open sg-assess database.  Use ``Store.open``; close it (or use ``with``) when done."""
 
     def __init__(self, engine: Engine, location: db.Location, *, clock: Callable[[], dt.datetime] = utc_now):
@@ -198,7 +213,7 @@ class Store:
                 questionnaire_id=questionnaire.id, questionnaire_version=questionnaire.version,
                 assessment_date=on.isoformat(), age_band=band, status="draft", practitioner=actor,
                 created_at=now, updated_at=now, required_answered=done, required_total=total,
-                latest_score=None, revision=0,
+                latest_score=None, revision=0, owner=actor,
             ))
             seq = result.inserted_primary_key[0]
             conn.execute(text("INSERT INTO assessment_fts(rowid, name, body) VALUES (:seq, :name, '')"),
@@ -255,20 +270,19 @@ class Store:
         more than SQLite's work here).
         """
         with db.write_connection(self.engine) as conn:
-            sql = conn.exec_driver_sql
-            head = sql(_SQL_HEAD, (assessment_id,)).first()
+            sql = conn.connection.driver_connection.execute  # inside SQLAlchemy's BEGIN IMMEDIATE
+            head = sql(_SQL_HEAD, (assessment_id,)).fetchone()
             if head is None:
                 raise NotFound(f"no assessment with id {assessment_id!r}")
-            seq, status, q_hash, band, child_name = head
-            if status not in EDITABLE_STATUSES:
-                raise ValidationError(f"assessment {assessment_id[:8]} is {status} and cannot be changed")
+            seq, status, q_hash, band, child_name, owner = head
+            check_editable(assessment_id, status, owner, actor)
             questionnaire = self.questionnaire(q_hash)
             question = questionnaire.question(question_id)
             if question is None:
                 raise ValidationError(f"there is no question {question_id!r} in {questionnaire.id} v{questionnaire.version}")
             new_json = _dumps(normalize(question, value))
             old = sql("SELECT value FROM answer WHERE assessment_id = ? AND question_id = ?",
-                      (assessment_id, question_id)).first()
+                      (assessment_id, question_id)).fetchone()
             old_json = old[0] if old else None
             if new_json == old_json:
                 return False
@@ -289,10 +303,10 @@ class Store:
     def _record_change(self, conn: Connection, aid: str, qid: str, old: str | None, new: str | None,
                        actor: str, role: str | None, moment: dt.datetime) -> None:
         """One history entry per change; saves by the same person within 10 minutes fold into one."""
-        sql = conn.exec_driver_sql
+        sql = conn.connection.driver_connection.execute
         now = _iso(moment)
         last = sql("SELECT id, kind, actor, started_at, before FROM history WHERE assessment_id = ? AND question_id = ? "
-                   "ORDER BY id DESC LIMIT 1", (aid, qid)).first()
+                   "ORDER BY id DESC LIMIT 1", (aid, qid)).fetchone()
         if last is not None:
             last_id, kind, last_actor, started_at, before = last
             if kind == "answer" and last_actor == actor and moment - dt.datetime.fromisoformat(started_at) < COALESCE_WINDOW:
@@ -306,7 +320,7 @@ class Store:
 
     def _refresh(self, conn: Connection, aid: str, seq: int, child_name: str, q: Questionnaire, band: str, now: str) -> None:
         """Recompute the summary columns and the full-text document from all the answers."""
-        sql = conn.exec_driver_sql
+        sql = conn.connection.driver_connection.execute
         answers = {qid: json.loads(value)
                    for qid, value in sql("SELECT question_id, value FROM answer WHERE assessment_id = ?", (aid,))}
         done, total = q.completeness(band, answers)
@@ -317,6 +331,16 @@ class Store:
             "revision = revision + 1 WHERE id = ?", (now, done, total, latest_score(scale_rows), aid))
         sql("DELETE FROM assessment_fts WHERE rowid = ?", (seq,))
         sql("INSERT INTO assessment_fts (rowid, name, body) VALUES (?, ?, ?)", (seq, child_name, body))
+        sql("DELETE FROM action_due WHERE assessment_id = ?", (aid,))  # next steps, for 'actions due'
+        actions = [(aid, qid, i, row.get("what") or "", row.get("who") or "", row.get("by_when"), row.get("review_date"),
+                    int(bool(row.get("done"))))
+                   for qid, value in answers.items()
+                   if (question := q.question(qid)) is not None and question.kind == "actions"
+                   for i, row in enumerate(value)]
+        if actions:
+            conn.connection.driver_connection.executemany(
+                "INSERT INTO action_due (assessment_id, question_id, row, what, who, by_when, review_date, done) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", actions)
 
     # -- reading --------------------------------------------------------------------
 
@@ -328,15 +352,19 @@ class Store:
         child: str | None = None,
         limit: int = 50,
         offset: int = 0,
+        as_you_type: bool = False,
     ) -> list[AssessmentSummary]:
-        """Assessments, most recently updated first; with ``search``, the newest matches first."""
+        """Assessments, most recently updated first; with ``search``, the newest matches first.
+
+        ``as_you_type`` lets the last word of ``search`` match as a prefix.
+        """
         query = select(*SUMMARY_COLUMNS).join(C, C.c.id == A.c.child_id)
         if status:
             query = query.where(A.c.status == status)
         if child:
             needle = child.strip()
             query = query.where(or_(C.c.id.startswith(needle.lower()), C.c.name.contains(needle, autoescape=True)))
-        match = fts_query(search) if search else None
+        match = fts_query(search, prefix_last=as_you_type) if search else None
         if search and match is None:
             return []
         if match is not None:
@@ -366,21 +394,46 @@ class Store:
         return AssessmentSummary(**row._mapping)
 
     def get(self, assessment_id: str, *, with_history: bool = True) -> AssessmentRecord:
-        """The whole assessment: child, pinned questionnaire, answers and (optionally) history."""
-        summary = self.summary(assessment_id)
-        with self.engine.connect() as conn:
-            head = conn.execute(select(A.c.questionnaire_hash).where(A.c.id == assessment_id)).scalar_one()
-            child = conn.execute(select(C).where(C.c.id == summary.child_id)).mappings().one()
-            answers = {r.question_id: json.loads(r.value)
-                       for r in conn.execute(select(ANS.c.question_id, ANS.c.value).where(ANS.c.assessment_id == assessment_id))}
+        """The whole assessment: child, pinned questionnaire, answers, workflow and (optionally) history.
+
+        One connection, one read transaction, plain SQL: exporting thousands
+        of records is dominated by this call.
+        """
+        with self.engine.connect() as conn, conn.begin():
+            sql = conn.connection.driver_connection.execute
+            head = sql(_SQL_GET, (assessment_id,)).fetchone()
+            if head is None:
+                raise NotFound(f"no assessment with id {assessment_id!r}")
+            (q_hash, owner, signed_off_at, snapshot, child_id, name, dob, due, *summary_rest) = head
+            answers = {qid: json.loads(value)
+                       for qid, value in sql("SELECT question_id, value FROM answer WHERE assessment_id = ?", (assessment_id,))}
+            reviews = [ReviewRecord(*row) for row in sql(
+                "SELECT id, decision, actor, role, at, comment, score, declaration FROM review "
+                "WHERE assessment_id = ? ORDER BY id", (assessment_id,))]
+            comments = [CommentRecord(*row) for row in sql(
+                "SELECT id, section_id, parent_id, author, role, at, text FROM comment WHERE assessment_id = ? ORDER BY id",
+                (assessment_id,))]
+            addenda = [AddendumRecord(*row) for row in sql(
+                "SELECT id, author, role, at, reason, text FROM addendum WHERE assessment_id = ? ORDER BY id",
+                (assessment_id,))]
             history = self._history(conn, assessment_id) if with_history else []
+        if snapshot:  # a signed-off record shows the child as they were when it was signed off
+            frozen = json.loads(snapshot)
+            name, dob, due = frozen["name"], frozen["dob"], frozen["due_date"]
+        summary = AssessmentSummary(assessment_id, child_id, name, *summary_rest)
         return AssessmentRecord(
             summary=summary,
-            child=ChildRecord(id=child["id"], name=child["name"], dob=child["dob"], due_date=child["due_date"]),
-            questionnaire=self.questionnaire(head),
-            questionnaire_hash=head,
+            child=ChildRecord(id=child_id, name=name, dob=dob, due_date=due),
+            questionnaire=self.questionnaire(q_hash),
+            questionnaire_hash=q_hash,
             answers=answers,
             history=history,
+            owner=owner,
+            submitted_at=summary.submitted_at,
+            signed_off_at=signed_off_at,
+            reviews=reviews,
+            comments=comments,
+            addenda=addenda,
         )
 
     def history(self, assessment_id: str) -> list[HistoryRecord]:
@@ -389,10 +442,10 @@ class Store:
 
     @staticmethod
     def _history(conn: Connection, assessment_id: str) -> list[HistoryRecord]:
-        rows = conn.execute(select(H).where(H.c.assessment_id == assessment_id).order_by(H.c.id)).mappings()
-        return [HistoryRecord(id=r["id"], question_id=r["question_id"], kind=r["kind"], actor=r["actor"], role=r["role"],
-                              started_at=r["started_at"], at=r["at"], before=_loads(r["before"]), after=_loads(r["after"]))
-                for r in rows]
+        rows = conn.connection.driver_connection.execute(
+            "SELECT id, question_id, kind, actor, role, started_at, at, before, after FROM history "
+            "WHERE assessment_id = ? ORDER BY id", (assessment_id,))
+        return [HistoryRecord(*row[:7], before=_loads(row[7]), after=_loads(row[8])) for row in rows]
 
     def iter_ids(self, *, status: str | None = None) -> Iterator[str]:
         query = select(A.c.id).order_by(A.c.seq)

@@ -89,7 +89,7 @@ class HomeScreen(Screen[None]):
         from sg_assess.errors import SgError
 
         try:
-            page = self.app.store().list(limit=PAGE + 1, offset=offset, **filters)
+            page = self.app.store().list(limit=PAGE + 1, offset=offset, as_you_type=True, **filters)
         except SgError as exc:
             self.app.call_from_thread(self._show_problem, str(exc))
             return

@@ -1,0 +1,254 @@
+"""CLI commands for supervision: submit, review, comments, addenda, hand-over, history, chronology, config.
+
+Registered on the main app by ``sg_assess.cli``.  Refusals are one line and a
+non-zero exit, like every other command.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+from typing import Annotated
+
+import typer
+
+from sg_assess.cli import _emit_json, _note, _state, app
+from sg_assess.errors import UsageError
+from sg_assess.safetext import one_line
+
+review_app = typer.Typer(help="For supervisors: the review queue, returning and signing off.", rich_markup_mode=None)
+app.add_typer(review_app, name="review")
+
+
+@app.command()
+def submit(ctx: typer.Context, assessment: Annotated[str, typer.Argument(help="Assessment id.")]) -> None:
+    """Submit an assessment for a supervisor's review (it is read-only until returned)."""
+    from sg_assess import quality
+
+    state = _state(ctx)
+    with state.open_store() as store:
+        aid = store.resolve(assessment)
+        store.submit(aid, actor=state.actor(), role=state.actor_role())
+        gaps = quality.check(store.get(aid, with_history=False))
+    typer.echo(f"submitted: {aid[:8]} is waiting for a supervisor's review")
+    if gaps:
+        _note(f"note: the quality check found {len(gaps)} gap{'s' if len(gaps) != 1 else ''}; the supervisor will see them")
+
+
+@review_app.command("list")
+def review_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Submitted assessments waiting for review, the longest waiting first."""
+    from sg_assess import quality
+
+    today = dt.date.today()
+    with _state(ctx).open_store(create=False) as store:
+        rows = []
+        for s in store.review_queue():
+            waiting = (today - dt.date.fromisoformat(s.submitted_at[:10])).days if s.submitted_at else 0
+            gaps = len(quality.check(store.get(s.id, with_history=False)))
+            rows.append({**asdict(s), "days_waiting": waiting, "gaps": gaps})
+    if as_json:
+        _emit_json(rows)
+        return
+    if not rows:
+        _note("Nothing is waiting for review.")
+        return
+    from sg_assess.terminal import print_table
+
+    print_table(["Id", "Child", "Practitioner", "Submitted", "Days waiting", "Gaps", "Score"],
+                [[r["id"][:8], r["child_name"], r["practitioner"], (r["submitted_at"] or "")[:10], str(r["days_waiting"]),
+                  str(r["gaps"]), "" if r["latest_score"] is None else str(r["latest_score"])] for r in rows],
+                wrap=("Child", "Practitioner"))
+
+
+@review_app.command("return")
+def review_return(
+    ctx: typer.Context,
+    assessment: Annotated[str, typer.Argument(help="Assessment id.")],
+    comment: Annotated[str, typer.Option("--comment", help="What needs to change (required).")],
+) -> None:
+    """Return a submitted assessment to its practitioner, with a comment."""
+    state = _state(ctx)
+    with state.open_store(create=False) as store:
+        aid = store.resolve(assessment)
+        store.return_assessment(aid, actor=state.actor(), role=state.actor_role(), comment=comment)
+    typer.echo(f"returned: {aid[:8]} is back with its practitioner")
+
+
+@review_app.command("sign-off")
+def review_sign_off(
+    ctx: typer.Context,
+    assessment: Annotated[str, typer.Argument(help="Assessment id.")],
+    score: Annotated[int, typer.Option("--score", help="Your safety scale score, 0 to 10.")],
+    reason: Annotated[str, typer.Option("--reason", help="The reason for your score.")],
+) -> None:
+    """Sign off a submitted assessment: after this it can only be added to (addenda)."""
+    state = _state(ctx)
+    with state.open_store(create=False) as store:
+        aid = store.resolve(assessment)
+        declaration = store.sign_off(aid, actor=state.actor(), role=state.actor_role(), score=score, reason=reason)
+    typer.echo(f"signed off: {aid[:8]}")
+    typer.echo(one_line(declaration))
+
+
+@app.command()
+def comment(
+    ctx: typer.Context,
+    assessment: Annotated[str, typer.Argument(help="Assessment id.")],
+    message: Annotated[str, typer.Argument(metavar="TEXT", help="The comment ('-' reads standard input).")],
+    section: Annotated[str | None, typer.Option("--section", help="Section id (default: the whole assessment).")] = None,
+    reply_to: Annotated[int | None, typer.Option("--reply-to", help="Number of the comment you are answering.")] = None,
+) -> None:
+    """Comment on an assessment or one of its sections, or reply to a comment."""
+    import sys
+
+    if message == "-":
+        message = sys.stdin.read()
+    state = _state(ctx)
+    with state.open_store(create=False) as store:
+        aid = store.resolve(assessment)
+        number = store.add_comment(aid, message, actor=state.actor(), role=state.actor_role(), section_id=section,
+                                   reply_to=reply_to)
+    typer.echo(f"comment {number} added to {aid[:8]}")
+
+
+@app.command()
+def addendum(
+    ctx: typer.Context,
+    assessment: Annotated[str, typer.Argument(help="Assessment id (signed off).")],
+    message: Annotated[str, typer.Argument(metavar="TEXT", help="The addendum ('-' reads standard input).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it is needed (required).")],
+) -> None:
+    """Add an addendum to a signed-off assessment; the original stays as it was."""
+    import sys
+
+    if message == "-":
+        message = sys.stdin.read()
+    state = _state(ctx)
+    with state.open_store(create=False) as store:
+        aid = store.resolve(assessment)
+        number = store.add_addendum(aid, actor=state.actor(), role=state.actor_role(), reason=reason, addendum=message)
+    typer.echo(f"addendum {number} added to {aid[:8]}")
+
+
+@app.command("hand-over")
+def hand_over(
+    ctx: typer.Context,
+    assessment: Annotated[str, typer.Argument(help="Assessment id.")],
+    to: Annotated[str, typer.Option("--to", help="The practitioner who takes it over.")],
+) -> None:
+    """Hand a draft or returned assessment to another practitioner (only they can edit it then)."""
+    state = _state(ctx)
+    with state.open_store(create=False) as store:
+        aid = store.resolve(assessment)
+        store.hand_over(aid, actor=state.actor(), role=state.actor_role(), to=to)
+    typer.echo(f"handed over: {aid[:8]} is now {one_line(to)}'s to edit")
+
+
+@app.command()
+def history(
+    ctx: typer.Context,
+    assessment: Annotated[str, typer.Argument(help="Assessment id.")],
+    question: Annotated[str | None, typer.Option("--question", help="Only this question's changes.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Every change: who, when, the question, before and after."""
+    with _state(ctx).open_store(create=False) as store:
+        entries = store.history(store.resolve(assessment))
+    if question:
+        entries = [h for h in entries if h.question_id == question]
+    if as_json:
+        _emit_json([asdict(h) for h in entries])
+        return
+    from sg_assess.terminal import print_table
+
+    print_table(["When (UTC)", "Who", "Role", "What", "Question", "Before", "After"],
+                [[h.at[:16].replace("T", " "), h.actor, h.role or "", h.kind.replace("_", " "), h.question_id or "",
+                  _short(h.before), _short(h.after)] for h in entries],
+                wrap=("Who", "Before", "After"))
+
+
+def _short(value: object, limit: int = 60) -> str:
+    if value is None:
+        return ""
+    text = one_line(value if isinstance(value, str) else str(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@app.command()
+def chronology(
+    ctx: typer.Context,
+    child: Annotated[str, typer.Argument(help="Child id (6+ characters).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """A child's assessments, sign-offs, addenda, referrals and actions in time order, with safety scores."""
+    with _state(ctx).open_store(create=False) as store:
+        events, series = store.chronology(store.resolve_child(child))
+    if as_json:
+        _emit_json({"events": [asdict(e) for e in events],
+                    "scores": {who: [{"date": d, "score": s} for d, s in points] for who, points in series.items()}})
+        return
+    from sg_assess.terminal import print_table
+
+    print_table(["Date", "What", "Assessment", "Details"],
+                [[e.date[:10], e.kind.replace("_", " "), e.assessment_id[:8], e.summary] for e in events],
+                wrap=("Details",))
+    if series:
+        typer.echo("")
+        print_table(["Who", "Safety scale scores over time"],
+                    [[who, ", ".join(f"{d}: {s}" for d, s in points)] for who, points in series.items()],
+                    wrap=("Safety scale scores over time",))
+
+
+@app.command()
+def actions(
+    ctx: typer.Context,
+    until: Annotated[str | None, typer.Option("--until", help="Only review dates on or before (YYYY-MM-DD).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Next steps with review dates across all assessments; overdue ones are marked."""
+    today = dt.date.today().isoformat()
+    with _state(ctx).open_store(create=False) as store:
+        due = store.actions_due(until=until)
+    if as_json:
+        _emit_json([{**asdict(a), "overdue": bool(a.review_date and a.review_date < today)} for a in due])
+        return
+    if not due:
+        _note("No next steps are waiting for review.")
+        return
+    from sg_assess.terminal import print_table
+
+    print_table(["Review", "", "Child", "What", "Who", "By when", "Assessment"],
+                [[a.review_date or "", "OVERDUE" if a.review_date and a.review_date < today else "", a.child_name, a.what,
+                  a.who, a.by_when or "", a.assessment_id[:8]] for a in due], wrap=("Child", "What"))
+
+
+@app.command("config")
+def config_(
+    name: Annotated[str | None, typer.Option("--name", help="Your name, as recorded on every change.")] = None,
+    role: Annotated[str | None, typer.Option("--role", help="practitioner or supervisor.")] = None,
+) -> None:
+    """Show your name and role (and where the config file is), or set them."""
+    from sg_assess.config import current_role, current_user, load_config
+    from sg_assess.config_write import save_setting
+    from sg_assess.store.supervision import check_role
+
+    if role is not None:
+        save_setting("role", check_role(role.strip().lower()))
+    if name is not None:
+        if not name.strip():
+            raise UsageError("the name cannot be empty")
+        save_setting("user", name.strip())
+    import os
+
+    from sg_assess import paths
+
+    config = load_config()
+
+    def source(env: str) -> str:
+        return f"  (from {env}, which overrides the config file)" if os.environ.get(env, "").strip() else ""
+
+    typer.echo(f"{'name:':<8} {one_line(current_user(config))}{source(paths.ENV_USER)}")
+    typer.echo(f"{'role:':<8} {current_role(config)}{source(paths.ENV_ROLE)}")
+    typer.echo(f"{'theme:':<8} {config.theme or 'default'}")
+    typer.echo(f"{'file:':<8} {config.path}")

@@ -1,0 +1,283 @@
+"""The supervision workflow, enforced in the store (not only in the screens).
+
+draft -> submitted -> returned (editable again) -> submitted ... -> signed_off
+
+Only the owner (the author, or the practitioner they handed it to) edits a
+draft or returned assessment; a submitted one is read-only until returned.
+Only a supervisor returns (with a comment) or signs off (with their own safety
+score, a reason and a declaration), and never an assessment they wrote or
+edited.  After sign-off nothing changes; corrections are addenda.  Database
+triggers (migration 0002) refuse any change to a signed-off record whatever
+path it comes by.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import text
+
+from sg_assess.errors import NotFound, Refused, UsageError, ValidationError
+from sg_assess.store import db
+from sg_assess.store.records import ActionRecord, AssessmentSummary, ChronologyEvent
+
+if TYPE_CHECKING:
+    from sg_assess.store.repository import Store
+
+ROLES = ("practitioner", "supervisor")
+EDITABLE = frozenset({"draft", "returned"})
+MAX_NOTE_CHARS = 1_000_000
+
+
+def check_role(role: str | None) -> str:
+    if role not in ROLES:
+        raise UsageError(f"the role must be practitioner or supervisor, not {role!r}; set it with 'sg-assess config --role'")
+    return role
+
+
+def check_editable(assessment_id: str, status: str, owner: str, actor: str) -> None:
+    short = assessment_id[:8]
+    if status == "signed_off":
+        raise Refused(f"assessment {short} is signed off and can never be changed; add an addendum instead "
+                      f"(sg-assess addendum {short} --reason WHY TEXT)")
+    if status == "submitted":
+        raise Refused(f"assessment {short} is submitted for review and read-only until a supervisor returns it")
+    if status not in EDITABLE:
+        raise Refused(f"assessment {short} is {status} and cannot be edited")
+    if owner and actor != owner:
+        raise Refused(f"only {owner} can edit assessment {short}; they can hand it over to you (sg-assess hand-over)")
+
+
+def _text(value: str | None, what: str) -> str:
+    cleaned = (value or "").strip()
+    if not cleaned:
+        raise ValidationError(f"{what} is needed")
+    if len(cleaned) > MAX_NOTE_CHARS:
+        raise ValidationError(f"{what} is {len(cleaned):,} characters; the limit is {MAX_NOTE_CHARS:,}")
+    from sg_assess.questionnaire.values import clean_text
+
+    return clean_text(cleaned)
+
+
+class SupervisionMixin:
+    """Workflow operations of ``Store`` (kept here so each file holds one concept)."""
+
+    def _head(self: Store, conn: Any, assessment_id: str) -> Any:
+        row = conn.execute(text("SELECT id, status, owner, practitioner, child_id FROM assessment WHERE id = :id"),
+                           {"id": assessment_id}).first()
+        if row is None:
+            raise NotFound(f"no assessment with id {assessment_id!r}")
+        return row
+
+    def _event(self: Store, conn: Any, aid: str, kind: str, actor: str, role: str, now: str, after: Any = None) -> None:
+        conn.execute(text("INSERT INTO history (assessment_id, question_id, kind, actor, role, started_at, at, before, after) "
+                          "VALUES (:a, NULL, :k, :actor, :role, :now, :now, NULL, :after)"),
+                     {"a": aid, "k": kind, "actor": actor, "role": role, "now": now,
+                      "after": None if after is None else json.dumps(after, ensure_ascii=False, sort_keys=True)})
+
+    def _now(self: Store) -> str:
+        return self.clock().astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+    def editors(self: Store, assessment_id: str) -> set[str]:
+        """Everyone who wrote or changed this assessment's answers."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(text("SELECT DISTINCT actor FROM history WHERE assessment_id = :a AND kind IN "
+                                     "('created', 'answer')"), {"a": assessment_id}).scalars().all()
+        return set(rows)
+
+    # -- transitions --------------------------------------------------------------------
+
+    def submit(self: Store, assessment_id: str, *, actor: str, role: str) -> None:
+        check_role(role)
+        now = self._now()
+        with db.write_connection(self.engine) as conn:
+            head = self._head(conn, assessment_id)
+            check_editable(assessment_id, head.status, head.owner, actor)
+            conn.execute(text("UPDATE assessment SET status = 'submitted', submitted_at = :now, updated_at = :now, "
+                              "revision = revision + 1 WHERE id = :id"), {"now": now, "id": assessment_id})
+            self._event(conn, assessment_id, "submitted", actor, role, now)
+
+    def _check_reviewer(self: Store, conn: Any, head: Any, actor: str, role: str, what: str) -> None:
+        if check_role(role) != "supervisor":
+            raise Refused(f"only a supervisor can {what} an assessment")
+        if head.status != "submitted":
+            raise Refused(f"assessment {head.id[:8]} is {head.status.replace('_', ' ')}, not submitted; only a "
+                          f"submitted assessment can be {'returned' if what == 'return' else 'signed off'}")
+        editors = set(conn.execute(text("SELECT DISTINCT actor FROM history WHERE assessment_id = :a AND kind IN "
+                                        "('created', 'answer')"), {"a": head.id}).scalars())
+        if actor in editors | {head.practitioner, head.owner}:
+            action = "return it" if what == "return" else "sign it off"
+            raise Refused(f"you wrote or edited assessment {head.id[:8]}, so you cannot {action}; "
+                          "another supervisor must")
+
+    def return_assessment(self: Store, assessment_id: str, *, actor: str, role: str, comment: str) -> None:
+        comment = _text(comment, "a comment saying what needs to change")
+        now = self._now()
+        with db.write_connection(self.engine) as conn:
+            head = self._head(conn, assessment_id)
+            self._check_reviewer(conn, head, actor, role, "return")
+            conn.execute(text("UPDATE assessment SET status = 'returned', updated_at = :now, revision = revision + 1 "
+                              "WHERE id = :id"), {"now": now, "id": assessment_id})
+            conn.execute(text("INSERT INTO review (assessment_id, decision, actor, role, at, comment) "
+                              "VALUES (:a, 'returned', :actor, :role, :now, :c)"),
+                         {"a": assessment_id, "actor": actor, "role": role, "now": now, "c": comment})
+            conn.execute(text("INSERT INTO comment (assessment_id, section_id, parent_id, author, role, at, text) "
+                              "VALUES (:a, NULL, NULL, :actor, :role, :now, :c)"),
+                         {"a": assessment_id, "actor": actor, "role": role, "now": now, "c": comment})
+            self._event(conn, assessment_id, "returned", actor, role, now, comment)
+
+    def sign_off(self: Store, assessment_id: str, *, actor: str, role: str, score: int, reason: str) -> str:
+        """Sign off; return the declaration line."""
+        if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 10:
+            raise ValidationError(f"the safety scale score must be a whole number from 0 to 10, not {score!r}")
+        reason = _text(reason, "a reason for your safety scale score")
+        now = self._now()
+        with db.write_connection(self.engine) as conn:
+            head = self._head(conn, assessment_id)
+            self._check_reviewer(conn, head, actor, role, "sign off")
+            child = conn.execute(text("SELECT id, name, dob, due_date FROM child WHERE id = :id"),
+                                 {"id": head.child_id}).mappings().one()
+            when = f"{now[:10]} {now[11:16]} UTC"
+            declaration = (f"I, {actor} ({role}), have reviewed this assessment and sign it off on {when}. "
+                           f"My safety scale score is {score} out of 10.")
+            conn.execute(text("INSERT INTO review (assessment_id, decision, actor, role, at, comment, score, declaration) "
+                              "VALUES (:a, 'signed_off', :actor, :role, :now, :reason, :score, :decl)"),
+                         {"a": assessment_id, "actor": actor, "role": role, "now": now, "reason": reason,
+                          "score": score, "decl": declaration})
+            self._event(conn, assessment_id, "signed_off", actor, role, now, {"score": score, "reason": reason})
+            conn.execute(text("UPDATE assessment SET status = 'signed_off', signed_off_at = :now, updated_at = :now, "
+                              "child_snapshot = :child, revision = revision + 1 WHERE id = :id"),
+                         {"now": now, "id": assessment_id, "child": json.dumps(dict(child), sort_keys=True)})
+        return declaration
+
+    def hand_over(self: Store, assessment_id: str, *, actor: str, role: str, to: str) -> None:
+        to = _text(to, "the name of the practitioner to hand it to")
+        now = self._now()
+        with db.write_connection(self.engine) as conn:
+            head = self._head(conn, assessment_id)
+            check_editable(assessment_id, head.status, head.owner, actor)
+            conn.execute(text("UPDATE assessment SET owner = :to, updated_at = :now, revision = revision + 1 "
+                              "WHERE id = :id"), {"to": to, "now": now, "id": assessment_id})
+            self._event(conn, assessment_id, "handed_over", actor, check_role(role), now, {"from": head.owner, "to": to})
+
+    # -- additions (allowed at any stage: the record is only ever added to) -------------
+
+    def add_comment(self: Store, assessment_id: str, comment: str, *, actor: str, role: str,
+                    section_id: str | None = None, reply_to: int | None = None) -> int:
+        comment = _text(comment, "the comment")
+        check_role(role)
+        if section_id is not None and self.questionnaire_of(assessment_id).section_of_id(section_id) is None:
+            raise ValidationError(f"there is no section {section_id!r} in this assessment's questionnaire")
+        now = self._now()
+        with db.write_connection(self.engine) as conn:
+            self._head(conn, assessment_id)
+            if reply_to is not None:
+                parent = conn.execute(text("SELECT section_id FROM comment WHERE id = :id AND assessment_id = :a"),
+                                      {"id": reply_to, "a": assessment_id}).first()
+                if parent is None:
+                    raise NotFound(f"no comment {reply_to} on assessment {assessment_id[:8]}")
+                section_id = parent.section_id
+            result = conn.execute(text("INSERT INTO comment (assessment_id, section_id, parent_id, author, role, at, text) "
+                                       "VALUES (:a, :s, :p, :actor, :role, :now, :t)"),
+                                  {"a": assessment_id, "s": section_id, "p": reply_to, "actor": actor, "role": role,
+                                   "now": now, "t": comment})
+            self._event(conn, assessment_id, "comment", actor, role, now, {"section": section_id, "reply_to": reply_to})
+            return result.lastrowid
+
+    def add_addendum(self: Store, assessment_id: str, *, actor: str, role: str, reason: str, addendum: str) -> int:
+        reason = _text(reason, "a reason for the addendum")
+        addendum = _text(addendum, "the addendum's text")
+        check_role(role)
+        now = self._now()
+        with db.write_connection(self.engine) as conn:
+            head = self._head(conn, assessment_id)
+            if head.status != "signed_off":
+                raise Refused(f"assessment {assessment_id[:8]} is {head.status.replace('_', ' ')}: change its answers "
+                              "instead; addenda are for signed-off assessments")
+            result = conn.execute(text("INSERT INTO addendum (assessment_id, author, role, at, reason, text) "
+                                       "VALUES (:a, :actor, :role, :now, :r, :t)"),
+                                  {"a": assessment_id, "actor": actor, "role": role, "now": now, "r": reason, "t": addendum})
+            self._event(conn, assessment_id, "addendum", actor, role, now, {"reason": reason})
+            return result.lastrowid
+
+    # -- reading ------------------------------------------------------------------------
+
+    def review_queue(self: Store, *, limit: int = 500) -> list[AssessmentSummary]:
+        """Submitted assessments, the longest waiting first."""
+        from sg_assess.store.repository import SUMMARY_COLUMNS, A, C
+
+        from sqlalchemy import select
+
+        query = (select(*SUMMARY_COLUMNS).join(C, C.c.id == A.c.child_id).where(A.c.status == "submitted")
+                 .order_by(A.c.submitted_at, A.c.seq).limit(limit))
+        with self.engine.connect() as conn:
+            return [AssessmentSummary(**row._mapping) for row in conn.execute(query)]
+
+    def actions_due(self: Store, *, until: str | None = None, include_done: bool = False,
+                    limit: int = 1000) -> list[ActionRecord]:
+        """Next steps with a review date (on or before ``until``), the earliest first."""
+        sql = ("SELECT d.assessment_id, a.child_id, c.name, d.question_id, d.row, d.what, d.who, d.by_when, "
+               "d.review_date, d.done FROM action_due d JOIN assessment a ON a.id = d.assessment_id "
+               "JOIN child c ON c.id = a.child_id WHERE d.review_date IS NOT NULL")
+        params: dict[str, Any] = {"limit": limit}
+        if not include_done:
+            sql += " AND d.done = 0"
+        if until:
+            sql += " AND d.review_date <= :until"
+            params["until"] = until
+        sql += " ORDER BY d.review_date, d.assessment_id, d.row LIMIT :limit"
+        with self.engine.connect() as conn:
+            rows = conn.execute(text(sql), params).all()
+        return [ActionRecord(*row[:9], done=bool(row[9])) for row in rows]
+
+    def overdue_count(self: Store, today: str) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM action_due WHERE done = 0 AND review_date < :t"),
+                                {"t": today}).scalar_one()
+
+    def chronology(self: Store, child_id: str) -> tuple[list[ChronologyEvent], dict[str, list[tuple[str, int]]]]:
+        """Everything that happened for one child, in time order, and each person's safety scores over time."""
+        events: list[ChronologyEvent] = []
+        series: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        with self.engine.connect() as conn:
+            ids = conn.execute(text("SELECT id FROM assessment WHERE child_id = :c ORDER BY assessment_date, seq"),
+                               {"c": child_id}).scalars().all()
+        if not ids:
+            raise NotFound(f"no assessments for a child with id {child_id!r}")
+        for aid in ids:
+            record = self.get(aid, with_history=False)
+            s = record.summary
+            events.append(ChronologyEvent(s.assessment_date, "assessment", aid,
+                                          f"Assessment ({s.status.replace('_', ' ')}) by {s.practitioner}"))
+            # Workflow events carry full timestamps, so events on one day keep their order.
+            submissions = [h.at for h in self.history(aid) if h.kind == "submitted"]
+            for at in submissions:
+                events.append(ChronologyEvent(at, "submitted", aid, "Submitted for review"))
+            for review in record.reviews:
+                if review.decision == "signed_off":
+                    events.append(ChronologyEvent(review.at, "signed_off", aid,
+                                                  f"Signed off by {review.actor}, score {review.score}"))
+                    series[f"{review.actor} (supervisor)"].append((review.at[:10], review.score))
+                else:
+                    events.append(ChronologyEvent(review.at, "returned", aid, f"Returned by {review.actor}"))
+            for addendum in record.addenda:
+                events.append(ChronologyEvent(addendum.at, "addendum", aid,
+                                              f"Addendum by {addendum.author}: {addendum.reason}"))
+            answers = record.answers
+            if answers.get("referral_made") == "yes":
+                outcome = answers.get("referral_outcome") or "outcome not recorded"
+                events.append(ChronologyEvent(answers.get("referral_date") or s.assessment_date, "referral", aid,
+                                              f"Referral to children's social care: {outcome}"))
+            for question in record.questionnaire.questions():
+                for row in answers.get(question.id) or [] if question.kind in ("scale", "actions") else []:
+                    if question.kind == "scale":
+                        series[row["who"]].append((row.get("date") or s.assessment_date, row["score"]))
+                    elif row.get("review_date") or row.get("by_when"):
+                        done = " (done)" if row.get("done") else ""
+                        events.append(ChronologyEvent(row.get("by_when") or row["review_date"], "action", aid,
+                                                      f"Next step: {row['what']} - {row.get('who') or 'no owner'}{done}"))
+        events.sort(key=lambda e: e.date)  # stable: same-date events keep the order they happened in
+        return events, {who: sorted(points) for who, points in series.items()}

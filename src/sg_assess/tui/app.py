@@ -44,6 +44,7 @@ class SgApp(App[None]):
         db: str | None = None,
         *,
         user: str | None = None,
+        role: str | None = None,
         open_id: str | None = None,
         autosave_delay: float = 1.0,
         export_dir: Path | None = None,
@@ -53,9 +54,15 @@ class SgApp(App[None]):
         super().__init__()
         from sg_assess.config import current_user, load_config
 
+        from sg_assess.config import current_role
+
         self.config = load_config(config_path)
         self.db_location = db or self.config.database or str(paths.default_db_path())
+        # Ask who the user is on first run, unless told (tests, --as) or already known (config, environment).
+        self.needs_identity = (user is None and not self.config.user and not self.config.role
+                               and not os.environ.get(paths.ENV_USER) and not os.environ.get(paths.ENV_ROLE))
         self.user = user or current_user(self.config)
+        self.role = role or current_role(self.config)
         self.open_id = open_id
         self.autosave_delay = autosave_delay
         self.export_dir = export_dir or paths.documents_dir()
@@ -91,8 +98,28 @@ class SgApp(App[None]):
         if os.name == "posix" and not self.is_headless:
             self.set_interval(2.0, self._check_terminal)
         self.push_screen(HomeScreen())
+        if self.needs_identity:
+            self._ask_identity()
         if self.open_id:
             self.open_assessment(self.open_id, focus_unanswered=True)
+
+    def _ask_identity(self) -> None:
+        from sg_assess.tui.dialogs.forms import Identity, WhoAreYouDialog
+
+        def chosen(identity: Identity | None) -> None:
+            if identity is None:
+                return
+            from sg_assess.config_write import save_setting
+            from sg_assess.errors import SgError
+
+            self.user, self.role = identity.name, identity.role
+            try:
+                save_setting("user", identity.name, self.config.path)
+                save_setting("role", identity.role, self.config.path)
+            except SgError as exc:
+                self.notify(str(exc), title="Not remembered", severity="warning", markup=False)
+
+        self.push_screen(WhoAreYouDialog(self.user), chosen)
 
     def _remember_theme(self, theme: Any) -> None:
         from sg_assess.config_write import save_setting
@@ -157,7 +184,7 @@ class SgApp(App[None]):
 
         try:
             store = self.store()
-            record = store.get(store.resolve(assessment_id), with_history=False)
+            record = store.get(store.resolve(assessment_id))
         except SgError as exc:
             self.call_from_thread(self.notify, str(exc), title="Cannot open", severity="error", markup=False)
             return
@@ -166,7 +193,8 @@ class SgApp(App[None]):
     def _show_editor(self, record: AssessmentRecord, focus_unanswered: bool) -> None:
         from sg_assess.tui.screens.editor import EditorScreen
 
-        self.push_screen(EditorScreen(record, autosave_delay=self.autosave_delay, focus_unanswered=focus_unanswered))
+        self.push_screen(EditorScreen(record, autosave_delay=self.autosave_delay, focus_unanswered=focus_unanswered,
+                                      user=self.user))
 
     @work(thread=True, exclusive=True, group="new")
     def new_assessment(self, child_id: str | None = None) -> None:
@@ -204,7 +232,7 @@ class SgApp(App[None]):
         try:
             questionnaire = discover(self.config.questionnaire_dirs).get(request.questionnaire_id)
             aid = self.store().create_assessment(
-                questionnaire=questionnaire, actor=self.user, child_name=request.child_name, dob=request.dob,
+                questionnaire=questionnaire, actor=self.user, role=self.role, child_name=request.child_name, dob=request.dob,
                 unborn=request.unborn, due=request.due, child_id=request.child_id,
                 assessment_date=request.assessment_date,
             )
@@ -240,6 +268,110 @@ class SgApp(App[None]):
             return
         self.call_from_thread(self.notify, f"Written to {path}", title="Exported", timeout=10, markup=False)
 
+    # -- supervision ------------------------------------------------------------------
+
+    def _run_store(self, title: str, call: Callable[[Store], str | None], then: Callable[[], None] | None = None) -> None:
+        """Run a store call on a worker thread; report its message or its refusal in one notification."""
+
+        def job() -> None:
+            from sg_assess.errors import SgError
+
+            try:
+                message = call(self.store())
+            except SgError as exc:
+                self.call_from_thread(self.notify, str(exc), title=f"{title}: not done", severity="error",
+                                      timeout=12, markup=False)
+                return
+            if message:
+                self.call_from_thread(self.notify, message, title=title, timeout=8, markup=False)
+            if then is not None:
+                self.call_from_thread(then)
+
+        self.run_worker(job, thread=True, group="store-action")
+
+    @work(thread=True, exclusive=True, group="open")
+    def open_review(self, assessment_id: str) -> None:
+        from sg_assess import quality
+        from sg_assess.errors import SgError
+
+        try:
+            record = self.store().get(assessment_id)
+        except SgError as exc:
+            self.call_from_thread(self.notify, str(exc), title="Cannot open", severity="error", markup=False)
+            return
+        self.call_from_thread(self._push_review, record, quality.check(record))
+
+    def _push_review(self, record: AssessmentRecord, gaps: list[Any]) -> None:
+        from sg_assess.tui.screens.review import ReviewScreen
+
+        self.push_screen(ReviewScreen(record, gaps))
+
+    def decide(self, assessment_id: str, decision: str, payload: Any) -> None:
+        """A supervisor's decision from the review screen: 'sign_off' (SignOff) or 'return' (Note)."""
+
+        def call(store: Store) -> str:
+            if decision == "sign_off":
+                return store.sign_off(assessment_id, actor=self.user, role=self.role, score=payload.score,
+                                      reason=payload.reason)
+            store.return_assessment(assessment_id, actor=self.user, role=self.role, comment=payload.text)
+            return "Returned to the practitioner with your comment."
+
+        self._run_store("Signed off" if decision == "sign_off" else "Returned", call, then=self.pop_screen)
+
+    def submit_assessment(self, assessment_id: str, then: Callable[[], None] | None = None) -> None:
+        def call(store: Store) -> str:
+            store.submit(assessment_id, actor=self.user, role=self.role)
+            return "Submitted: it is read-only until a supervisor returns it."
+
+        self._run_store("Submitted", call, then=then)
+
+    def ask_comment(self, assessment_id: str, section_id: str | None = None, reply_to: int | None = None,
+                    then: Callable[[], None] | None = None) -> None:
+        from sg_assess.tui.dialogs.forms import Note, TextDialog
+
+        def chosen(note: Note | None) -> None:
+            if note is None:
+                return
+            self._run_store("Comment added", lambda store: store.add_comment(
+                assessment_id, note.text, actor=self.user, role=self.role, section_id=section_id,
+                reply_to=reply_to) and None, then=then)
+
+        title = "Reply" if reply_to else ("Comment on this section" if section_id else "Comment on the assessment")
+        self.push_screen(TextDialog(title, "Your comment"), chosen)
+
+    def ask_addendum(self, assessment_id: str, then: Callable[[], None] | None = None) -> None:
+        from sg_assess.tui.dialogs.forms import AddendumDialog, AddendumText
+
+        def chosen(entry: AddendumText | None) -> None:
+            if entry is not None:
+                self._run_store("Addendum added", lambda store: store.add_addendum(
+                    assessment_id, actor=self.user, role=self.role, reason=entry.reason,
+                    addendum=entry.text) and None, then=then)
+
+        self.push_screen(AddendumDialog(), chosen)
+
+    def show_history(self, record: AssessmentRecord) -> None:
+        from sg_assess.tui.screens.lists import HistoryScreen
+
+        changed = {h.question_id for h in record.history if h.question_id}
+        questions = [(q.prompt, q.id) for q in record.questionnaire.questions() if q.id in changed]
+        self.push_screen(HistoryScreen(record.id, questions))
+
+    def show_chronology(self, child_id: str, child_name: str) -> None:
+        from sg_assess.tui.screens.lists import ChronologyScreen
+
+        self.push_screen(ChronologyScreen(child_id, child_name))
+
+    def show_review_queue(self) -> None:
+        from sg_assess.tui.screens.lists import ReviewQueueScreen
+
+        self.push_screen(ReviewQueueScreen())
+
+    def show_actions(self) -> None:
+        from sg_assess.tui.screens.lists import ActionsScreen
+
+        self.push_screen(ActionsScreen())
+
     def action_help(self) -> None:
         from sg_assess.tui.screens.editor import EditorScreen
         from sg_assess.tui.screens.help import HelpScreen
@@ -268,6 +400,8 @@ class SgApp(App[None]):
                                     lambda i=index: screen.show_section(i))
         elif isinstance(screen, HomeScreen):
             yield SystemCommand("Export the selected assessment", f"Write it to {self.export_dir}", screen.action_export)
+        yield SystemCommand("Review queue", "Submitted assessments waiting for a supervisor", self.show_review_queue)
+        yield SystemCommand("Actions due", "Next steps with review dates, overdue first", self.show_actions)
         yield from super().get_system_commands(screen)
 
 

@@ -28,6 +28,25 @@ if TYPE_CHECKING:
     from sg_assess.tui.app import SgApp
 
 
+def read_only_reason(record: AssessmentRecord, user: str) -> str | None:
+    """Why this person cannot edit this assessment now, or None if they can."""
+    status = record.summary.status
+    if status == "signed_off":
+        return "signed off; corrections are addenda (F12)"
+    if status == "submitted":
+        return "submitted for review; it can be edited again if a supervisor returns it"
+    if record.owner and user and record.owner != user:
+        return f"only {record.owner} can edit it (they can hand it over to you)"
+    return None
+
+
+def section_comments(record: AssessmentRecord, section_id: str, *, first: bool) -> str:
+    """Comments on this section (and, on the first section, on the whole assessment), oldest first."""
+    chosen = [c for c in record.comments if c.section_id == section_id or (first and c.section_id is None)]
+    return "\n".join(f"💬 {c.author} ({c.role}), {c.at[:16].replace('T', ' ')}"
+                     f"{' (reply)' if c.parent_id else ''}: {c.text}" for c in chosen)
+
+
 class EditorScreen(Screen[None]):
     BINDINGS = [
         Binding("f2", "toggle_guidance", "Guidance", id="editor.guidance"),
@@ -36,14 +55,20 @@ class EditorScreen(Screen[None]):
         Binding("f7", "previous_section", "Prev section", id="editor.prev"),
         Binding("f8", "next_section", "Next section", id="editor.next"),
         Binding("ctrl+s", "save_now", "Save now", id="editor.save"),
+        Binding("f3", "submit", "Submit", id="editor.submit"),
+        Binding("f4", "history", "History", id="editor.history"),
+        Binding("f9", "comment", "Comment", id="editor.comment"),
+        Binding("f12", "addendum", "Addendum", id="editor.addendum"),
         Binding("escape", "close", "Home", id="editor.close"),
     ]
 
     app: SgApp
 
-    def __init__(self, record: AssessmentRecord, *, autosave_delay: float = 1.0, focus_unanswered: bool = False) -> None:
+    def __init__(self, record: AssessmentRecord, *, autosave_delay: float = 1.0, focus_unanswered: bool = False,
+                 user: str = "") -> None:
         super().__init__()
         self.record = record
+        self.read_only = read_only_reason(record, user)
         self.q: Questionnaire = record.questionnaire
         self.band = record.summary.age_band
         self.answers: dict[str, Any] = dict(record.answers)
@@ -102,7 +127,12 @@ class EditorScreen(Screen[None]):
         if any(q.ages is not None for q in section.questions):
             widgets.append(Static(f"Prompts for the child's age band: {BAND_NAMES.get(self.band, self.band)}",
                                   classes="band-note"))
+        notes = section_comments(self.record, section.id, first=section is self.sections[0])
+        if notes:
+            widgets.append(Static(literal(notes), classes="section-comments"))
         blocks = [block_for(q, self.answers.get(q.id)) for q in section.questions if q.ages is None or self.band in q.ages]
+        for block in blocks:
+            block.disabled = bool(self.read_only)
         await container.mount_all([*widgets, *blocks])
         container.scroll_home(animate=False)
         self._after_mount(focus)
@@ -167,10 +197,13 @@ class EditorScreen(Screen[None]):
 
     def _save(self, question_id: str, value: Any) -> bool:
         """Runs on the autosave thread."""
-        return self.app.store().save_answer(self.record.id, question_id, value, actor=self.app.user)
+        return self.app.store().save_answer(self.record.id, question_id, value, actor=self.app.user, role=self.app.role)
 
     def _on_save_state(self, state: SaveState) -> None:
         status = self.query_one("#status", Static)
+        if self.read_only:
+            status.update(literal_line(f"Read-only: {self.read_only}"))
+            return
         if state.error:
             status.update(literal_line(
                 f"NOT SAVED: {state.error}. Your text is kept and saving is retried; F6 exports what you have."))
@@ -235,6 +268,32 @@ class EditorScreen(Screen[None]):
     def action_close(self) -> None:
         self.flush_now()
         self.dismiss(None)
+
+    def action_submit(self) -> None:
+        if not self.flush_now():
+            self.notify("Some answers are not saved yet; submit once they are.", severity="error", markup=False)
+            return
+        self.app.submit_assessment(self.record.id, then=lambda: self.dismiss(None))
+
+    def action_history(self) -> None:
+        self.app.show_history(self.app.store().get(self.record.id))
+
+    def action_comment(self) -> None:
+        section = self.sections[self.current].id
+        thread = [c for c in self.record.comments if c.section_id == section]
+        self.app.ask_comment(self.record.id, section_id=section, reply_to=thread[-1].id if thread else None,
+                             then=self._reload_comments)
+
+    def action_addendum(self) -> None:
+        if self.record.summary.status != "signed_off":
+            self.notify("Addenda are for signed-off assessments; change the answers instead.", markup=False)
+            return
+        self.app.ask_addendum(self.record.id, then=self._reload_comments)
+
+    def _reload_comments(self) -> None:
+        self.record = dataclasses.replace(self.app.store().get(self.record.id, with_history=False),
+                                          answers=dict(self.answers))
+        self.show_section(self.current)
 
     def on_unmount(self) -> None:
         self.autosaver.close()

@@ -40,6 +40,10 @@ class HomeScreen(Screen[None]):
         Binding("slash", "search", "Search", id="home.search"),
         Binding("e", "export", "Export", id="home.export"),
         Binding("r", "reassess", "Re-assess", id="home.reassess"),
+        Binding("v", "queue", "Review queue", id="home.queue"),
+        Binding("a", "actions", "Actions due", id="home.actions"),
+        Binding("h", "history", "History", id="home.history"),
+        Binding("c", "chronology", "Chronology", id="home.chronology"),
         Binding("escape", "clear_search", "Clear search", id="home.clear", show=False),
     ]
 
@@ -58,6 +62,7 @@ class HomeScreen(Screen[None]):
         with Horizontal(id="filters"):
             yield Input(placeholder="Search names and answers ( / )", id="search")
             yield Select(STATUS_OPTIONS, prompt="Any status", id="status-filter", allow_blank=True)
+        yield Static("", id="overdue")
         table: DataTable = DataTable(id="assessments", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("Opening the database…", id="empty")
@@ -89,11 +94,20 @@ class HomeScreen(Screen[None]):
         from sg_assess.errors import SgError
 
         try:
-            page = self.app.store().list(limit=PAGE + 1, offset=offset, as_you_type=True, **filters)
+            store = self.app.store()
+            page = store.list(limit=PAGE + 1, offset=offset, as_you_type=True, **filters)
+            overdue = store.overdue_count(self.app.today().isoformat()) if offset == 0 else None
         except SgError as exc:
             self.app.call_from_thread(self._show_problem, str(exc))
             return
         self.app.call_from_thread(self._add_page, page, offset)
+        if overdue is not None:
+            self.app.call_from_thread(self._show_overdue, overdue)
+
+    def _show_overdue(self, count: int) -> None:
+        banner = self.query_one("#overdue", Static)
+        banner.update(f"⚠ {count} next step{'s are' if count != 1 else ' is'} overdue for review: press a" if count else "")
+        banner.display = bool(count)
 
     def _add_page(self, page: list[AssessmentSummary], offset: int) -> None:
         if offset != len(self.rows):
@@ -168,6 +182,25 @@ class HomeScreen(Screen[None]):
     def action_export(self) -> None:
         if (row := self.selected()) is not None:
             self.app.export_assessment(row.id)
+
+    def action_queue(self) -> None:
+        self.app.show_review_queue()
+
+    def action_actions(self) -> None:
+        self.app.show_actions()
+
+    def action_history(self) -> None:
+        if (row := self.selected()) is not None:
+            self._history(row.id)
+
+    @work(thread=True, group="home-open")
+    def _history(self, assessment_id: str) -> None:
+        record = self.app.store().get(assessment_id)
+        self.app.call_from_thread(self.app.show_history, record)
+
+    def action_chronology(self) -> None:
+        if (row := self.selected()) is not None:
+            self.app.show_chronology(row.child_id, row.child_name)
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

@@ -1,0 +1,223 @@
+"""Read-only lists: the review queue, actions due, an assessment's history, a child's chronology.
+
+They share one base: a title, a table filled in a worker thread, Escape to go back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, Select, Sparkline, Static
+
+from sg_assess.tui.text import cell, literal_line
+
+if TYPE_CHECKING:
+    from sg_assess.store.repository import Store
+    from sg_assess.tui.app import SgApp
+
+
+class TableScreen(Screen[None]):
+    """A titled table of rows loaded from the store off the UI thread."""
+
+    BINDINGS = [Binding("escape", "back", "Back", id="list.back")]
+    TITLE_TEXT = ""
+    EMPTY_TEXT = "Nothing to show."
+    COLUMNS: Sequence[tuple[str, int | None]] = ()
+
+    app: SgApp
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.keys: list[Any] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label(literal_line(self.TITLE_TEXT), classes="screen-title")
+        yield from self.compose_extra()
+        yield DataTable(id="rows", cursor_type="row", zebra_stripes=True)
+        yield Static("Loading…", id="list-empty")
+        yield Footer()
+
+    def compose_extra(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#rows", DataTable)
+        for label, width in self.COLUMNS:
+            table.add_column(label, width=width)
+        self.load()
+
+    @work(thread=True, exclusive=True, group="list-load")
+    def load(self) -> None:
+        from sg_assess.errors import SgError
+
+        try:
+            rows = self.fetch(self.app.store())
+        except SgError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            rows = []
+        self.app.call_from_thread(self.fill, rows)
+
+    def fetch(self, store: Store) -> list[tuple[Any, list[Any]]]:
+        """(key, cells) for each row; runs on a worker thread."""
+        raise NotImplementedError
+
+    def fill(self, rows: list[tuple[Any, list[Any]]]) -> None:
+        table = self.query_one("#rows", DataTable)
+        table.clear()
+        self.keys = [key for key, _ in rows]
+        for _, cells in rows:
+            table.add_row(*(c if not isinstance(c, str) else cell(c) for c in cells))
+        empty = self.query_one("#list-empty", Static)
+        empty.update(self.EMPTY_TEXT)
+        empty.display = not rows
+        table.display = bool(rows)
+
+    def selected_key(self) -> Any:
+        table = self.query_one("#rows", DataTable)
+        return self.keys[table.cursor_row] if self.keys and 0 <= table.cursor_row < len(self.keys) else None
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+class ReviewQueueScreen(TableScreen):
+    """For supervisors: submitted assessments, the longest waiting first."""
+
+    TITLE_TEXT = "Waiting for review (oldest first). Enter opens the review."
+    EMPTY_TEXT = "Nothing is waiting for review."
+    COLUMNS = (("Child", 26), ("Practitioner", 20), ("Submitted", 10), ("Days waiting", 12), ("Gaps", 5), ("Score", 5))
+
+    def fetch(self, store: Store) -> list[tuple[Any, list[Any]]]:
+        from sg_assess import quality
+
+        today = self.app.today()
+        rows = []
+        for s in store.review_queue():
+            waiting = (today - dt.date.fromisoformat(s.submitted_at[:10])).days if s.submitted_at else 0
+            gaps = len(quality.check(store.get(s.id, with_history=False)))
+            rows.append((s.id, [s.child_name, s.practitioner, (s.submitted_at or "")[:10], str(waiting), str(gaps),
+                                "" if s.latest_score is None else str(s.latest_score)]))
+        return rows
+
+    @on(DataTable.RowSelected)
+    def _open(self) -> None:
+        if (aid := self.selected_key()) is not None:
+            self.app.open_review(aid)
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+
+class ActionsScreen(TableScreen):
+    """Next steps with review dates across all assessments; overdue ones first and marked."""
+
+    TITLE_TEXT = "Next steps due for review. Enter opens the assessment."
+    EMPTY_TEXT = "No next step is waiting for review."
+    COLUMNS = (("Review", 10), ("", 7), ("Child", 22), ("What", 28), ("Who", 14), ("By when", 10))
+
+    def fetch(self, store: Store) -> list[tuple[Any, list[Any]]]:
+        today = self.app.today().isoformat()
+        return [(a.assessment_id, [a.review_date or "", "OVERDUE" if a.review_date and a.review_date < today else "",
+                                   a.child_name, a.what, a.who, a.by_when or ""])
+                for a in store.actions_due()]
+
+    @on(DataTable.RowSelected)
+    def _open(self) -> None:
+        if (aid := self.selected_key()) is not None:
+            self.app.open_assessment(aid)
+
+
+class HistoryScreen(TableScreen):
+    """Every change to one assessment: who, when, the question, before and after; filter by question."""
+
+    TITLE_TEXT = "History: every change, oldest first"
+    EMPTY_TEXT = "No changes for this question."
+    COLUMNS = (("When (UTC)", 16), ("Who", 18), ("Role", 12), ("What", 10), ("Question", 20), ("Before", 24),
+               ("After", 24))
+
+    def __init__(self, assessment_id: str, question_ids: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.assessment_id = assessment_id
+        self.question_ids = question_ids  # (prompt, id) of the questions that have changes
+
+    def compose_extra(self) -> ComposeResult:
+        yield Select([(literal_line(p), qid) for p, qid in self.question_ids], prompt="All questions",
+                     id="question-filter")
+
+    def fetch(self, store: Store) -> list[tuple[Any, list[Any]]]:
+        chosen = self.query_one("#question-filter", Select).value
+        only = None if chosen is Select.NULL else chosen
+        return [(h.id, [h.at[:16].replace("T", " "), h.actor, h.role or "", h.kind.replace("_", " "),
+                        h.question_id or "", _value(h.before), _value(h.after)])
+                for h in store.history(self.assessment_id) if only is None or h.question_id == only]
+
+    @on(Select.Changed, "#question-filter")
+    def _filter(self) -> None:
+        self.load()
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "; ".join(", ".join(f"{k}: {v}" for k, v in row.items() if v not in (None, "")) if isinstance(row, dict)
+                         else str(row) for row in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items() if v not in (None, ""))
+    return str(value)
+
+
+class ChronologyScreen(TableScreen):
+    """A child's assessments, sign-offs, addenda, referrals and actions in time order, with scores over time."""
+
+    TITLE_TEXT = "Chronology: everything for this child, in time order"
+    EMPTY_TEXT = "Nothing recorded yet."
+    COLUMNS = (("Date", 10), ("What", 11), ("Details", 60))
+
+    def __init__(self, child_id: str, child_name: str) -> None:
+        super().__init__()
+        self.child_id = child_id
+        self.child_name = child_name
+        self.series: dict[str, list[tuple[str, int]]] = {}
+
+    def compose_extra(self) -> ComposeResult:
+        yield Label(literal_line(f"Safety scale scores over time for {self.child_name} (0 = not safe, 10 = safe)"),
+                    classes="subtitle")
+        with Horizontal(id="scores"):
+            yield Vertical(id="charts")  # each person's scores as a line
+            yield DataTable(id="score-table", cursor_type="row")  # the same figures as a table, for screen readers
+
+    def fetch(self, store: Store) -> list[tuple[Any, list[Any]]]:
+        events, self.series = store.chronology(self.child_id)
+        return [(e.assessment_id, [e.date[:10], e.kind.replace("_", " "), e.summary]) for e in events]
+
+    def fill(self, rows: list[tuple[Any, list[Any]]]) -> None:
+        super().fill(rows)
+        charts = self.query_one("#charts", Vertical)
+        charts.remove_children()
+        table = self.query_one("#score-table", DataTable)
+        table.clear(columns=True)
+        table.add_columns("Who", "Date", "Score")
+        for who, points in self.series.items():
+            scores = [score for _, score in points]
+            latest = scores[-1] if scores else ""
+            charts.mount(Label(literal_line(f"{who}: {' → '.join(map(str, scores))} (latest {latest})"), classes="who"))
+            # A sparkline scales to its own data: the figures in the label and the table give the values.
+            charts.mount(Sparkline(scores if len(scores) > 1 else scores * 2, summary_function=max, classes="score-line"))
+            for date, score in points:
+                table.add_row(cell(who), date, str(score))
+
+    @on(DataTable.RowSelected, "#rows")
+    def _open(self) -> None:
+        if (aid := self.selected_key()) is not None:
+            self.app.open_assessment(aid)

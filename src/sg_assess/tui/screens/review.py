@@ -1,0 +1,92 @@
+"""Review: the assessment read-only with its quality check, comments and history, and the decision."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, Markdown, Static
+
+from sg_assess.export.markdown import render_markdown
+from sg_assess.quality import Gap
+from sg_assess.store.records import AssessmentRecord
+from sg_assess.tui.text import literal, literal_line
+
+if TYPE_CHECKING:
+    from sg_assess.tui.app import SgApp
+
+
+class ReviewScreen(Screen[None]):
+    BINDINGS = [
+        Binding("f3", "sign_off", "Sign off", id="review.sign_off"),
+        Binding("f6", "return", "Return", id="review.return"),
+        Binding("f5", "quality", "Quality check", id="review.quality"),
+        Binding("f9", "comment", "Comment", id="review.comment"),
+        Binding("f4", "history", "History", id="review.history"),
+        Binding("escape", "back", "Back", id="review.back"),
+    ]
+
+    app: SgApp
+
+    def __init__(self, record: AssessmentRecord, gaps: list[Gap]) -> None:
+        super().__init__()
+        self.record = record
+        self.gaps = gaps
+
+    def compose(self) -> ComposeResult:
+        s = self.record.summary
+        yield Header()
+        with Horizontal(id="review-body"):
+            with VerticalScroll(id="review-doc"):
+                yield Markdown("_Preparing the assessment…_", open_links=False)
+            with Vertical(id="review-side"):
+                yield Label(literal_line(f"{s.child_name} · {s.status.replace('_', ' ')}"), classes="title")
+                yield Label(literal_line(f"By {s.practitioner}; submitted {(s.submitted_at or '')[:10]}"))
+                count = len(self.gaps)
+                yield Static(f"Quality check: {count} gap{'s' if count != 1 else ''} (F5)", id="review-gaps")
+                yield Label(f"Comments ({len(self.record.comments)})", classes="subtitle")
+                yield Static(literal(_comments(self.record) or "None yet."), id="review-comments")
+                yield Static("F3 sign off · F6 return with a comment · F9 comment · F4 history", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Review (read-only)"
+        self.query_one("#review-doc").focus()
+        self.query_one(Markdown).update(render_markdown(self.record))
+
+    def action_sign_off(self) -> None:
+        from sg_assess.tui.dialogs.forms import SignOffDialog
+
+        self.app.push_screen(SignOffDialog(), lambda r: r and self.app.decide(self.record.id, "sign_off", r))
+
+    def action_return(self) -> None:
+        from sg_assess.tui.dialogs.forms import TextDialog
+
+        dialog = TextDialog("Return to the practitioner", "What needs to change? (required)", save_label="Return (ctrl+s)")
+        self.app.push_screen(dialog, lambda note: note and self.app.decide(self.record.id, "return", note))
+
+    def action_comment(self) -> None:
+        self.app.ask_comment(self.record.id)
+
+    def action_quality(self) -> None:
+        from sg_assess.tui.screens.quality import QualityScreen
+
+        self.app.push_screen(QualityScreen(self.gaps))
+
+    def action_history(self) -> None:
+        self.app.show_history(self.record)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+def _comments(record: AssessmentRecord) -> str:
+    titles = {s.id: s.title for s in record.questionnaire.sections}
+    lines = []
+    for c in record.comments:
+        where = titles.get(c.section_id, "the assessment") if c.section_id else "the assessment"
+        lines.append(f"{c.author} ({c.role}) on {where}, {c.at[:16].replace('T', ' ')}:\n{c.text}\n")
+    return "\n".join(lines)

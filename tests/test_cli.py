@@ -193,7 +193,7 @@ def test_check_and_backup(cli: Cli, tmp_path: Path) -> None:
     assert Path(cli("backup", str(target)).stdout.strip()) == target
     assert target.exists()
     default = Path(cli("backup").stdout.strip())
-    assert default.exists() and default.parent.name == "backups"
+    assert default.exists() and default.parent == cli.db.parent / "backups" / cli.db.stem
 
 
 def test_backup_refuses_to_overwrite_the_database(cli: Cli, db: Path) -> None:

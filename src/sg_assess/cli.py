@@ -32,6 +32,10 @@ class _Group(TyperGroup):
             _fail(str(exc), exc.exit_code)
         except typer.Abort:
             raise
+        except _database_errors() as exc:  # found while reading or writing, after the checks at open
+            from sg_assess.store.db import explain_failure
+
+            _fail(explain_failure(exc), 1)
         except KeyboardInterrupt:
             _fail("interrupted; nothing half-written was kept", 130)
         except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback reaches a user
@@ -42,6 +46,14 @@ class _Group(TyperGroup):
             report = write_crash_report(exc)
             where = f"; a report (with no assessment text) is in {report}" if report else ""
             _fail(f"unexpected error ({type(exc).__name__}){where}. Please tell your IT support", 70)
+
+
+def _database_errors() -> tuple[type[BaseException], ...]:
+    import sqlite3
+
+    from sqlalchemy.exc import DatabaseError as SADatabaseError
+
+    return (sqlite3.DatabaseError, SADatabaseError)
 
 
 def _fail(message: str, code: int) -> None:
@@ -88,9 +100,10 @@ class State:
         return load_config().database or str(paths.default_db_path())
 
     def open_store(self, *, readonly: bool = False, create: bool = True):  # noqa: ANN201 - lazy import of Store
+        from sg_assess.config import load_config
         from sg_assess.store.repository import Store
 
-        return Store.open(self.db_location(), readonly=readonly, create=create)
+        return Store.open(self.db_location(), readonly=readonly, create=create, backup_keep=load_config().backups_keep)
 
 
 def _state(ctx: typer.Context) -> State:
@@ -394,19 +407,40 @@ def backup(
     ctx: typer.Context,
     dest: Annotated[Path | None, typer.Argument(help="Backup file or folder (default: the data folder's backups).")] = None,
 ) -> None:
-    """Back up the database with SQLite's backup API (safe while it is in use)."""
+    """Back up the database with SQLite's backup API (safe while it is in use); default: beside the daily ones."""
     import datetime as dt
+
+    from sg_assess.store.backups import backup_dir
 
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     name = f"sg-assess-backup-{stamp}.db"
-    target = dest if dest is not None else paths.data_dir() / "backups" / name
-    if target.is_dir():
-        target = target / name
     with _state(ctx).open_store(create=False) as store:
-        if store.location.path is not None and target.absolute() == store.location.path:
+        if store.location.path is None:
+            raise UsageError("backup needs a database file")
+        target = dest if dest is not None else backup_dir(store.location.path) / name
+        if target.is_dir():
+            target = target / name
+        if target.absolute() == store.location.path:
             raise UsageError("the backup would overwrite the database itself; choose another file")
         store.backup(target)
     typer.echo(str(target))
+
+
+@app.command()
+def restore(
+    ctx: typer.Context,
+    backup_file: Annotated[Path, typer.Argument(metavar="FILE", help="The backup to put back.")],
+) -> None:
+    """Put a backup back: it is checked first, and the current database is kept as a backup too."""
+    from sg_assess.store.backups import restore as restore_backup
+    from sg_assess.store.db import resolve_location
+
+    location = resolve_location(_state(ctx).db_location())
+    if location.path is None:
+        raise UsageError("restore needs a database file")
+    kept = restore_backup(location.path, backup_file)
+    typer.echo(f"restored {backup_file} into {location.path}")
+    typer.echo(f"the database as it was is kept in {kept}")
 
 
 @app.command()

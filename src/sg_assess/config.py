@@ -11,7 +11,7 @@ from pathlib import Path
 from sg_assess import paths
 from sg_assess.errors import SgError
 
-KNOWN_KEYS = {"user", "role", "database", "questionnaire_dirs", "theme"}
+KNOWN_KEYS = {"user", "role", "database", "questionnaire_dirs", "theme", "backups_keep"}
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class Config:
     database: str | None = None
     questionnaire_dirs: tuple[Path, ...] = field(default_factory=tuple)
     theme: str | None = None
+    backups_keep: int = 7  # daily backups kept beside the database; 0 turns them off
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -47,8 +48,12 @@ def load_config(path: Path | None = None) -> Config:
     for key in ("user", "role", "database", "theme"):
         if key in data and not isinstance(data[key], str):
             raise SgError(f"{path}: {key} must be a string")
+    keep = data.get("backups_keep", 7)
+    if isinstance(keep, bool) or not isinstance(keep, int) or not 0 <= keep <= 365:
+        raise SgError(f"{path}: backups_keep must be a whole number from 0 to 365")
     base = path.parent
     return Config(
+        backups_keep=keep,
         path=path,
         user=data.get("user"),
         role=data.get("role"),

@@ -229,9 +229,12 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
-def explain_write_failure(exc: BaseException) -> str:
-    """What a failed write means for the user, in one line."""
+def explain_failure(exc: BaseException) -> str:
+    """What a failed read or write means for the user, in one line."""
     message = str(getattr(exc, "orig", None) or exc).lower()
+    if "malformed" in message or "not a database" in message or "corrupt" in message:
+        return ("the database is damaged; run 'sg-assess check', and restore a backup with 'sg-assess restore FILE' "
+                "(your current file is kept)")
     if "full" in message:
         return "the disk is full: free some space; nothing already saved was harmed"
     if "locked" in message or "busy" in message:
@@ -254,7 +257,7 @@ def write_connection(engine: Engine) -> Iterator:
         with engine.execution_options(sg_write=True).begin() as conn:
             yield conn
     except (OperationalError, SADatabaseError) as exc:
-        raise DatabaseError(explain_write_failure(exc)) from None
+        raise DatabaseError(explain_failure(exc)) from None
 
 
 def check_database(location: Location) -> list[str]:

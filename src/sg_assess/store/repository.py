@@ -107,12 +107,23 @@ class Store(SupervisionMixin):
         readonly: bool = False,
         create: bool = True,
         clock: Callable[[], dt.datetime] = utc_now,
+        backup_keep: int = 0,
     ) -> Store:
+        """Open (and migrate) a database.  ``backup_keep`` > 0 makes today's rolling backup on first open."""
+        from sg_assess.store import backups
+
         loc = db.resolve_location(location)
         try:
             engine = db.open_engine(loc, readonly=readonly, create=create)
         except sqlite3.Error as exc:  # anything SQLite says that the checks before did not foresee
             raise DatabaseError(f"{loc}: {exc}; nothing was changed") from None
+        except DatabaseError as exc:
+            if loc.path is not None and "damaged" in str(exc) and (good := backups.latest_good_backup(loc.path)):
+                raise DatabaseError(f"{exc}. The latest good backup is {good}: "
+                                    f"'sg-assess restore \"{good}\"' puts it back") from None
+            raise
+        if backup_keep > 0 and loc.path is not None and not readonly:
+            backups.daily_backup(loc.path, keep=backup_keep)
         return cls(engine, loc, clock=clock)
 
     def close(self) -> None:

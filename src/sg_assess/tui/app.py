@@ -79,7 +79,7 @@ class SgApp(App[None]):
             if self._store is None:
                 from sg_assess.store.repository import Store
 
-                self._store = Store.open(self.db_location)
+                self._store = Store.open(self.db_location, backup_keep=self.config.backups_keep)
             return self._store
 
     def has_store(self) -> bool:

@@ -1,0 +1,100 @@
+"""Rolling backups, restore, and what a damaged database tells the user."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sg_assess.cli import app
+from sg_assess.errors import DatabaseError, UsageError
+from sg_assess.store import backups
+from sg_assess.store.repository import Store
+
+WHO = {"actor": "Test Worker"}
+
+
+def make_db(path: Path, questionnaire, answer: str = "first") -> str:
+    with Store.open(path) as store:
+        aid = store.create_assessment(questionnaire=questionnaire, child_name="Ada", dob="2019-01-15", **WHO)
+        store.save_answer(aid, "ethnicity", answer, **WHO)
+    return aid
+
+
+def wreck(path: Path) -> None:
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)
+    path.write_bytes(bytes(data))
+
+
+def test_one_backup_a_day_keeping_the_newest(db_path: Path, questionnaire) -> None:
+    make_db(db_path, questionnaire)
+    for day in range(1, 11):
+        made = backups.daily_backup(db_path, today=dt.date(2026, 3, day), keep=7)
+        assert made is not None and made.name == f"daily-2026-03-{day:02d}.db"
+    assert backups.daily_backup(db_path, today=dt.date(2026, 3, 10), keep=7) is None  # once a day
+    kept = sorted(p.name for p in backups.backup_dir(db_path).glob("daily-*.db"))
+    assert kept == [f"daily-2026-03-{d:02d}.db" for d in range(4, 11)]
+    if os.name != "nt":
+        assert all(p.stat().st_mode & 0o777 == 0o600 for p in backups.backup_dir(db_path).glob("*.db"))
+        assert backups.backup_dir(db_path).stat().st_mode & 0o777 == 0o700
+
+
+def test_opening_makes_the_days_backup(db_path: Path, questionnaire) -> None:
+    aid = make_db(db_path, questionnaire)
+    with Store.open(db_path, backup_keep=7):
+        pass
+    (made,) = backups.backup_dir(db_path).glob("daily-*.db")
+    with Store.open(made) as copy:
+        assert copy.get(aid).answers == {"ethnicity": "first"}
+
+
+def test_restore_checks_first_and_keeps_the_current_file(db_path: Path, tmp_path: Path, questionnaire) -> None:
+    aid = make_db(db_path, questionnaire)
+    saved = backups.daily_backup(db_path, keep=7)
+    with Store.open(db_path) as store:
+        store.save_answer(aid, "ethnicity", "second", **WHO)
+    kept = backups.restore(db_path, saved)
+    with Store.open(db_path) as store:
+        assert store.get(aid).answers == {"ethnicity": "first"}
+    with Store.open(kept) as before:
+        assert before.get(aid).answers == {"ethnicity": "second"}
+    bad = tmp_path / "bad.db"
+    bad.write_text("not a database")
+    with pytest.raises(DatabaseError, match="not a good backup"):
+        backups.restore(db_path, bad)
+    with pytest.raises(UsageError):
+        backups.restore(db_path, tmp_path / "missing.db")
+
+
+def test_a_damaged_database_names_the_latest_good_backup(db_path: Path, questionnaire) -> None:
+    aid = make_db(db_path, questionnaire)
+    good = backups.daily_backup(db_path, keep=7)
+    wreck(db_path)
+    before = db_path.read_bytes()
+    with pytest.raises(DatabaseError, match="latest good backup is .*daily-"):
+        Store.open(db_path)
+    assert db_path.read_bytes() == before
+    result = CliRunner().invoke(app, ["--db", str(db_path), "restore", str(good)])
+    assert result.exit_code == 0, result.stderr
+    with Store.open(db_path) as store:
+        assert store.get(aid).answers == {"ethnicity": "first"}
+    kept = Path(result.stdout.strip().splitlines()[-1].split(" kept in ")[1])
+    assert kept.read_bytes() == before  # the damaged file is kept, byte for byte
+
+
+def test_cli_backup_uses_the_backup_folder_and_damage_is_one_line(db_path: Path, questionnaire) -> None:
+    make_db(db_path, questionnaire)
+    runner = CliRunner()
+    assert runner.invoke(app, ["--db", str(db_path), "list"]).exit_code == 0  # opening made today's backup
+    assert list(backups.backup_dir(db_path).glob("daily-*.db"))
+    wreck(db_path)
+    result = runner.invoke(app, ["--db", str(db_path), "list"])
+    assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert "damaged" in result.stderr and "sg-assess restore" in result.stderr and "Traceback" not in result.output

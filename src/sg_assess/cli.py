@@ -276,7 +276,7 @@ def export(
     ctx: typer.Context,
     assessment: Annotated[str | None, typer.Argument(help="Assessment id (6+ characters).")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File or folder to write ('-' for standard output).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="md or json.")] = "md",
+    fmt: Annotated[str, typer.Option("--format", help="md, json, or bundle (for another machine).")] = "md",
     all_: Annotated[bool, typer.Option("--all", help="Export every assessment (needs --out).")] = False,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Folder for --all.")] = None,
 ) -> None:
@@ -284,7 +284,7 @@ def export(
     from sg_assess.export import FORMATS, render, write_export
 
     if fmt not in FORMATS:
-        raise UsageError(f"unknown format {fmt!r}; use md or json")
+        raise UsageError(f"unknown format {fmt!r}; use md, json or bundle")
     if all_:
         if assessment or output:
             raise UsageError("--all exports every assessment into --out DIR; leave out the id and -o")
@@ -424,6 +424,20 @@ def backup(
             raise UsageError("the backup would overwrite the database itself; choose another file")
         store.backup(target)
     typer.echo(str(target))
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    bundle_file: Annotated[Path, typer.Argument(metavar="FILE", help="A bundle made with 'export --format bundle'.")],
+) -> None:
+    """Import an assessment from a hand-off bundle (checked; never overwrites a newer copy)."""
+    from sg_assess.store.bundle import import_bundle
+
+    state = _state(ctx)
+    with state.open_store() as store:
+        aid = import_bundle(store, bundle_file, actor=state.actor(), role=state.actor_role())
+    typer.echo(f"imported {aid[:8]} from {bundle_file}")
 
 
 @app.command()

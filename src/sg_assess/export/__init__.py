@@ -7,14 +7,15 @@ from pathlib import Path
 from sg_assess.fileio import safe_filename
 from sg_assess.store.records import AssessmentRecord
 
-FORMATS = ("md", "json")
+FORMATS = ("md", "json", "bundle")
+SUFFIXES = {"md": ".md", "json": ".json", "bundle": ".bundle.json"}
 
 
 def export_filename(record: AssessmentRecord, fmt: str) -> str:
     """A safe, unique file name: child's name (shortened if need be), assessment date and short id."""
     s = record.summary
     # The date and id are safe characters and make the name unique: only the child's name is cut.
-    return safe_filename(s.child_name, max_len=60, suffix=f"_{s.assessment_date}_{s.short_id}.{fmt}")
+    return safe_filename(s.child_name, max_len=60, suffix=f"_{s.assessment_date}_{s.short_id}{SUFFIXES[fmt]}")
 
 
 def render(record: AssessmentRecord, fmt: str) -> str:
@@ -26,6 +27,10 @@ def render(record: AssessmentRecord, fmt: str) -> str:
         from sg_assess.export.jsonexport import render_json
 
         return render_json(record)
+    if fmt == "bundle":
+        from sg_assess.store.bundle import render_bundle
+
+        return render_bundle(record)
     raise ValueError(f"unknown export format {fmt!r}")
 
 

@@ -278,6 +278,8 @@ def export(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File or folder to write ('-' for standard output).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="md, json, or bundle (for another machine).")] = "md",
     all_: Annotated[bool, typer.Option("--all", help="Export every assessment (needs --out).")] = False,
+    redact: Annotated[bool, typer.Option("--redact", help="Names become initials or roles, dates of birth age "
+                                                          "bands (for audits and training).")] = False,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Folder for --all.")] = None,
 ) -> None:
     """Export an assessment (or all of them) to Markdown or JSON."""
@@ -290,12 +292,14 @@ def export(
             raise UsageError("--all exports every assessment into --out DIR; leave out the id and -o")
         if out_dir is None:
             raise UsageError("--all needs a folder: --out DIR")
-        _export_all(ctx, out_dir, fmt)
+        _export_all(ctx, out_dir, fmt, redact)
         return
     if not assessment:
         raise UsageError("give an assessment id, or --all --out DIR")
+    if redact and fmt == "bundle":
+        raise UsageError("a bundle is for handing an assessment over whole; it cannot be redacted")
     with _state(ctx).open_store() as store:
-        record = store.get(store.resolve(assessment))
+        record = _maybe_redacted(store.get(store.resolve(assessment)), redact)
     if output is not None and str(output) == "-":
         sys.stdout.write(render(record, fmt))
         return
@@ -303,7 +307,15 @@ def export(
     typer.echo(str(path))
 
 
-def _export_all(ctx: typer.Context, out_dir: Path, fmt: str) -> None:
+def _maybe_redacted(record: Any, redact: bool) -> Any:
+    if not redact:
+        return record
+    from sg_assess.export.redact import redact as redacted
+
+    return redacted(record)
+
+
+def _export_all(ctx: typer.Context, out_dir: Path, fmt: str, redact: bool = False) -> None:
     from rich.progress import Progress
 
     from sg_assess.export import write_export
@@ -317,7 +329,7 @@ def _export_all(ctx: typer.Context, out_dir: Path, fmt: str) -> None:
         with Progress(console=stderr_console(), transient=True) as progress:
             task = progress.add_task("Exporting", total=len(ids))
             for aid in ids:
-                write_export(store.get(aid), fmt, out_dir)
+                write_export(_maybe_redacted(store.get(aid), redact), fmt, out_dir)
                 progress.advance(task)
     typer.echo(f"exported {len(ids)} assessment{'s' if len(ids) != 1 else ''} to {out_dir}")
 

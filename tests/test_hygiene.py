@@ -95,3 +95,33 @@ def test_importing_creates_no_files_or_folders(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert not home.exists()
+
+
+def test_cli_commands_never_open_a_network_connection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    from typer.testing import CliRunner
+
+    from sg_assess.cli import app
+
+    attempts: list[object] = []
+
+    def refuse(*args, **kwargs):  # noqa: ANN002, ANN003
+        attempts.append(args)
+        raise OSError("network blocked by the test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    runner = CliRunner()
+    db = str(tmp_path / "n.db")
+    aid = runner.invoke(app, ["--db", db, "new", "--child", "Ada", "--dob", "2019-01-01"]).stdout.strip()[:8]
+    for args in (["answer", aid, "ethnicity", "x"], ["list", "--search", "ada"], ["show", aid],
+                 ["export", aid, "-o", str(tmp_path)], ["export", aid, "--format", "bundle", "-o", str(tmp_path)],
+                 ["submit", aid], ["history", aid], ["backup", str(tmp_path / "b.db")], ["check"],
+                 ["questionnaires", "list"]):
+        result = runner.invoke(app, ["--db", db, *args])
+        assert result.exit_code == 0, (args, result.stderr)
+    assert runner.invoke(app, ["--db", str(tmp_path / "demo.db"), "demo"]).exit_code == 0
+    assert attempts == []

@@ -50,6 +50,7 @@ class SgApp(App[None]):
         export_dir: Path | None = None,
         config_path: Path | None = None,
         today: Callable[[], dt.date] = dt.date.today,
+        friendly_crashes: bool | None = None,
     ) -> None:
         super().__init__()
         from sg_assess.config import current_user, load_config
@@ -67,6 +68,9 @@ class SgApp(App[None]):
         self.autosave_delay = autosave_delay
         self.export_dir = export_dir or paths.documents_dir()
         self.today = today
+        # Tests (headless) want unexpected errors raised; people get a short message instead of a traceback.
+        self.friendly_crashes = friendly_crashes if friendly_crashes is not None else not self.is_headless
+        self.crash_report: Path | None = None
         self._store: Store | None = None
         self._store_lock = threading.Lock()
         self.loaded = threading.Event()  # set when the home table is first filled (benchmarks wait on it)
@@ -164,6 +168,29 @@ class SgApp(App[None]):
         from sg_assess.tui.screens.editor import EditorScreen
 
         return all(s.flush_now() for s in self.screen_stack if isinstance(s, EditorScreen))
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error anywhere in the app: save, report without user text, say so briefly, exit.
+
+        Textual offers no public hook for this; its default prints a traceback with local
+        variables, which would put a child's details on screen and in terminal logs.
+        A test fails if Textual renames this method.
+        """
+        if not self.friendly_crashes:
+            super()._handle_exception(error)
+            return
+        from sg_assess.crash import write_crash_report
+        from sg_assess.errors import SgError
+
+        try:
+            saved = self.flush_all()
+        except (SgError, OSError, RuntimeError):
+            saved = False
+        self.crash_report = write_crash_report(error)
+        where = f" A report for IT support (with no names or answers) is in {self.crash_report}." if self.crash_report else ""
+        kept = ("Every answer was saved first." if saved
+                else "Some answers could not be saved: open the assessment again and check the last section.")
+        self.exit(return_code=1, message=f"sg-assess stopped because of an unexpected error. {kept}{where}")
 
     async def action_quit(self) -> None:
         if not self.flush_all():

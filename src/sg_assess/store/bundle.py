@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
 
 from sg_assess.errors import Refused, ValidationError
 from sg_assess.export.jsonexport import assessment_dict

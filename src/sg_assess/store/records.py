@@ -116,6 +116,20 @@ class ChronologyEvent:
 
 
 @dataclass(frozen=True)
+class Conflict:
+    """Someone else saved this answer after the caller last saw it; both were kept."""
+
+    question_id: str
+    other_actor: str
+    other_value: Any
+    saved_value: Any  # what is stored now
+    merged: bool  # True: both texts are in the answer; False: the other value is in the history
+
+    def __bool__(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
 class AssessmentRecord:
     """One assessment with everything needed to show or export it exactly as it was asked."""
 

@@ -28,6 +28,7 @@ from sg_assess.store import db
 from sg_assess.store.models import Answer, Assessment, Child, HistoryEntry, QuestionnaireDef
 from sg_assess.store.records import (
     AddendumRecord,
+    Conflict,
     AssessmentRecord,
     AssessmentSummary,
     ChildRecord,
@@ -39,6 +40,9 @@ from sg_assess.store.supervision import SupervisionMixin, check_editable
 from sg_assess.store.search import fts_query
 
 COALESCE_WINDOW = dt.timedelta(minutes=10)
+UNSET: Any = object()
+
+
 MIN_PREFIX = 6
 EDITABLE_STATUSES = frozenset({"draft", "returned"})
 
@@ -272,13 +276,18 @@ class Store(SupervisionMixin):
 
     # -- answering ------------------------------------------------------------------
 
-    def save_answer(self, assessment_id: str, question_id: str, value: Any, *, actor: str, role: str | None = None) -> bool:
+    def save_answer(self, assessment_id: str, question_id: str, value: Any, *, actor: str, role: str | None = None,
+                    expected: Any = UNSET) -> bool | Conflict:
         """Validate and save one answer; return False when it was already stored exactly so.
 
         ``None``, empty text or an empty list clears the answer.  An invalid value
-        raises ValidationError and writes nothing.  This is the autosave path, so
-        it speaks plain SQL to the driver (SQLAlchemy's statement building cost
-        more than SQLite's work here).
+        raises ValidationError and writes nothing.  ``expected`` is the value the
+        caller last saw stored: if someone else has saved a different value since,
+        nothing is silently overwritten: a text answer keeps both versions, any
+        other keeps the new value with the other in the history, and a Conflict is
+        returned to tell the user.  This is the autosave path, so it speaks plain
+        SQL to the driver (SQLAlchemy's statement building cost more than SQLite's
+        work here).
         """
         with db.write_connection(self.engine) as conn:
             sql = conn.connection.driver_connection.execute  # inside SQLAlchemy's BEGIN IMMEDIATE
@@ -291,14 +300,26 @@ class Store(SupervisionMixin):
             question = questionnaire.question(question_id)
             if question is None:
                 raise ValidationError(f"there is no question {question_id!r} in {questionnaire.id} v{questionnaire.version}")
-            new_json = _dumps(normalize(question, value))
-            old = sql("SELECT value FROM answer WHERE assessment_id = ? AND question_id = ?",
+            value = normalize(question, value)
+            new_json = _dumps(value)
+            old = sql("SELECT value, updated_by, updated_at FROM answer WHERE assessment_id = ? AND question_id = ?",
                       (assessment_id, question_id)).fetchone()
             old_json = old[0] if old else None
             if new_json == old_json:
                 return False
             moment = self.clock()
             now = _iso(moment)
+            conflict = None
+            if expected is not UNSET and old_json != _dumps(expected) and old is not None:
+                theirs = json.loads(old_json)
+                merged = question.kind in ("text", "long_text") and value is not None
+                if merged:
+                    value = f"{value}\n\n[Also saved by {old[1]} at {old[2][11:16]} UTC, kept so nothing is lost:]\n{theirs}"
+                    new_json = _dumps(value)
+                conflict = Conflict(question_id, old[1], theirs, value, merged)
+                sql("INSERT INTO history (assessment_id, question_id, kind, actor, role, started_at, at, before, after) "
+                    "VALUES (?, ?, 'conflict', ?, ?, ?, ?, ?, ?)", (assessment_id, question_id, actor, role, now, now,
+                                                                   old_json, new_json))
             if new_json is None:
                 sql("DELETE FROM answer WHERE assessment_id = ? AND question_id = ?", (assessment_id, question_id))
             elif old_json is None:
@@ -307,9 +328,10 @@ class Store(SupervisionMixin):
             else:
                 sql("UPDATE answer SET value = ?, updated_at = ?, updated_by = ? WHERE assessment_id = ? AND question_id = ?",
                     (new_json, now, actor, assessment_id, question_id))
-            self._record_change(conn, assessment_id, question_id, old_json, new_json, actor, role, moment)
+            if conflict is None:
+                self._record_change(conn, assessment_id, question_id, old_json, new_json, actor, role, moment)
             self._refresh(conn, assessment_id, seq, child_name, questionnaire, band, now)
-        return True
+        return conflict or True
 
     def _record_change(self, conn: Connection, aid: str, qid: str, old: str | None, new: str | None,
                        actor: str, role: str | None, moment: dt.datetime) -> None:

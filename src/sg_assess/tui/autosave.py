@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sg_assess.errors import SgError, ValidationError
+from sg_assess.store.records import Conflict
 
-SaveFn = Callable[[str, Any], bool]
+SaveFn = Callable[[str, Any, Any], Any]  # (question id, value, value last seen stored) -> truthy or a Conflict
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,12 @@ class SaveState:
 
 class Autosaver:
     def __init__(self, save: SaveFn, *, delay: float = 1.0, retry: float = 5.0,
-                 on_state: Callable[[SaveState], None] | None = None):
+                 on_state: Callable[[SaveState], None] | None = None,
+                 on_conflict: Callable[[Any], None] | None = None, stored: dict[str, Any] | None = None):
         self._save = save
+        self._on_conflict = on_conflict or (lambda conflict: None)
+        # What this editor last saw stored, per question: a save that finds something else there is a conflict.
+        self._stored: dict[str, Any] = dict(stored or {})
         self.delay = delay
         self.retry = retry
         self._on_state = on_state or (lambda state: None)
@@ -83,13 +88,18 @@ class Autosaver:
 
     # -- internals --------------------------------------------------------------------
 
-    def _save_all(self, snapshot: dict[str, Any]) -> dict[str, Failure | None]:
-        """Runs on the saver thread: question id -> None when saved, else why not."""
-        results: dict[str, Failure | None] = {}
+    def _save_all(self, snapshot: dict[str, Any]) -> dict[str, Any]:
+        """Runs on the saver thread: question id -> None when saved, a Conflict, or a Failure."""
+        results: dict[str, Any] = {}
         for qid, value in snapshot.items():
             try:
-                self._save(qid, value)
-                results[qid] = None
+                outcome = self._save(qid, value, self._stored.get(qid))
+                if isinstance(outcome, Conflict):
+                    self._stored[qid] = outcome.saved_value
+                    results[qid] = outcome
+                else:
+                    self._stored[qid] = value
+                    results[qid] = None
             except ValidationError as exc:
                 results[qid] = Failure(str(exc), retry=False)
             except (SgError, OSError) as exc:
@@ -103,9 +113,12 @@ class Autosaver:
             results = {qid: Failure(f"saving failed unexpectedly ({type(exc).__name__})", retry=True) for qid in snapshot}
         self._apply(snapshot, results)
 
-    def _apply(self, snapshot: dict[str, Any], results: dict[str, Failure | None]) -> None:
+    def _apply(self, snapshot: dict[str, Any], results: dict[str, Any]) -> None:
         retry = False
         for qid, failure in results.items():
+            if isinstance(failure, Conflict):  # saved, with both versions kept
+                self._on_conflict(failure)
+                failure = None
             if failure is None:
                 if qid in self._pending and self._pending[qid] == snapshot[qid]:
                     del self._pending[qid]  # typed again meanwhile? then it stays pending

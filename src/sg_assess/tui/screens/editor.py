@@ -19,7 +19,7 @@ from textual.widgets import Footer, Header, Label, ListItem, ListView, ProgressB
 
 from sg_assess.export.markdown import BAND_NAMES
 from sg_assess.questionnaire.schema import Questionnaire, Section
-from sg_assess.store.records import AssessmentRecord
+from sg_assess.store.records import AssessmentRecord, Conflict
 from sg_assess.tui.autosave import Autosaver, SaveState
 from sg_assess.tui.text import literal, literal_line
 from sg_assess.tui.widgets.questions import QuestionBlock, block_for
@@ -77,7 +77,8 @@ class EditorScreen(Screen[None]):
         self.current = 0
         self.focus_unanswered = focus_unanswered
         self.guidance_open = False
-        self.autosaver = Autosaver(self._save, delay=autosave_delay, on_state=self._on_save_state)
+        self.autosaver = Autosaver(self._save, delay=autosave_delay, on_state=self._on_save_state,
+                                   on_conflict=self._on_conflict, stored=record.answers)
 
     # -- layout -----------------------------------------------------------------------
 
@@ -195,9 +196,25 @@ class EditorScreen(Screen[None]):
     def _left_question(self) -> None:
         self.autosaver.flush()
 
-    def _save(self, question_id: str, value: Any) -> bool:
+    def _save(self, question_id: str, value: Any, expected: Any) -> Any:
         """Runs on the autosave thread."""
-        return self.app.store().save_answer(self.record.id, question_id, value, actor=self.app.user, role=self.app.role)
+        return self.app.store().save_answer(self.record.id, question_id, value, actor=self.app.user, role=self.app.role,
+                                            expected=expected)
+
+    def _on_conflict(self, conflict: Conflict) -> None:
+        """Someone else saved this answer meanwhile: show what is stored now and say so."""
+        question = self.q.question(conflict.question_id)
+        prompt = question.prompt if question else conflict.question_id
+        if conflict.merged:
+            self.answers[conflict.question_id] = conflict.saved_value
+            for block in self.query(QuestionBlock):
+                if block.question.id == conflict.question_id:
+                    block.show_value(conflict.saved_value)
+            kept = "Both versions are kept in the answer; edit it to keep what is right."
+        else:
+            kept = "Your answer was saved; theirs is kept in the history (F4)."
+        self.notify(f"{conflict.other_actor} also changed '{prompt}' at the same time. {kept}",
+                    title="Changed in two places", severity="warning", timeout=60, markup=False)
 
     def _on_save_state(self, state: SaveState) -> None:
         status = self.query_one("#status", Static)

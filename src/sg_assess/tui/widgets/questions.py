@@ -94,6 +94,9 @@ class QuestionBlock(Vertical):
     def value(self) -> Any:
         raise NotImplementedError
 
+    def show_value(self, value: Any) -> None:
+        """Show a value saved elsewhere (only text answers are merged, so only they need this)."""
+
     def focus_input(self) -> None:
         focusable = [w for w in self.query("*") if w.focusable]
         if focusable:
@@ -135,6 +138,10 @@ class TextBlock(_TextualBlock):
     def compose_input(self) -> ComposeResult:
         yield Input(self.shown, id="input")
 
+    def show_value(self, value: str) -> None:
+        self._reported = visible(value)
+        self.query_one(Input).value = self._reported
+
     @property
     def value(self) -> Any:
         return self.query_one(Input).value or None
@@ -148,6 +155,10 @@ class TextBlock(_TextualBlock):
 class LongTextBlock(_TextualBlock):
     def compose_input(self) -> ComposeResult:
         yield TextArea(self.shown, id="input", tab_behavior="focus", soft_wrap=True, show_line_numbers=False)
+
+    def show_value(self, value: str) -> None:
+        self._reported = visible(value)
+        self.query_one(TextArea).text = self._reported
 
     @property
     def value(self) -> Any:

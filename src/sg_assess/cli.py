@@ -57,7 +57,7 @@ def _database_errors() -> tuple[type[BaseException], ...]:
 
 
 def _fail(message: str, code: int) -> None:
-    typer.echo(f"sg-assess: {message}", err=True)
+    typer.echo(f"sg-assess: {one_line(message)}", err=True)  # one line, whatever SQLite or the OS said
     raise typer.Exit(code)
 
 

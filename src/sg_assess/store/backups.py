@@ -42,6 +42,10 @@ def daily_backup(database: Path, *, today: dt.date | None = None, keep: int = DE
     target = folder / f"{PREFIX}{(today or dt.date.today()).isoformat()}.db"
     if target.exists():
         return None
+    problems = db.check_database(db.Location(database))
+    if problems:  # a damaged copy must never push a good backup out of the rotation
+        raise DatabaseError(f"{database} is damaged ({problems[0]}); no backup was made over the good ones: "
+                            "run 'sg-assess check', and restore a backup with 'sg-assess restore FILE'")
     if not folder.exists():
         folder.mkdir(parents=True, mode=0o700)
     copy_database(database, target)

@@ -27,6 +27,7 @@ APPLICATION_ID = 0x53474153  # "SGAS"
 SCHEMA_VERSION = 2  # PRAGMA user_version written by the newest migration
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
+QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024  # below this, every open runs SQLite's quick check first (milliseconds)
 MEMORY = ":memory:"
 
 
@@ -93,7 +94,12 @@ def _inspect_existing(path: Path, *, readonly: bool) -> int:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if app_id == APPLICATION_ID:
-            conn.execute("SELECT 1 FROM assessment LIMIT 1").fetchone()  # reads the table's root page
+            conn.execute("SELECT 1 FROM assessment LIMIT 1").fetchone()
+            if path.stat().st_size <= QUICK_CHECK_MAX_BYTES:
+                # Nothing may write to a damaged file (not even the journal-mode switch): check it all first.
+                verdict = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+                if verdict != "ok":
+                    raise sqlite3.DatabaseError("database disk image is malformed: " + " ".join(verdict.split()))
     except sqlite3.DatabaseError as exc:
         message = str(exc)
         if "locked" in message or "busy" in message:
@@ -256,7 +262,7 @@ def write_connection(engine: Engine) -> Iterator:
     try:
         with engine.execution_options(sg_write=True).begin() as conn:
             yield conn
-    except (OperationalError, SADatabaseError) as exc:
+    except (OperationalError, SADatabaseError, sqlite3.DatabaseError) as exc:  # SQLAlchemy's, or the driver's own
         raise DatabaseError(explain_failure(exc)) from None
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Engine, column, func, insert, or_, select, ta
 from sg_assess.errors import DatabaseError, NotFound, UsageError, ValidationError
 from sg_assess.questionnaire.loader import from_source
 from sg_assess.questionnaire.schema import Questionnaire, age_band
-from sg_assess.questionnaire.values import latest_score, normalize, parse_date, text_of
+from sg_assess.questionnaire.values import clean_text, latest_score, normalize, parse_date, text_of
 from sg_assess.store import db
 from sg_assess.store.models import Answer, Assessment, Child, HistoryEntry, QuestionnaireDef
 from sg_assess.store.records import (
@@ -205,7 +205,7 @@ class Store(SupervisionMixin):
         with db.write_connection(self.engine) as conn:
             if child_id:
                 child = self._child_row(conn, child_id)
-                name = child_name.strip() if child_name and child_name.strip() else child["name"]
+                name = clean_text(child_name).strip() if child_name and child_name.strip() else child["name"]
                 if dob or unborn or due:
                     dob_v, due_v = self._birth_args(dob, unborn, due, on)
                 else:
@@ -213,7 +213,7 @@ class Store(SupervisionMixin):
                 if (name, dob_v, due_v) != (child["name"], child["dob"], child["due_date"]):
                     conn.execute(update(C).where(C.c.id == child_id).values(name=name, dob=dob_v, due_date=due_v, updated_at=now))
             else:
-                name = (child_name or "").strip()
+                name = clean_text(child_name or "").strip()  # a broken paste's lone surrogates become U+FFFD
                 if not name:
                     raise ValidationError("the child's name is needed (--child NAME)")
                 dob_v, due_v = self._birth_args(dob, unborn, due, on)

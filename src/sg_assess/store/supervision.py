@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 ROLES = ("practitioner", "supervisor")
 EDITABLE = frozenset({"draft", "returned"})
-MAX_NOTE_CHARS = 1_000_000
+MAX_NOTE_CHARS = 10_000_000  # as for answers: a long paste is kept whole
 
 
 def check_role(role: str | None) -> str:

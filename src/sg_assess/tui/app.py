@@ -69,7 +69,8 @@ class SgApp(App[None]):
         self.export_dir = export_dir or paths.documents_dir()
         self.today = today
         # Tests (headless) want unexpected errors raised; people get a short message instead of a traceback.
-        self.friendly_crashes = friendly_crashes if friendly_crashes is not None else not self.is_headless
+        # None: decided when an error happens (whether the app runs headless is only known once it runs).
+        self.friendly_crashes = friendly_crashes
         self.crash_report: Path | None = None
         self._store: Store | None = None
         self._store_lock = threading.Lock()
@@ -176,7 +177,8 @@ class SgApp(App[None]):
         variables, which would put a child's details on screen and in terminal logs.
         A test fails if Textual renames this method.
         """
-        if not self.friendly_crashes:
+        friendly = self.friendly_crashes if self.friendly_crashes is not None else not self.is_headless
+        if not friendly:
             super()._handle_exception(error)
             return
         from sg_assess.crash import write_crash_report

@@ -82,9 +82,10 @@ class Autosaver:
         return not self._pending
 
     def close(self) -> bool:
-        saved = self.flush_sync()
-        self._executor.shutdown(wait=True)
-        return saved
+        try:
+            return self.flush_sync()
+        finally:
+            self._executor.shutdown(wait=True)
 
     # -- internals --------------------------------------------------------------------
 

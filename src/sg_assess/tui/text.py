@@ -13,10 +13,23 @@ def literal(text: str) -> Content:
     return Content(visible(text))
 
 
+MAX_LINE = 1_000  # a label or a table cell never needs more; a 5 MB paste must not be laid out in one
+
+
+def _short(text: str) -> str:
+    line = one_line(visible(text[: MAX_LINE * 4]))
+    return line if len(line) <= MAX_LINE else line[: MAX_LINE - 1] + "…"
+
+
+def plain_line(text: str) -> str:
+    """One short line for places that take a plain string, such as a screen's title in the Header."""
+    return _short(text)
+
+
 def literal_line(text: str) -> Content:
-    return Content(one_line(visible(text)))
+    return Content(_short(text))
 
 
 def cell(text: str) -> Text:
     """A table cell: rich Text is never parsed as markup, and DataTable measures it for column widths."""
-    return Text(one_line(visible(text)), no_wrap=True, overflow="ellipsis")
+    return Text(_short(text), no_wrap=True, overflow="ellipsis")

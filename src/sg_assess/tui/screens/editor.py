@@ -21,7 +21,7 @@ from sg_assess.export.markdown import BAND_NAMES
 from sg_assess.questionnaire.schema import Questionnaire, Section
 from sg_assess.store.records import AssessmentRecord, Conflict
 from sg_assess.tui.autosave import Autosaver, SaveState
-from sg_assess.tui.text import literal, literal_line
+from sg_assess.tui.text import literal, literal_line, plain_line
 from sg_assess.tui.widgets.questions import QuestionBlock, block_for
 
 if TYPE_CHECKING:
@@ -95,8 +95,8 @@ class EditorScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = f"sg-assess · {self.record.summary.child_name[:40]}"
-        self.sub_title = f"{self.q.title} v{self.q.version} · {self.record.summary.status}"
+        self.title = f"sg-assess · {plain_line(self.record.summary.child_name)[:40]}"
+        self.sub_title = f"{plain_line(self.q.title)} v{self.q.version} · {self.record.summary.status}"
         self.refresh_marks()
         self._on_save_state(self.autosaver.state)
         target = self.first_unanswered() if self.focus_unanswered else None
@@ -147,7 +147,9 @@ class EditorScreen(Screen[None]):
         if target is not None:
             target.focus_input()
             if focus:
-                self.query_one("#section", VerticalScroll).scroll_to_widget(target, animate=False, top=True)
+                # After layout: straight after mounting the new blocks have no size yet, and nothing would scroll.
+                container = self.query_one("#section", VerticalScroll)
+                self.call_after_refresh(container.scroll_to_widget, target, animate=False, top=True, immediate=True)
 
     def update_visibility(self) -> None:
         for block in self.query(QuestionBlock):
@@ -183,14 +185,17 @@ class EditorScreen(Screen[None]):
 
     @on(QuestionBlock.Changed)
     def _answer_changed(self, event: QuestionBlock.Changed) -> None:
+        was_answered = event.question_id in self.answers
         if event.value is None:
             self.answers.pop(event.question_id, None)
         else:
             self.answers[event.question_id] = event.value
         self.autosaver.note(event.question_id, event.value)
-        if any(q.show_if and q.show_if.question == event.question_id for q in self.q.questions()):
+        condition = any(q.show_if and q.show_if.question == event.question_id for q in self.q.questions())
+        if condition:
             self.update_visibility()
-        self.refresh_marks()
+        if condition or was_answered != (event.question_id in self.answers):
+            self.refresh_marks()  # only when completeness can change: not on every keystroke
 
     @on(QuestionBlock.Left)
     def _left_question(self) -> None:
@@ -217,6 +222,8 @@ class EditorScreen(Screen[None]):
                     title="Changed in two places", severity="warning", timeout=60, markup=False)
 
     def _on_save_state(self, state: SaveState) -> None:
+        if not self.is_attached:
+            return  # the last flush on leaving the screen: nothing left to show it on
         status = self.query_one("#status", Static)
         if self.read_only:
             status.update(literal_line(f"Read-only: {self.read_only}"))

@@ -154,7 +154,9 @@ class TextBlock(_TextualBlock):
 
 class LongTextBlock(_TextualBlock):
     def compose_input(self) -> ComposeResult:
-        yield TextArea(self.shown, id="input", tab_behavior="focus", soft_wrap=True, show_line_numbers=False)
+        # Wrapping a line of hundreds of thousands of characters would stall the screen: scroll sideways instead.
+        wrap = max((len(line) for line in self.shown.split("\n")), default=0) <= 20_000
+        yield TextArea(self.shown, id="input", tab_behavior="focus", soft_wrap=wrap, show_line_numbers=False)
 
     def show_value(self, value: str) -> None:
         self._reported = visible(value)

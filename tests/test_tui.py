@@ -530,3 +530,24 @@ async def test_hostile_names_and_answers_are_shown_literally(db: Path, tmp_path:
         await settle(pilot)
     with Store.open(db) as store:  # showing the answer changed nothing
         assert store.get(aid).answers["ethnicity"] == HOSTILE
+
+
+async def test_a_date_is_checked_as_it_is_typed(db: Path, tmp_path: Path, questionnaire) -> None:
+    aid = new_assessment(db, questionnaire)
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = await open_editor(pilot, aid)
+        editor.go_to_question("child_seen")
+        await settle(pilot)
+        blocks(editor)["child_seen"].query_one("#yes", RadioButton).value = True
+        await settle(pilot)
+        date = blocks(editor)["child_seen_date"]
+        date.query_one(Input).value = "2026-02-30"
+        await pilot.pause(0.3)
+        assert date.has_class("has-problem") and "not a real date" in str(date.query_one(".problem", Static).render())
+        date.query_one(Input).value = "2026-02-27"
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert not date.has_class("has-problem")
+    assert stored(db, aid)["child_seen_date"] == "2026-02-27"

@@ -78,14 +78,12 @@ class QuestionBlock(Vertical):
         self._reported = value  # the value last reported in a Changed message
 
     def compose(self) -> ComposeResult:
+        # Guidance and the problem line are only made when needed: half the widgets of a section,
+        # and opening an assessment is mostly the cost of mounting widgets.
         q = self.question
         marker = " *" if q.required else ""
         yield Label(literal_line(q.prompt + marker), classes="prompt")
-        serves = ", ".join(principle_title(p) for p in q.principles)
-        guidance = q.help + (f"\n\nServes: {serves}" if serves else "")
-        yield Static(literal(guidance), classes="guidance")
         yield from self.compose_input()
-        yield Static("", classes="problem")
 
     def compose_input(self) -> ComposeResult:
         raise NotImplementedError
@@ -103,7 +101,13 @@ class QuestionBlock(Vertical):
             focusable[0].focus()
 
     def toggle_guidance(self, show: bool | None = None) -> None:
-        self.set_class(not self.has_class("show-guidance") if show is None else show, "show-guidance")
+        show = not self.has_class("show-guidance") if show is None else show
+        if show and not self.query(".guidance"):
+            q = self.question
+            serves = ", ".join(principle_title(p) for p in q.principles)
+            guidance = q.help + (f"\n\nServes: {serves}" if serves else "")
+            self.mount(Static(literal(guidance), classes="guidance"), after=self.query_one(".prompt"))
+        self.set_class(show, "show-guidance")
 
     def changed(self) -> None:
         """Report the value if the person changed it (widgets also post events when values are loaded)."""
@@ -113,7 +117,14 @@ class QuestionBlock(Vertical):
             self.post_message(self.Changed(self, value))
 
     def show_problem(self, text: str) -> None:
-        self.query_one(".problem", Static).update(literal_line(text))
+        found = self.query(".problem")
+        if not found and not text:
+            return
+        line = found.first(Static) if found else None
+        if line is None:
+            line = Static("", classes="problem")
+            self.mount(line)
+        line.update(literal_line(text))
         self.set_class(bool(text), "has-problem")
 
     @on(DescendantBlur)

@@ -470,13 +470,21 @@ def restore(
 
 
 @app.command()
-def demo(ctx: typer.Context) -> None:
+def demo(
+    ctx: typer.Context,
+    open_app: Annotated[bool, typer.Option("--open", help="Then open the app on it.")] = False,
+) -> None:
     """Create (or reuse) a separate database of fictional assessments to try things out."""
     from sg_assess.demo import ensure_demo_db
 
     state = _state(ctx)
     target = Path(state.db) if state.db_explicit and state.db else paths.demo_db_path()
     ids, created = ensure_demo_db(target)
+    if open_app:
+        from sg_assess.tui.app import run
+
+        run(str(target))
+        return
     verb = "Created" if created else "Reusing"
     typer.echo(f"{verb} the demo database with {len(ids)} fictional assessments: {target}")
     typer.echo(f'Try: sg-assess --db "{target}" list')

@@ -13,6 +13,7 @@ The output is deterministic: the same record always gives the same bytes.
 from __future__ import annotations
 
 import string
+from functools import lru_cache
 from collections.abc import Iterable
 from typing import Any
 
@@ -41,6 +42,12 @@ def escape_line(text: str) -> str:
     return one_line(text).translate(_ESCAPES)
 
 
+@lru_cache(maxsize=16_384)
+def escape_static(text: str) -> str:
+    """``escape_line`` for questionnaire text, which repeats in every export: computed once."""
+    return escape_line(text)
+
+
 def escape_block(text: str) -> str:
     """Text as one or more paragraphs, line breaks kept, nothing active."""
     paragraphs: list[list[str]] = [[]]
@@ -66,7 +73,7 @@ def escape_cell(value: Any) -> str:
 
 def _table(headers: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
     headers = list(headers)
-    lines = ["| " + " | ".join(escape_line(h) for h in headers) + " |", "|" + "---|" * len(headers)]
+    lines = ["| " + " | ".join(escape_static(h) for h in headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(escape_cell(cell) for cell in row) + " |" for row in rows]
     return "\n".join(lines)
 
@@ -82,7 +89,7 @@ def render_answer(question: Question, value: Any) -> str:
     if kind in ("choice", "date"):
         return escape_line(value)
     if kind == "multi_choice":
-        return "\n".join(f"- {escape_line(item)}" for item in value)
+        return "\n".join(f"- {escape_static(item)}" for item in value)  # choices come from the questionnaire
     fields = GROUP_FIELDS[kind]
     headers = GROUP_HEADERS[kind]
     return _table((headers[f] for f in fields), ([row.get(f) for f in fields] for row in value))
@@ -126,10 +133,10 @@ def render_markdown(record: AssessmentRecord, *, show_ids: bool = False) -> str:
         shown = [x for x in section.questions if q.is_shown(x, band, answers) or x.id in answers]
         if not shown:
             continue
-        out += [f"## {number}. {escape_line(section.title)}", ""]
+        out += [f"## {number}. {escape_static(section.title)}", ""]
         for question in shown:
             qid = f" `{question.id}`" if show_ids else ""  # ids are [A-Za-z0-9_-]: safe in a code span
-            out += [f"**{escape_line(question.prompt)}**{qid}", ""]
+            out += [f"**{escape_static(question.prompt)}**{qid}", ""]
             if not q.is_shown(question, band, answers):
                 out += ["_This question no longer applies to the answers above; the earlier answer is kept:_", ""]
             out += [render_answer(question, answers.get(question.id)), ""]
@@ -141,8 +148,8 @@ def render_markdown(record: AssessmentRecord, *, show_ids: bool = False) -> str:
         out += ["", "Still to answer:", ""]
         for section_title, question in missing:
             serves = ", ".join(principle_title(p) for p in question.principles)
-            suffix = f" (serves: {escape_line(serves)})" if serves else ""
-            out.append(f"- {escape_line(section_title)}: {escape_line(question.prompt)}{suffix}")
+            suffix = f" (serves: {escape_static(serves)})" if serves else ""
+            out.append(f"- {escape_static(section_title)}: {escape_static(question.prompt)}{suffix}")
     out += _workflow(record)
     out += ["", "---", "", f"_Exported from sg-assess; questionnaire {escape_line(q.id)} version {q.version}._", ""]
     return "\n".join(out)

@@ -451,7 +451,8 @@ async def test_help_shows_keys_and_the_focused_questions_guidance(db: Path, tmp_
         await pilot.press("f1")
         help_screen = await wait_for_screen(pilot, HelpScreen)
         keys = dict(help_screen.keys)
-        assert "Quality check" in keys.values() and "Preview/export" in keys.values()
+        assert "Check" in keys.values() and "Preview" in keys.values() and "Next section" in keys.values()
+        assert list(keys.values()).index("Check") < 8  # the screen's own keys come first
         assert help_screen.guidance == (question.prompt, question.help)
         await pilot.press("escape")
         await wait_for_screen(pilot, EditorScreen)
@@ -551,3 +552,26 @@ async def test_a_date_is_checked_as_it_is_typed(db: Path, tmp_path: Path, questi
         await settle(pilot)
         assert not date.has_class("has-problem")
     assert stored(db, aid)["child_seen_date"] == "2026-02-27"
+
+
+def test_group_tables_show_every_field() -> None:
+    from sg_assess.questionnaire.values import GROUP_FIELDS
+    from sg_assess.tui.widgets.questions import GROUP_COLUMNS
+
+    assert {kind: {f for f, _ in cols} for kind, cols in GROUP_COLUMNS.items()} == {
+        kind: set(fields) for kind, fields in GROUP_FIELDS.items()}
+
+
+async def test_focusing_an_answer_does_not_select_it(db: Path, tmp_path: Path, questionnaire) -> None:
+    aid = new_assessment(db, questionnaire)
+    with Store.open(db) as store:
+        store.save_answer(aid, "ethnicity", "Mixed White and Black Caribbean", actor="Test Worker")
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = await open_editor(pilot, aid)
+        box = blocks(editor)["ethnicity"].query_one(Input)
+        box.focus()
+        await pilot.pause()
+        await pilot.press("end", "x")  # a keystroke adds to the answer, it does not replace it
+        assert box.value == "Mixed White and Black Caribbeanx"

@@ -406,8 +406,10 @@ class SgApp(App[None]):
         from sg_assess.tui.screens.help import HelpScreen
 
         screen = self.screen
-        keys = [(self.get_key_display(b.binding), b.binding.description)
-                for b in screen.active_bindings.values() if b.binding.description]
+        active = [b for b in screen.active_bindings.values() if b.binding.description]
+        # The screen's and the app's own keys first; the focused widget's editing keys after them.
+        active.sort(key=lambda b: not isinstance(b.node, (Screen, App)))
+        keys = [(self.get_key_display(b.binding), b.binding.description) for b in active]
         guidance = None
         if isinstance(screen, EditorScreen) and (block := screen.focused_question()) is not None:
             guidance = (block.question.prompt, block.question.help)

@@ -43,6 +43,7 @@ class NewAssessmentDialog(ModalScreen[NewAssessment | None]):
     def __init__(self, questionnaires: list[tuple[str, str]], child: ChildDetails | None = None,
                  today: dt.date | None = None) -> None:
         super().__init__()
+        self.attempted = False  # what is missing is said after the first Create, not before anything is typed
         self.questionnaires = questionnaires  # (title, id)
         self.child = child
         self.today = today or dt.date.today()
@@ -95,7 +96,8 @@ class NewAssessmentDialog(ModalScreen[NewAssessment | None]):
     def problem(self) -> str | None:
         """Check the form as it is typed; show and return the first problem."""
         message = self._first_problem()
-        self.query_one("#problem", Static).update(message or "")
+        shown = message if (self.attempted or (message and ":" in message)) else None  # bad dates: as typed
+        self.query_one("#problem", Static).update(shown or "")
         return message
 
     def _first_problem(self) -> str | None:
@@ -124,6 +126,7 @@ class NewAssessmentDialog(ModalScreen[NewAssessment | None]):
         return None
 
     def action_create(self) -> None:
+        self.attempted = True
         if self.problem():
             return
         unborn = self.query_one("#unborn", Checkbox).value

@@ -22,6 +22,7 @@ DEFAULT_TRUE = {"involved"}
 
 class RowDialog(ModalScreen[dict[str, Any] | None]):
     BINDINGS = [("escape", "cancel", "Cancel"), ("ctrl+s", "save", "Save row")]
+    AUTO_FOCUS = "Input, Checkbox"  # typing after 'a' goes straight into the first field
 
     def __init__(self, question: Question, row: dict[str, Any] | None) -> None:
         super().__init__()

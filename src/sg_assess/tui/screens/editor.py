@@ -50,15 +50,16 @@ def section_comments(record: AssessmentRecord, section_id: str, *, first: bool) 
 class EditorScreen(Screen[None]):
     BINDINGS = [
         Binding("f2", "toggle_guidance", "Guidance", id="editor.guidance"),
-        Binding("f5", "quality", "Quality check", id="editor.quality"),
-        Binding("f6", "preview", "Preview/export", id="editor.preview"),
-        Binding("f7", "previous_section", "Prev section", id="editor.prev"),
-        Binding("f8", "next_section", "Next section", id="editor.next"),
-        Binding("ctrl+s", "save_now", "Save now", id="editor.save"),
+        Binding("f5", "quality", "Check", id="editor.quality"),
+        Binding("f6", "preview", "Preview", id="editor.preview"),
+        # The footer shows what a practitioner needs most; F1 lists every key.
+        Binding("f7", "previous_section", "Prev section", id="editor.prev", show=False),
+        Binding("f8", "next_section", "Next section", id="editor.next", show=False),
+        Binding("ctrl+s", "save_now", "Save now", id="editor.save", show=False),
         Binding("f3", "submit", "Submit", id="editor.submit"),
-        Binding("f4", "history", "History", id="editor.history"),
+        Binding("f4", "history", "History", id="editor.history", show=False),
         Binding("f9", "comment", "Comment", id="editor.comment"),
-        Binding("f12", "addendum", "Addendum", id="editor.addendum"),
+        Binding("f12", "addendum", "Addendum", id="editor.addendum", show=False),
         Binding("escape", "close", "Home", id="editor.close"),
     ]
 
@@ -278,8 +279,8 @@ class EditorScreen(Screen[None]):
         from sg_assess.tui.screens.quality import QualityScreen
 
         def chosen(qid: str | None) -> None:
-            if qid:
-                self.go_to_question(qid)
+            if qid:  # after the dialog has gone and focus has been given back, go to the question
+                self.call_after_refresh(self.go_to_question, qid)
 
         self.app.push_screen(QualityScreen(quality.check(self.current_record())), chosen)
 

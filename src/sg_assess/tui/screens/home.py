@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from sg_assess.tui.app import SgApp
 
 PAGE = 100
-COLUMNS = (("Child", "child", 24), ("Band", "band", 6), ("Status", "status", 10), ("Last updated", "updated", 16),
-           ("Practitioner", "practitioner", 18), ("Score", "score", 5), ("Required", "required", 8))
+COLUMNS = (("Child", "child", 22), ("Band", "band", 6), ("Status", "status", 10), ("Last updated", "updated", 16),
+           ("Practitioner", "practitioner", 16), ("Score", "score", 5), ("Required", "required", 8))  # 83 + padding
 STATUS_OPTIONS = [("Draft", "draft"), ("Submitted", "submitted"), ("Returned", "returned"), ("Signed off", "signed_off")]
 EMPTY_TEXT = (
     "No assessments yet.\n\n"
@@ -40,10 +40,10 @@ class HomeScreen(Screen[None]):
         Binding("slash", "search", "Search", id="home.search"),
         Binding("e", "export", "Export", id="home.export"),
         Binding("r", "reassess", "Re-assess", id="home.reassess"),
-        Binding("v", "queue", "Review queue", id="home.queue"),
-        Binding("a", "actions", "Actions due", id="home.actions"),
-        Binding("h", "history", "History", id="home.history"),
-        Binding("c", "chronology", "Chronology", id="home.chronology"),
+        Binding("v", "queue", "Reviews", id="home.queue"),
+        Binding("a", "actions", "Actions", id="home.actions"),
+        Binding("h", "history", "History", id="home.history", show=False),
+        Binding("c", "chronology", "Chronology", id="home.chronology", show=False),
         Binding("escape", "clear_search", "Clear search", id="home.clear", show=False),
     ]
 

@@ -15,12 +15,13 @@ from sg_assess.quality import Gap
 from sg_assess.questionnaire.principles import principle_title
 from sg_assess.safetext import one_line, visible
 
-KIND_LABELS = {"urgent": "URGENT", "missing": "Missing", "gap": "Gap"}
+KIND_LABELS = {"urgent": "URGENT", "missing": "Not answered", "gap": "Gap"}
 
 
 def gap_content(gap: Gap) -> Content:
     serves = ", ".join(principle_title(p) for p in gap.principles)
-    line = f"{KIND_LABELS[gap.kind]}: {gap.message}" + (f"  (serves: {serves})" if serves else "")
+    message = gap.message.removeprefix("Not answered: ")
+    line = f"{KIND_LABELS[gap.kind]}: {message}" + (f"  (serves: {serves})" if serves else "")
     return Content(one_line(visible(line)))
 
 

@@ -21,7 +21,6 @@ from textual.widgets import Button, DataTable, Input, Label, RadioButton, RadioS
 
 from sg_assess.questionnaire.principles import principle_title
 from sg_assess.questionnaire.schema import Question
-from sg_assess.questionnaire.values import GROUP_FIELDS
 from sg_assess.safetext import visible
 from sg_assess.tui.text import cell, literal, literal_line
 
@@ -30,6 +29,14 @@ GROUP_LABELS: dict[str, dict[str, str]] = {
                "reason_not_involved": "Reason if not involved"},
     "scale": {"who": "Who", "role": "Role", "score": "Score", "reason": "Reason", "date": "Date"},
     "actions": {"what": "What", "who": "Who", "by_when": "By when", "review_date": "Review date", "done": "Done"},
+}
+
+
+# What a table shows, short and telling fields first, with widths that fit 80 columns with the sidebar.
+GROUP_COLUMNS: dict[str, tuple[tuple[str, int], ...]] = {
+    "people": (("name", 16), ("relationship", 14), ("involved", 8), ("reason_not_involved", 16), ("agency", 12)),
+    "scale": (("score", 5), ("who", 14), ("role", 12), ("date", 10), ("reason", 24)),
+    "actions": (("what", 20), ("who", 12), ("by_when", 10), ("review_date", 11), ("done", 4)),
 }
 
 
@@ -147,7 +154,8 @@ class _TextualBlock(QuestionBlock):
 
 class TextBlock(_TextualBlock):
     def compose_input(self) -> ComposeResult:
-        yield Input(self.shown, id="input")
+        # Never select all on focus: one keystroke would replace the whole answer (and autosave would keep that).
+        yield Input(self.shown, id="input", select_on_focus=False)
 
     def show_value(self, value: str) -> None:
         self._reported = visible(value)
@@ -186,7 +194,7 @@ class LongTextBlock(_TextualBlock):
 class DateBlock(QuestionBlock):
     def compose_input(self) -> ComposeResult:
         yield Input(self.baseline or "", id="input", placeholder="YYYY-MM-DD", validators=[DateValidator()],
-                    validate_on=["changed", "blur"], classes="date")
+                    validate_on=["changed", "blur"], classes="date", select_on_focus=False)
 
     @property
     def value(self) -> Any:
@@ -273,8 +281,8 @@ class GroupBlock(QuestionBlock):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for name in GROUP_FIELDS[self.question.kind]:
-            table.add_column(GROUP_LABELS[self.question.kind][name], key=name)
+        for name, width in GROUP_COLUMNS[self.question.kind]:
+            table.add_column(GROUP_LABELS[self.question.kind][name], key=name, width=width)
         self._refill()
 
     @property
@@ -285,7 +293,7 @@ class GroupBlock(QuestionBlock):
         table = self.query_one(DataTable)
         table.clear()
         for row in self.rows:
-            table.add_row(*(cell(_cell(row.get(f))) for f in GROUP_FIELDS[self.question.kind]))
+            table.add_row(*(cell(_cell(row.get(f))) for f, _ in GROUP_COLUMNS[self.question.kind]))
         table.styles.height = min(len(self.rows), 8) + 2
 
     def set_rows(self, rows: list[dict[str, Any]]) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -70,3 +73,15 @@ def assessment(store: Store, questionnaire: Questionnaire) -> str:
 
 def load_questionnaire(path: Path) -> Questionnaire:
     return load_file(path)
+
+
+@contextmanager
+def raw(path: Path) -> Iterator[sqlite3.Connection]:
+    """A test's own sqlite3 connection: committed and closed (sqlite3's 'with' only commits, and an
+    unclosed connection checkpoints into the file whenever it is collected)."""
+    conn = sqlite3.connect(path)
+    try:
+        yield conn
+        conn.commit()
+    finally:
+        conn.close()

@@ -12,7 +12,6 @@ import sys
 import textwrap
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,20 +22,10 @@ from sg_assess.cli import app
 from sg_assess.errors import DatabaseError
 from sg_assess.store import db
 from sg_assess.store.repository import Store
+from tests.conftest import raw
 
 WHO = {"actor": "Test Worker"}
 posix_only = pytest.mark.skipif(os.name == "nt", reason="POSIX permissions and signals")
-
-
-@contextmanager
-def raw(path: Path):  # noqa: ANN201
-    """The test's own connection: committed and closed (sqlite3's 'with' only commits)."""
-    conn = sqlite3.connect(path)
-    try:
-        yield conn
-        conn.commit()
-    finally:
-        conn.close()
 
 
 def limit_pages(store: Store, extra_pages: int | None) -> None:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-from collections.abc import Iterator
-from contextlib import contextmanager
 import os
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -18,7 +15,7 @@ from sg_assess.errors import DatabaseError, NotFound, UsageError, ValidationErro
 from sg_assess.questionnaire.loader import load_file
 from sg_assess.store import db
 from sg_assess.store.repository import Store
-from tests.conftest import SHIPPED
+from tests.conftest import SHIPPED, raw
 
 posix_only = pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
 
@@ -27,17 +24,6 @@ def file_digest(path: Path) -> str:
     """The database file and its write-ahead log together: a change to either is a change."""
     wal = Path(f"{path}-wal")
     return hashlib.sha256(path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")).hexdigest()
-
-
-@contextmanager
-def raw(path: Path) -> Iterator[sqlite3.Connection]:
-    """A plain sqlite3 connection that commits and closes (the test's own, not the store's)."""
-    conn = sqlite3.connect(path)
-    try:
-        yield conn
-        conn.commit()
-    finally:
-        conn.close()
 
 
 # -- schema, pragmas, migrations ----------------------------------------------------------
@@ -76,8 +62,8 @@ def test_migrated_schema_matches_the_models(store: Store) -> None:
 
 
 def test_known_schema_version_matches_the_migrations() -> None:
-    from alembic.script import ScriptDirectory
     from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(db.__file__).with_name("migrations")))

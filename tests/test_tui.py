@@ -159,7 +159,7 @@ async def test_unborn_child_from_the_dialog(db: Path, tmp_path: Path) -> None:
         await pilot.pause()
         assert not dialog.query_one("#dob").display and dialog.query_one("#due").display
         dialog.query_one("#due", Input).value = "2026-06-01"
-        dialog.action_create()
+        dialog.action_save()
         editor = await wait_for_screen(pilot, EditorScreen)
         assert editor.band == "unborn"
 
@@ -173,7 +173,7 @@ async def test_reassess_prefills_the_child(db: Path, tmp_path: Path, questionnai
         dialog = await wait_for_screen(pilot, NewAssessmentDialog)
         assert dialog.query_one("#name", Input).value == "Ada Example"
         assert dialog.query_one("#dob", Input).value == "2019-01-15"
-        dialog.action_create()
+        dialog.action_save()
         await wait_for_screen(pilot, EditorScreen)
         await settle(pilot)
     with Store.open(db) as store:

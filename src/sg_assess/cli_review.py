@@ -8,13 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 import typer
 
 from sg_assess.cli import _emit_json, _note, _state, app
 from sg_assess.errors import UsageError
 from sg_assess.safetext import one_line
+
+T = TypeVar("T")
+
+def _as_user(ctx: typer.Context, assessment: str, act: Callable[..., T]) -> tuple[str, T]:
+    """Resolve the id, then call ``act(store, id, actor=..., role=...)`` as the current user."""
+    state = _state(ctx)
+    with state.open_store(create=False) as store:
+        aid = store.resolve(assessment)
+        return aid, act(store, aid, actor=state.actor(), role=state.actor_role())
+
 
 review_app = typer.Typer(help="For supervisors: the review queue, returning and signing off.", rich_markup_mode=None)
 app.add_typer(review_app, name="review")
@@ -68,10 +79,7 @@ def review_return(
     comment: Annotated[str, typer.Option("--comment", help="What needs to change (required).")],
 ) -> None:
     """Return a submitted assessment to its practitioner, with a comment."""
-    state = _state(ctx)
-    with state.open_store(create=False) as store:
-        aid = store.resolve(assessment)
-        store.return_assessment(aid, actor=state.actor(), role=state.actor_role(), comment=comment)
+    aid, _ = _as_user(ctx, assessment, lambda store, aid, **who: store.return_assessment(aid, comment=comment, **who))
     typer.echo(f"returned: {aid[:8]} is back with its practitioner")
 
 
@@ -83,10 +91,8 @@ def review_sign_off(
     reason: Annotated[str, typer.Option("--reason", help="The reason for your score.")],
 ) -> None:
     """Sign off a submitted assessment: after this it can only be added to (addenda)."""
-    state = _state(ctx)
-    with state.open_store(create=False) as store:
-        aid = store.resolve(assessment)
-        declaration = store.sign_off(aid, actor=state.actor(), role=state.actor_role(), score=score, reason=reason)
+    aid, declaration = _as_user(ctx, assessment,
+                                lambda store, aid, **who: store.sign_off(aid, score=score, reason=reason, **who))
     typer.echo(f"signed off: {aid[:8]}")
     typer.echo(one_line(declaration))
 
@@ -104,11 +110,8 @@ def comment(
 
     if message == "-":
         message = sys.stdin.read()
-    state = _state(ctx)
-    with state.open_store(create=False) as store:
-        aid = store.resolve(assessment)
-        number = store.add_comment(aid, message, actor=state.actor(), role=state.actor_role(), section_id=section,
-                                   reply_to=reply_to)
+    aid, number = _as_user(ctx, assessment, lambda store, aid, **who: store.add_comment(
+        aid, message, section_id=section, reply_to=reply_to, **who))
     typer.echo(f"comment {number} added to {aid[:8]}")
 
 
@@ -124,10 +127,8 @@ def addendum(
 
     if message == "-":
         message = sys.stdin.read()
-    state = _state(ctx)
-    with state.open_store(create=False) as store:
-        aid = store.resolve(assessment)
-        number = store.add_addendum(aid, actor=state.actor(), role=state.actor_role(), reason=reason, addendum=message)
+    aid, number = _as_user(ctx, assessment,
+                           lambda store, aid, **who: store.add_addendum(aid, reason=reason, addendum=message, **who))
     typer.echo(f"addendum {number} added to {aid[:8]}")
 
 
@@ -138,10 +139,7 @@ def hand_over(
     to: Annotated[str, typer.Option("--to", help="The practitioner who takes it over.")],
 ) -> None:
     """Hand a draft or returned assessment to another practitioner (only they can edit it then)."""
-    state = _state(ctx)
-    with state.open_store(create=False) as store:
-        aid = store.resolve(assessment)
-        store.hand_over(aid, actor=state.actor(), role=state.actor_role(), to=to)
+    aid, _ = _as_user(ctx, assessment, lambda store, aid, **who: store.hand_over(aid, to=to, **who))
     typer.echo(f"handed over: {aid[:8]} is now {one_line(to)}'s to edit")
 
 

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from sg_assess.questionnaire.schema import age_band
+from sg_assess.tui.dialogs.forms import _Form
 from sg_assess.tui.text import literal_line
 from sg_assess.tui.widgets.questions import DateValidator
 
@@ -37,8 +36,8 @@ class ChildDetails:
     due_date: str | None
 
 
-class NewAssessmentDialog(ModalScreen[NewAssessment | None]):
-    BINDINGS = [("escape", "cancel", "Cancel"), ("ctrl+s", "create", "Create")]
+class NewAssessmentDialog(_Form[NewAssessment]):
+    SAVE_LABEL = "Create (ctrl+s)"
 
     def __init__(self, questionnaires: list[tuple[str, str]], child: ChildDetails | None = None,
                  today: dt.date | None = None) -> None:
@@ -47,31 +46,25 @@ class NewAssessmentDialog(ModalScreen[NewAssessment | None]):
         self.questionnaires = questionnaires  # (title, id)
         self.child = child
         self.today = today or dt.date.today()
+        self.TITLE_TEXT = "Re-assess " + child.name if child else "New assessment"
 
-    def compose(self) -> ComposeResult:
+    def fields(self) -> ComposeResult:
         child = self.child
-        with VerticalScroll(classes="dialog", id="new-dialog"):
-            title = "Re-assess " + child.name if child else "New assessment"
-            yield Label(literal_line(title), classes="title")
-            yield Label("Child's name")
-            yield Input(child.name if child else "", id="name", placeholder="Full name")
-            unborn = bool(child and child.dob is None)
-            yield Checkbox("Unborn (a pre-birth assessment)", value=unborn, id="unborn")
-            yield Label("Date of birth", id="dob-label")
-            yield Input((child.dob or "") if child else "", id="dob", placeholder="YYYY-MM-DD", validators=[DateValidator()])
-            yield Label("Due date", id="due-label")
-            yield Input((child.due_date or "") if child else "", id="due", placeholder="YYYY-MM-DD",
-                        validators=[DateValidator()])
-            yield Label("Assessment date")
-            yield Input(self.today.isoformat(), id="date", placeholder="YYYY-MM-DD", validators=[DateValidator()])
-            if len(self.questionnaires) > 1:
-                yield Label("Questionnaire")
-                yield Select([(literal_line(t), i) for t, i in self.questionnaires], id="questionnaire",
-                             value=self.questionnaires[0][1], allow_blank=False)
-            yield Static("", id="problem", classes="problem")
-            with Horizontal(classes="buttons"):
-                yield Button("Create (ctrl+s)", id="create", variant="primary")
-                yield Button("Cancel (Esc)", id="cancel")
+        yield Label("Child's name")
+        yield Input(child.name if child else "", id="name", placeholder="Full name")
+        unborn = bool(child and child.dob is None)
+        yield Checkbox("Unborn (a pre-birth assessment)", value=unborn, id="unborn")
+        yield Label("Date of birth", id="dob-label")
+        yield Input((child.dob or "") if child else "", id="dob", placeholder="YYYY-MM-DD", validators=[DateValidator()])
+        yield Label("Due date", id="due-label")
+        yield Input((child.due_date or "") if child else "", id="due", placeholder="YYYY-MM-DD",
+                    validators=[DateValidator()])
+        yield Label("Assessment date")
+        yield Input(self.today.isoformat(), id="date", placeholder="YYYY-MM-DD", validators=[DateValidator()])
+        if len(self.questionnaires) > 1:
+            yield Label("Questionnaire")
+            yield Select([(literal_line(t), i) for t, i in self.questionnaires], id="questionnaire",
+                         value=self.questionnaires[0][1], allow_blank=False)
 
     def on_mount(self) -> None:
         self._show_birth_fields()
@@ -125,14 +118,15 @@ class NewAssessmentDialog(ModalScreen[NewAssessment | None]):
                 return f"Cannot assess: the {exc}{hint}."
         return None
 
-    def action_create(self) -> None:
+    def result(self) -> NewAssessment | str:
         self.attempted = True
-        if self.problem():
-            return
+        problem = self.problem()
+        if problem:
+            return problem
         unborn = self.query_one("#unborn", Checkbox).value
         chosen = self.query("#questionnaire")
         qid = chosen.first(Select).value if chosen else (self.questionnaires[0][1] if self.questionnaires else None)
-        self.dismiss(NewAssessment(
+        return NewAssessment(
             child_name=self.query_one("#name", Input).value.strip(),
             dob=None if unborn else self.query_one("#dob", Input).value.strip(),
             unborn=unborn,
@@ -140,19 +134,8 @@ class NewAssessmentDialog(ModalScreen[NewAssessment | None]):
             assessment_date=self.query_one("#date", Input).value.strip(),
             questionnaire_id=qid,
             child_id=self.child.id if self.child else None,
-        ))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#create")
-    def _create(self) -> None:
-        self.action_create()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.action_cancel()
+        )
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
-        self.action_create()
+        self.action_save()

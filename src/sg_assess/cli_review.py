@@ -7,8 +7,8 @@ non-zero exit, like every other command.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Annotated, TypeVar
 
 import typer
@@ -49,15 +49,9 @@ def submit(ctx: typer.Context, assessment: Annotated[str, typer.Argument(help="A
 @review_app.command("list")
 def review_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Submitted assessments waiting for review, the longest waiting first."""
-    from sg_assess import quality
-
-    today = dt.date.today()
     with _state(ctx).open_store(create=False) as store:
-        rows = []
-        for s in store.review_queue():
-            waiting = (today - dt.date.fromisoformat(s.submitted_at[:10])).days if s.submitted_at else 0
-            gaps = len(quality.check(store.get(s.id, with_history=False)))
-            rows.append({**asdict(s), "days_waiting": waiting, "gaps": gaps})
+        rows = [{**asdict(item.summary), "days_waiting": item.days_waiting, "gaps": item.gaps}
+                for item in store.review_queue_details(dt.date.today())]
     if as_json:
         _emit_json(rows)
         return
@@ -209,7 +203,7 @@ def actions(
     with _state(ctx).open_store(create=False) as store:
         due = store.actions_due(until=until)
     if as_json:
-        _emit_json([{**asdict(a), "overdue": bool(a.review_date and a.review_date < today)} for a in due])
+        _emit_json([{**asdict(a), "overdue": a.is_overdue(today)} for a in due])
         return
     if not due:
         _note("No next steps are waiting for review.")
@@ -217,7 +211,7 @@ def actions(
     from sg_assess.terminal import print_table
 
     print_table(["Review", "", "Child", "What", "Who", "By when", "Assessment"],
-                [[a.review_date or "", "OVERDUE" if a.review_date and a.review_date < today else "", a.child_name, a.what,
+                [[a.review_date or "", "OVERDUE" if a.is_overdue(today) else "", a.child_name, a.what,
                   a.who, a.by_when or "", a.assessment_id[:8]] for a in due], wrap=("Child", "What"))
 
 

@@ -106,6 +106,19 @@ class ActionRecord:
     review_date: str | None
     done: bool
 
+    def is_overdue(self, today: str) -> bool:
+        """Not done and its review date has passed (the same rule as Store.overdue_count)."""
+        return bool(self.review_date and self.review_date < today and not self.done)
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """A submitted assessment waiting for review."""
+
+    summary: AssessmentSummary
+    days_waiting: int
+    gaps: int
+
 
 @dataclass(frozen=True)
 class ChronologyEvent:

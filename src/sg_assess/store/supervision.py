@@ -22,7 +22,7 @@ from sqlalchemy import text
 
 from sg_assess.errors import NotFound, Refused, UsageError, ValidationError
 from sg_assess.store import db
-from sg_assess.store.records import ActionRecord, AssessmentSummary, ChronologyEvent
+from sg_assess.store.records import ActionRecord, AssessmentSummary, ChronologyEvent, QueueItem
 
 if TYPE_CHECKING:
     from sg_assess.store.repository import Store
@@ -81,13 +81,6 @@ class SupervisionMixin:
     def _now(self: Store) -> str:
         return self.clock().astimezone(dt.UTC).isoformat(timespec="microseconds")
 
-    def editors(self: Store, assessment_id: str) -> set[str]:
-        """Everyone who wrote or changed this assessment's answers."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(text("SELECT DISTINCT actor FROM history WHERE assessment_id = :a AND kind IN "
-                                     "('created', 'answer')"), {"a": assessment_id}).scalars().all()
-        return set(rows)
-
     # -- transitions --------------------------------------------------------------------
 
     def submit(self: Store, assessment_id: str, *, actor: str, role: str) -> None:
@@ -107,7 +100,7 @@ class SupervisionMixin:
             raise Refused(f"assessment {head.id[:8]} is {head.status.replace('_', ' ')}, not submitted; only a "
                           f"submitted assessment can be {'returned' if what == 'return' else 'signed off'}")
         editors = set(conn.execute(text("SELECT DISTINCT actor FROM history WHERE assessment_id = :a AND kind IN "
-                                        "('created', 'answer')"), {"a": head.id}).scalars())
+                                        "('created', 'answer')"), {"a": head.id}).scalars())  # who wrote or edited it
         if actor in editors | {head.practitioner, head.owner}:
             action = "return it" if what == "return" else "sign it off"
             raise Refused(f"you wrote or edited assessment {head.id[:8]}, so you cannot {action}; "
@@ -216,6 +209,16 @@ class SupervisionMixin:
         with self.engine.connect() as conn:
             return [AssessmentSummary(**row._mapping) for row in conn.execute(query)]
 
+    def review_queue_details(self: Store, today: dt.date) -> list[QueueItem]:
+        """The review queue with what a supervisor looks at first: days waiting and the quality check's gaps."""
+        from sg_assess import quality
+
+        items = []
+        for s in self.review_queue():
+            waiting = (today - dt.date.fromisoformat(s.submitted_at[:10])).days if s.submitted_at else 0
+            items.append(QueueItem(s, waiting, len(quality.check(self.get(s.id, with_history=False)))))
+        return items
+
     def actions_due(self: Store, *, until: str | None = None, include_done: bool = False,
                     limit: int = 1000) -> list[ActionRecord]:
         """Next steps with a review date (on or before ``until``), the earliest first."""
@@ -248,12 +251,12 @@ class SupervisionMixin:
         if not ids:
             raise NotFound(f"no assessments for a child with id {child_id!r}")
         for aid in ids:
-            record = self.get(aid, with_history=False)
+            record = self.get(aid)
             s = record.summary
             events.append(ChronologyEvent(s.assessment_date, "assessment", aid,
                                           f"Assessment ({s.status.replace('_', ' ')}) by {s.practitioner}"))
             # Workflow events carry full timestamps, so events on one day keep their order.
-            submissions = [h.at for h in self.history(aid) if h.kind == "submitted"]
+            submissions = [h.at for h in record.history if h.kind == "submitted"]
             for at in submissions:
                 events.append(ChronologyEvent(at, "submitted", aid, "Submitted for review"))
             for review in record.reviews:

@@ -379,6 +379,18 @@ class SgApp(App[None]):
 
         self.push_screen(AddendumDialog(), chosen)
 
+    @work(thread=True, group="open")
+    def show_history_of(self, assessment_id: str) -> None:
+        """Read the assessment off the UI thread, then show its history."""
+        from sg_assess.errors import SgError
+
+        try:
+            record = self.store().get(assessment_id)
+        except SgError as exc:
+            self.call_from_thread(self.notify, str(exc), title="Cannot open", severity="error", markup=False)
+            return
+        self.call_from_thread(self.show_history, record)
+
     def show_history(self, record: AssessmentRecord) -> None:
         from sg_assess.tui.screens.lists import HistoryScreen
 

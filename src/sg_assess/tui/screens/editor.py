@@ -29,15 +29,24 @@ if TYPE_CHECKING:
 
 
 def read_only_reason(record: AssessmentRecord, user: str) -> str | None:
-    """Why this person cannot edit this assessment now, or None if they can."""
+    """Why this person cannot edit this assessment now, or None if they can.
+
+    The store's rule decides (check_editable); this only says it in the app's words.
+    """
+    from sg_assess.errors import Refused
+    from sg_assess.store.supervision import check_editable
+
     status = record.summary.status
+    try:
+        check_editable(record.id, status, record.owner, user or record.owner)
+        return None
+    except Refused:
+        pass
     if status == "signed_off":
         return "signed off; corrections are addenda (F12)"
     if status == "submitted":
         return "submitted for review; it can be edited again if a supervisor returns it"
-    if record.owner and user and record.owner != user:
-        return f"only {record.owner} can edit it (they can hand it over to you)"
-    return None
+    return f"only {record.owner} can edit it (they can hand it over to you)"
 
 
 def section_comments(record: AssessmentRecord, section_id: str, *, first: bool) -> str:
@@ -301,7 +310,7 @@ class EditorScreen(Screen[None]):
         self.app.submit_assessment(self.record.id, then=lambda: self.dismiss(None))
 
     def action_history(self) -> None:
-        self.app.show_history(self.app.store().get(self.record.id))
+        self.app.show_history_of(self.record.id)
 
     def action_comment(self) -> None:
         section = self.sections[self.current].id

@@ -191,12 +191,7 @@ class HomeScreen(Screen[None]):
 
     def action_history(self) -> None:
         if (row := self.selected()) is not None:
-            self._history(row.id)
-
-    @work(thread=True, group="home-open")
-    def _history(self, assessment_id: str) -> None:
-        record = self.app.store().get(assessment_id)
-        self.app.call_from_thread(self.app.show_history, record)
+            self.app.show_history_of(row.id)
 
     def action_chronology(self) -> None:
         if (row := self.selected()) is not None:

@@ -5,7 +5,6 @@ They share one base: a title, a table filled in a worker thread, Escape to go ba
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -96,16 +95,10 @@ class ReviewQueueScreen(TableScreen):
     COLUMNS = (("Child", 26), ("Practitioner", 20), ("Submitted", 10), ("Days waiting", 12), ("Gaps", 5), ("Score", 5))
 
     def fetch(self, store: Store) -> list[tuple[Any, list[Any]]]:
-        from sg_assess import quality
-
-        today = self.app.today()
-        rows = []
-        for s in store.review_queue():
-            waiting = (today - dt.date.fromisoformat(s.submitted_at[:10])).days if s.submitted_at else 0
-            gaps = len(quality.check(store.get(s.id, with_history=False)))
-            rows.append((s.id, [s.child_name, s.practitioner, (s.submitted_at or "")[:10], str(waiting), str(gaps),
-                                "" if s.latest_score is None else str(s.latest_score)]))
-        return rows
+        return [(i.summary.id, [i.summary.child_name, i.summary.practitioner, (i.summary.submitted_at or "")[:10],
+                                str(i.days_waiting), str(i.gaps),
+                                "" if i.summary.latest_score is None else str(i.summary.latest_score)])
+                for i in store.review_queue_details(self.app.today())]
 
     @on(DataTable.RowSelected)
     def _open(self) -> None:
@@ -125,7 +118,7 @@ class ActionsScreen(TableScreen):
 
     def fetch(self, store: Store) -> list[tuple[Any, list[Any]]]:
         today = self.app.today().isoformat()
-        return [(a.assessment_id, [a.review_date or "", "OVERDUE" if a.review_date and a.review_date < today else "",
+        return [(a.assessment_id, [a.review_date or "", "OVERDUE" if a.is_overdue(today) else "",
                                    a.child_name, a.what, a.who, a.by_when or ""])
                 for a in store.actions_due()]
 

@@ -288,3 +288,34 @@ def test_a_version_2_database_with_a_signed_off_record_is_sealed_on_upgrade(tmp_
             conn.execute("UPDATE assessment SET owner = 'x' WHERE id = 'a1'")
     finally:
         conn.close()
+
+
+def test_a_tampered_record_is_reported_by_check_but_does_not_stop_work(signed: str, db_path: Path, clock,
+                                                                        questionnaire) -> None:
+    """The daily backup's check is about damage: a broken seal is for 'check' to report, not a reason to stop."""
+    from sg_assess.store import db
+
+    conn = sql_tool(db_path)
+    try:
+        conn.execute("DROP TRIGGER review_no_update")
+        conn.execute("UPDATE review SET score = 10 WHERE assessment_id = ?", (signed,))
+        conn.commit()
+    finally:
+        conn.close()
+    assert db.check_database(db.Location(db_path)) == []
+    with Store.open(db_path, clock=clock, backup_keep=7) as store:
+        store.create_assessment(questionnaire=questionnaire, child_name="Bo", dob="2019-01-15",
+                                assessment_date="2026-03-02", **PAT)
+    assert check(db_path).exit_code == 1
+
+
+def test_reviewer_and_author_are_compared_as_people(store: Store, questionnaire) -> None:
+    from sg_assess.errors import Refused
+    from sg_assess.identity import same_person
+
+    assert same_person("Zoe\u0308 Worker", "  zoë   WORKER ") and not same_person("Zoë", "Zoe") and not same_person("", "")
+    aid = store.create_assessment(questionnaire=questionnaire, child_name="Ada", dob="2019-01-15",
+                                  assessment_date="2026-03-02", **PAT)
+    store.submit(aid, **PAT)
+    with pytest.raises(Refused, match="you wrote or edited"):
+        store.sign_off(aid, score=5, reason="r", actor="  pat PRACTITIONER", role="supervisor")

@@ -406,7 +406,7 @@ def check(ctx: typer.Context) -> None:
     from sg_assess.store.db import check_database, resolve_location
 
     location = resolve_location(_state(ctx).db_location())
-    problems = check_database(location)
+    problems = check_database(location, seals=True)  # and every signed-off record as it was signed off
     if problems:
         for line in problems:
             typer.echo(f"problem: {line}")

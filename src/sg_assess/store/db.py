@@ -266,8 +266,12 @@ def write_connection(engine: Engine) -> Iterator:
         raise DatabaseError(explain_failure(exc)) from None
 
 
-def check_database(location: Location) -> list[str]:
-    """Every problem found by SQLite's integrity checks, read-only; empty when the database is sound."""
+def check_database(location: Location, *, seals: bool = False) -> list[str]:
+    """Every problem found by SQLite's integrity checks, read-only; empty when the database is sound.
+
+    ``seals`` also checks that every signed-off record is as it was signed off
+    (store/freeze.py): for 'sg-assess check', not for choosing a backup.
+    """
     if location.is_memory:
         return []
     path = location.path
@@ -294,7 +298,7 @@ def check_database(location: Location) -> list[str]:
             total = conn.execute("SELECT count(*) FROM assessment").fetchone()[0]
             if indexed != total:
                 problems.append(f"search index: {indexed} documents for {total} assessments")
-        if conn.execute("PRAGMA user_version").fetchone()[0] >= 3:
+        if seals and conn.execute("PRAGMA user_version").fetchone()[0] >= 3:
             from sg_assess.store.freeze import verify
 
             problems += verify(conn.execute)  # every signed-off record as it was signed off

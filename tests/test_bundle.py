@@ -103,7 +103,8 @@ def test_tampered_truncated_and_foreign_files_are_refused(tmp_path: Path, questi
 
 def test_a_newer_copy_is_never_overwritten(tmp_path: Path, questionnaire, clock) -> None:
     with Store.open(tmp_path / "a.db", clock=clock) as a, Store.open(tmp_path / "b.db", clock=clock) as b:
-        aid = a.create_assessment(questionnaire=questionnaire, child_name="Ada", dob="2019-01-15", **PAT)
+        aid = a.create_assessment(questionnaire=questionnaire, child_name="Ada", dob="2019-01-15",
+                                  assessment_date="2026-03-02", **PAT)  # on the clock's day: no future dates
         a.save_answer(aid, "ethnicity", "old", **PAT)
         old = export_to(a, aid, tmp_path / "old.json")
         clock.advance(minutes=30)

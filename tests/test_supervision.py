@@ -319,7 +319,7 @@ def test_migrating_a_version_1_database(tmp_path: Path, questionnaire) -> None:
         assert store.get("a1").owner == "Old Worker"
         assert [a.what for a in store.actions_due()] == ["Visit"]
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
 
 
 # -- the CLI -----------------------------------------------------------------------------------

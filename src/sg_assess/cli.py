@@ -406,7 +406,7 @@ def check(ctx: typer.Context) -> None:
     from sg_assess.store.db import check_database, resolve_location
 
     location = resolve_location(_state(ctx).db_location())
-    problems = check_database(location)
+    problems = check_database(location, seals=True)  # and every signed-off record as it was signed off
     if problems:
         for line in problems:
             typer.echo(f"problem: {line}")
@@ -447,9 +447,12 @@ def import_(
     from sg_assess.store.bundle import import_bundle
 
     state = _state(ctx)
+    notes: list[str] = []  # what the merge kept or could not reconcile: the person is told
     with state.open_store() as store:
-        aid = import_bundle(store, bundle_file, actor=state.actor(), role=state.actor_role())
+        aid = import_bundle(store, bundle_file, actor=state.actor(), role=state.actor_role(), notes=notes)
     typer.echo(f"imported {aid[:8]} from {bundle_file}")
+    for note in notes:
+        typer.echo(one_line(note))
 
 
 @app.command()

@@ -1,8 +1,20 @@
 """Hand-off bundles: one assessment, lossless, with a SHA-256 of its content, for another machine.
 
-Import verifies the checksum (refusing a tampered or truncated file), never
-overwrites a newer copy of the same assessment, writes everything in one
-transaction, and records the import in the assessment's history.
+The checksum detects damage (a truncated or changed file), not who made the
+bundle: anyone can recompute it.  So an import believes nothing a bundle
+claims that a live change could not have done (see ``claims``): known statuses
+only, a sign-off only with its submission and a review by someone other than
+the author, every answer valid for its question exactly as on entry, nothing
+dated in the future.
+
+An import never deletes anything recorded here.  A new assessment is added; a
+copy already here is merged with the bundle, history entry by history entry
+(``merge``): what only the bundle has is added, what was done only here is
+kept, an answer changed in both places keeps both versions (the two-places
+rule of ``Store.save_answer``), and the import's history entry holds the
+answers it replaced.  What cannot be merged (a signed-off record over work
+done here, both copies moved on in the workflow) is refused in one line that
+says what differs.  Everything is written in one transaction.
 """
 
 from __future__ import annotations
@@ -17,6 +29,8 @@ from sg_assess.errors import Refused, ValidationError
 from sg_assess.export.jsonexport import assessment_dict
 from sg_assess.questionnaire.loader import from_source
 from sg_assess.store import db
+from sg_assess.store.claims import Claim, check_claims
+from sg_assess.store.merge import ImportResult, insert_new, merge_into
 from sg_assess.store.records import AssessmentRecord
 
 if TYPE_CHECKING:
@@ -51,7 +65,7 @@ def read_bundle(path: Path) -> dict[str, Any]:
         raise ValidationError(f"cannot read {path}: {exc.strerror or exc}") from None
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):  # RecursionError: brackets nested too deep
         raise ValidationError(f"{path} is not a complete bundle (truncated or damaged?); ask for it to be sent again") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValidationError(f"{path} is not an sg-assess bundle (export one with --format bundle)")
@@ -65,83 +79,33 @@ def read_bundle(path: Path) -> dict[str, Any]:
     return content
 
 
-def import_bundle(store: Store, path: Path, *, actor: str, role: str) -> str:
-    """Import a verified bundle; return the assessment id."""
+def import_bundle(store: Store, path: Path, *, actor: str, role: str, notes: list[str] | None = None) -> str:
+    """Import a verified bundle; return the assessment id.  ``notes`` collects what the person must be told."""
     content = read_bundle(path)
     try:
-        return _import(store, content, path.name, actor=actor, role=role)
-    except (KeyError, TypeError, ValueError) as exc:
+        result = _import(store, content, path.name, actor=actor, role=role)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
         raise ValidationError(f"{path} does not hold a complete assessment ({type(exc).__name__}: {exc}); "
                               "nothing was imported") from None
+    if notes is not None:
+        notes.extend(result.notes)
+    return result.id
 
 
-def _import(store: Store, a: dict[str, Any], source: str, *, actor: str, role: str) -> str:
+def _import(store: Store, a: dict[str, Any], source: str, *, actor: str, role: str) -> ImportResult:
     q = a["questionnaire"]
     questionnaire = from_source(q["source"], f"questionnaire in {source}")
     if questionnaire.content_hash != q["hash"]:
         raise ValidationError(f"the questionnaire in {source} does not match its recorded hash; nothing was imported")
-    aid, child = a["id"], a["child"]
+    claim: Claim = check_claims(a, questionnaire, source, store.clock())
     now = store._now()
     with db.write_connection(store.engine) as conn:
         run = conn.connection.driver_connection.execute
-        local = run("SELECT updated_at, status FROM assessment WHERE id = ?", (aid,)).fetchone()
-        if local is not None:
-            if local[1] == "signed_off":
-                raise Refused(f"assessment {aid[:8]} is signed off here; a signed-off record is never replaced")
-            if local[0] >= a["updated_at"]:
-                raise Refused(f"the copy of assessment {aid[:8]} here is the same or newer ({local[0][:16]}); "
-                              "nothing was imported")
-            for table in ("action_due", "answer", "review", "comment", "addendum", "history"):
-                run(f"DELETE FROM {table} WHERE assessment_id = ?", (aid,))
-            seq = run("SELECT seq FROM assessment WHERE id = ?", (aid,)).fetchone()[0]
-            run("DELETE FROM assessment_fts WHERE rowid = ?", (seq,))
-            run("DELETE FROM assessment WHERE id = ?", (aid,))
         run("INSERT OR IGNORE INTO questionnaire_def (hash, qid, version, title, source, stored_at) "
             "VALUES (?, ?, ?, ?, ?, ?)", (q["hash"], q["id"], q["version"], q["title"], q["source"], now))
-        if run("SELECT 1 FROM child WHERE id = ?", (child["id"],)).fetchone() is None:
-            run("INSERT INTO child (id, name, dob, due_date, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (child["id"], child["name"], child["dob"], child["due_date"], now, now))
-        # Everything goes in as a draft; the real status is set last (a signed-off record takes no more rows).
-        run("INSERT INTO assessment (id, child_id, questionnaire_hash, questionnaire_id, questionnaire_version, "
-            "assessment_date, age_band, status, practitioner, created_at, updated_at, required_answered, "
-            "required_total, latest_score, revision, owner, submitted_at, signed_off_at, child_snapshot) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, 0, ?, ?, NULL, NULL)",
-            (aid, child["id"], q["hash"], q["id"], q["version"], a["assessment_date"], a["age_band"], a["practitioner"],
-             a["created_at"], a["updated_at"], a["completeness"]["required_answered"],
-             a["completeness"]["required_total"], a["latest_score"], a["owner"], a["submitted_at"]))
-        seq = run("SELECT seq FROM assessment WHERE id = ?", (aid,)).fetchone()[0]
-        for qid, value in a["answers"].items():
-            if questionnaire.question(qid) is None:
-                raise ValidationError(f"answer to unknown question {qid!r}")
-            run("INSERT INTO answer (assessment_id, question_id, value, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)",
-                (aid, qid, json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")), a["updated_at"],
-                 a["owner"]))
-        for h in a["history"]:
-            run("INSERT INTO history (assessment_id, question_id, kind, actor, role, started_at, at, before, after) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (aid, h["question_id"], h["kind"], h["actor"], h["role"], h["started_at"], h["at"], _json(h["before"]),
-                 _json(h["after"])))
-        for r in a["reviews"]:
-            run("INSERT INTO review (assessment_id, decision, actor, role, at, comment, score, declaration) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (aid, r["decision"], r["actor"], r["role"], r["at"], r["comment"], r["score"], r["declaration"]))
-        ids: dict[int, int] = {}
-        for c in a["comments"]:
-            cursor = run("INSERT INTO comment (assessment_id, section_id, parent_id, author, role, at, text) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         (aid, c["section_id"], ids.get(c["parent_id"]), c["author"], c["role"], c["at"], c["text"]))
-            ids[c["id"]] = cursor.lastrowid
-        for ad in a["addenda"]:
-            run("INSERT INTO addendum (assessment_id, author, role, at, reason, text) VALUES (?, ?, ?, ?, ?, ?)",
-                (aid, ad["author"], ad["role"], ad["at"], ad["reason"], ad["text"]))
-        store._refresh(conn, aid, seq, child["name"], questionnaire, a["age_band"], a["updated_at"])
-        run("UPDATE assessment SET revision = ?, updated_at = ? WHERE id = ?", (0, a["updated_at"], aid))
-        store._event(conn, aid, "imported", actor, role, now, {"from": source})
-        snapshot = json.dumps(child, sort_keys=True) if a["status"] == "signed_off" else None
-        run("UPDATE assessment SET status = ?, signed_off_at = ?, child_snapshot = ? WHERE id = ?",
-            (a["status"], a["signed_off_at"], snapshot, aid))
-    return aid
-
-
-def _json(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+        local = run("SELECT status FROM assessment WHERE id = ?", (claim.id,)).fetchone()
+        if local is None:
+            return insert_new(store, conn, claim, questionnaire, source, actor=actor, role=role, now=now)
+        if local[0] == "signed_off":
+            raise Refused(f"assessment {claim.id[:8]} is signed off here; a signed-off record is never replaced")
+        return merge_into(store, conn, claim, questionnaire, source, actor=actor, role=role, now=now)

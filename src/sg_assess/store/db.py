@@ -24,7 +24,7 @@ from sqlalchemy.pool import QueuePool, StaticPool
 from sg_assess.errors import DatabaseError, NotFound
 
 APPLICATION_ID = 0x53474153  # "SGAS"
-SCHEMA_VERSION = 2  # PRAGMA user_version written by the newest migration
+SCHEMA_VERSION = 3  # PRAGMA user_version written by the newest migration
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024  # below this, every open runs SQLite's quick check first (milliseconds)
@@ -266,8 +266,12 @@ def write_connection(engine: Engine) -> Iterator:
         raise DatabaseError(explain_failure(exc)) from None
 
 
-def check_database(location: Location) -> list[str]:
-    """Every problem found by SQLite's integrity checks, read-only; empty when the database is sound."""
+def check_database(location: Location, *, seals: bool = False) -> list[str]:
+    """Every problem found by SQLite's integrity checks, read-only; empty when the database is sound.
+
+    ``seals`` also checks that every signed-off record is as it was signed off
+    (store/freeze.py): for 'sg-assess check', not for choosing a backup.
+    """
     if location.is_memory:
         return []
     path = location.path
@@ -294,6 +298,10 @@ def check_database(location: Location) -> list[str]:
             total = conn.execute("SELECT count(*) FROM assessment").fetchone()[0]
             if indexed != total:
                 problems.append(f"search index: {indexed} documents for {total} assessments")
+        if seals and conn.execute("PRAGMA user_version").fetchone()[0] >= 3:
+            from sg_assess.store.freeze import verify
+
+            problems += verify(conn.execute)  # every signed-off record as it was signed off
     except sqlite3.DatabaseError as exc:
         problems.append(f"{path} is damaged ({exc}); restore it from a backup")
     finally:

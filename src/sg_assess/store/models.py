@@ -65,6 +65,7 @@ class Assessment(SQLModel, table=True):
     submitted_at: str | None = None
     signed_off_at: str | None = None
     child_snapshot: str | None = None  # JSON: the child's details as they were at sign-off
+    seal: str | None = None  # JSON: hashes of the record as signed off, for 'check' (store/freeze.py)
 
 
 class Answer(SQLModel, table=True):

@@ -335,14 +335,23 @@ class Store(SupervisionMixin):
 
     def _record_change(self, conn: Connection, aid: str, qid: str, old: str | None, new: str | None,
                        actor: str, role: str | None, moment: dt.datetime) -> None:
-        """One history entry per change; saves by the same person within 10 minutes fold into one."""
+        """One history entry per change; saves by the same person within 10 minutes fold into one.
+
+        Folding is only for a draft that was never submitted, and never across a
+        workflow event (submission, return, hand-over, import, ...): once anyone
+        else may have seen a version, it is evidence and stays.  The database
+        refuses any other change to history (migration 0003).
+        """
         sql = conn.connection.driver_connection.execute
         now = _iso(moment)
-        last = sql("SELECT id, kind, actor, started_at, before FROM history WHERE assessment_id = ? AND question_id = ? "
-                   "ORDER BY id DESC LIMIT 1", (aid, qid)).fetchone()
+        last = sql("SELECT h.id, h.kind, h.actor, h.started_at, h.before, a.status = 'draft' AND a.submitted_at IS NULL "
+                   "AND NOT EXISTS (SELECT 1 FROM history e WHERE e.assessment_id = h.assessment_id AND e.id > h.id "
+                   "AND e.question_id IS NULL) FROM history h JOIN assessment a ON a.id = h.assessment_id "
+                   "WHERE h.assessment_id = ? AND h.question_id = ? ORDER BY h.id DESC LIMIT 1", (aid, qid)).fetchone()
         if last is not None:
-            last_id, kind, last_actor, started_at, before = last
-            if kind == "answer" and last_actor == actor and moment - dt.datetime.fromisoformat(started_at) < COALESCE_WINDOW:
+            last_id, kind, last_actor, started_at, before, foldable = last
+            if (foldable and kind == "answer" and last_actor == actor
+                    and moment - dt.datetime.fromisoformat(started_at) < COALESCE_WINDOW):
                 if before == new:  # changed back to where it started: no change to record
                     sql("DELETE FROM history WHERE id = ?", (last_id,))
                 else:
@@ -477,7 +486,7 @@ class Store(SupervisionMixin):
     def _history(conn: Connection, assessment_id: str) -> list[HistoryRecord]:
         rows = conn.connection.driver_connection.execute(
             "SELECT id, question_id, kind, actor, role, started_at, at, before, after FROM history "
-            "WHERE assessment_id = ? ORDER BY id", (assessment_id,))
+            "WHERE assessment_id = ? ORDER BY started_at, id", (assessment_id,))  # time order, even after a merge
         return [HistoryRecord(*row[:7], before=_loads(row[7]), after=_loads(row[8])) for row in rows]
 
     def iter_ids(self, *, status: str | None = None) -> Iterator[str]:

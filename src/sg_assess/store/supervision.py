@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import text
 
 from sg_assess.errors import NotFound, Refused, UsageError, ValidationError
+from sg_assess.identity import same_person
 from sg_assess.store import db
+from sg_assess.store.freeze import make_seal
 from sg_assess.store.records import ActionRecord, AssessmentSummary, ChronologyEvent, QueueItem
 
 if TYPE_CHECKING:
@@ -101,7 +103,7 @@ class SupervisionMixin:
                           f"submitted assessment can be {'returned' if what == 'return' else 'signed off'}")
         editors = set(conn.execute(text("SELECT DISTINCT actor FROM history WHERE assessment_id = :a AND kind IN "
                                         "('created', 'answer')"), {"a": head.id}).scalars())  # who wrote or edited it
-        if actor in editors | {head.practitioner, head.owner}:
+        if any(same_person(actor, someone) for someone in editors | {head.practitioner, head.owner}):
             action = "return it" if what == "return" else "sign it off"
             raise Refused(f"you wrote or edited assessment {head.id[:8]}, so you cannot {action}; "
                           "another supervisor must")
@@ -141,9 +143,12 @@ class SupervisionMixin:
                          {"a": assessment_id, "actor": actor, "role": role, "now": now, "reason": reason,
                           "score": score, "decl": declaration})
             self._event(conn, assessment_id, "signed_off", actor, role, now, {"score": score, "reason": reason})
+            snapshot = json.dumps(dict(child), sort_keys=True)
+            seal = make_seal(conn.connection.driver_connection.execute, assessment_id, signed_off_at=now,
+                             child_snapshot=snapshot)
             conn.execute(text("UPDATE assessment SET status = 'signed_off', signed_off_at = :now, updated_at = :now, "
-                              "child_snapshot = :child, revision = revision + 1 WHERE id = :id"),
-                         {"now": now, "id": assessment_id, "child": json.dumps(dict(child), sort_keys=True)})
+                              "child_snapshot = :child, seal = :seal, revision = revision + 1 WHERE id = :id"),
+                         {"now": now, "id": assessment_id, "child": snapshot, "seal": seal})
         return declaration
 
     def hand_over(self: Store, assessment_id: str, *, actor: str, role: str, to: str) -> None:

@@ -1,0 +1,223 @@
+"""Putting a checked bundle into the store: a new record, or a merge with the copy already here.
+
+Nothing recorded here is ever deleted: history, reviews, comments and
+addenda are only added to (the database refuses anything else), and answers
+follow the history.  A history entry is the same change on both machines when
+its kind, question, author and start time agree (folding may have moved its
+end on since; both versions are then kept).  With that:
+
+- an answer changed only in the bundle takes the bundle's value;
+- an answer changed only here keeps the value here;
+- an answer changed in both places follows the two-places rule of
+  ``Store.save_answer``: a text answer keeps both versions, any other keeps
+  the value here and the bundle's in a 'conflict' history entry;
+- the import's own history entry lists the answers it replaced, with the
+  values they had here, so the state before the import is recoverable.
+
+Refused, in one line that says what differs: a signed-off bundle over work
+done here (a signed-off record takes no more answers), and both copies moved
+on in the workflow.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sg_assess.errors import Refused
+from sg_assess.store.claims import Claim, Entry, canonical
+from sg_assess.store.freeze import make_seal
+
+if TYPE_CHECKING:
+    from sg_assess.questionnaire.schema import Questionnaire
+    from sg_assess.store.repository import Store
+
+TEXT_KINDS = ("text", "long_text")
+NOT_WORK = ("imported",)  # local events that record no work of their own
+
+
+@dataclass
+class ImportResult:
+    id: str
+    notes: list[str] = field(default_factory=list)  # what the person must be told (one line each)
+
+
+def _value(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _insert_history(run: Any, aid: str, entries: list[Entry]) -> None:
+    for h in entries:
+        run("INSERT INTO history (assessment_id, question_id, kind, actor, role, started_at, at, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (aid, h.question_id, h.kind, h.actor, h.role, h.started_at, h.at,
+                                                   h.before, h.after))
+
+
+def _insert_reviews(run: Any, aid: str, reviews: list[tuple]) -> None:
+    for r in reviews:
+        run("INSERT INTO review (assessment_id, decision, actor, role, at, comment, score, declaration) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (aid, *r))
+
+
+def _insert_comments(run: Any, aid: str, comments: list[dict[str, Any]], known: dict[tuple, int]) -> None:
+    """Insert the comments not already here (by author, time and text), replies pointing at their local parent."""
+    ids: dict[Any, int] = {}
+    for c in comments:
+        key = (c["author"], c["at"], c["text"])
+        if key in known:
+            ids[c["id"]] = known[key]
+            continue
+        cursor = run("INSERT INTO comment (assessment_id, section_id, parent_id, author, role, at, text) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     (aid, c["section_id"], ids.get(c["parent_id"]), c["author"], c["role"], c["at"], c["text"]))
+        ids[c["id"]] = known[key] = cursor.lastrowid
+
+
+def _insert_addenda(run: Any, aid: str, addenda: list[tuple], known: set[tuple]) -> None:
+    for ad in addenda:
+        if ad not in known:
+            run("INSERT INTO addendum (assessment_id, author, role, at, reason, text) VALUES (?, ?, ?, ?, ?, ?)",
+                (aid, *ad))
+
+
+def _set_status(run: Any, claim: Claim, status: str, owner: str, submitted_at: str | None,
+                signed_off_at: str | None) -> None:
+    """The status last (a signed-off record takes no more rows), with the seal a sign-off needs."""
+    run("UPDATE assessment SET owner = ?, submitted_at = ? WHERE id = ?", (owner, submitted_at, claim.id))
+    if status != "signed_off":
+        run("UPDATE assessment SET status = ? WHERE id = ?", (status, claim.id))
+        return
+    child = run("SELECT c.id, c.name, c.dob, c.due_date FROM child c JOIN assessment a ON a.child_id = c.id "
+                "WHERE a.id = ?", (claim.id,)).fetchone()
+    snapshot = json.dumps(dict(zip(("id", "name", "dob", "due_date"), child, strict=True)), sort_keys=True)
+    seal = make_seal(run, claim.id, signed_off_at=signed_off_at, child_snapshot=snapshot)
+    run("UPDATE assessment SET status = 'signed_off', signed_off_at = ?, child_snapshot = ?, seal = ? WHERE id = ?",
+        (signed_off_at, snapshot, seal, claim.id))
+
+
+def insert_new(store: Store, conn: Any, claim: Claim, q: Questionnaire, source: str, *, actor: str, role: str,
+               now: str) -> ImportResult:
+    run = conn.connection.driver_connection.execute
+    aid, child = claim.id, claim.child
+    if run("SELECT 1 FROM child WHERE id = ?", (child["id"],)).fetchone() is None:
+        run("INSERT INTO child (id, name, dob, due_date, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (child["id"], child["name"], child["dob"], child["due_date"], now, now))
+    # Everything goes in as a draft; the real status is set last.
+    run("INSERT INTO assessment (id, child_id, questionnaire_hash, questionnaire_id, questionnaire_version, "
+        "assessment_date, age_band, status, practitioner, created_at, updated_at, required_answered, "
+        "required_total, latest_score, revision, owner, submitted_at, signed_off_at, child_snapshot) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, 0, 0, NULL, 0, ?, NULL, NULL, NULL)",
+        (aid, child["id"], q.content_hash, q.id, q.version, claim.assessment_date, claim.age_band, claim.practitioner,
+         claim.created_at, claim.updated_at, claim.owner))
+    seq = run("SELECT seq FROM assessment WHERE id = ?", (aid,)).fetchone()[0]
+    for qid, value in claim.answers.items():
+        run("INSERT INTO answer (assessment_id, question_id, value, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)",
+            (aid, qid, _value(value), claim.updated_at, claim.owner))
+    _insert_history(run, aid, claim.history)
+    _insert_reviews(run, aid, claim.reviews)
+    _insert_comments(run, aid, claim.comments, {})
+    _insert_addenda(run, aid, claim.addenda, set())
+    name = run("SELECT name FROM child WHERE id = ?", (child["id"],)).fetchone()[0]
+    store._refresh(conn, aid, seq, name, q, claim.age_band, claim.updated_at)
+    run("UPDATE assessment SET revision = 0, updated_at = ? WHERE id = ?", (claim.updated_at, aid))
+    store._event(conn, aid, "imported", actor, role, now, {"from": source})
+    _set_status(run, claim, claim.status, claim.owner, claim.submitted_at, claim.signed_off_at)
+    return ImportResult(aid)
+
+
+def _names(kinds: list[str]) -> str:
+    return ", ".join(dict.fromkeys(k.replace("_", " ") for k in kinds))
+
+
+def merge_into(store: Store, conn: Any, claim: Claim, q: Questionnaire, source: str, *, actor: str, role: str,
+               now: str) -> ImportResult:
+    run = conn.connection.driver_connection.execute
+    aid, short = claim.id, claim.id[:8]
+    seq, status, owner, submitted_at, updated_at, band, child_id, q_hash = run(
+        "SELECT seq, status, owner, submitted_at, updated_at, age_band, child_id, questionnaire_hash "
+        "FROM assessment WHERE id = ?", (aid,)).fetchone()
+    if q_hash != q.content_hash or child_id != claim.child["id"]:
+        raise Refused(f"assessment {short} here was asked with another questionnaire or for another child than the "
+                      f"copy in {source}; nothing was imported")
+    local = [Entry(r[0], r[1], r[2], r[3], r[4], r[5], canonical(_loads(r[6])), canonical(_loads(r[7])))
+             for r in run("SELECT question_id, kind, actor, role, started_at, at, before, after FROM history "
+                          "WHERE assessment_id = ? ORDER BY id", (aid,))]
+    local_set, remote_keys = set(local), {h.key for h in claim.history}
+    new = [h for h in claim.history if h not in local_set]
+    if not new:
+        raise Refused(f"the copy of assessment {short} here is the same or newer ({updated_at[:16]}): it already "
+                      f"holds everything in {source}; nothing was imported")
+    here = [h for h in local if h.key not in remote_keys and h.kind not in NOT_WORK]
+    here_q = sorted({h.question_id for h in here if h.kind in ("answer", "conflict")})
+    here_flow = [h.kind for h in here if h.question_id is None and h.kind != "comment"]
+    there_q = sorted({h.question_id for h in new if h.kind in ("answer", "conflict")})
+    there_flow = [h.kind for h in new if h.question_id is None and h.kind not in ("comment", *NOT_WORK)]
+    if claim.status == "signed_off" and (here_q or here_flow):
+        done_here = ", ".join(here_q) or _names(here_flow)
+        raise Refused(f"assessment {short} in {source} is signed off, but it was changed here since that copy was "
+                      f"made ({done_here}); a signed-off record takes no more changes, so nothing was imported")
+    if here_flow and (there_flow or there_q):
+        there = _names(there_flow) if there_flow else "answers " + ", ".join(there_q)
+        raise Refused(f"assessment {short} moved on both here ({_names(here_flow)}) and in {source} ({there}); "
+                      "nothing was imported: agree which copy is current")
+    if here_q and there_flow and claim.status == "submitted":
+        raise Refused(f"assessment {short} in {source} was submitted, but answers were changed here since "
+                      f"({', '.join(here_q)}); nothing was imported")
+    notes: list[str] = []
+    mine_all = {qid: json.loads(v) for qid, v in run("SELECT question_id, value FROM answer WHERE assessment_id = ?",
+                                                     (aid,))}
+    replaced: dict[str, Any] = {}
+    for qid in sorted(set(mine_all) | set(claim.answers)):
+        mine, theirs = mine_all.get(qid), claim.answers.get(qid)
+        if canonical(mine) == canonical(theirs) or (qid in here_q and qid not in there_q):
+            continue  # the same, or changed only here: the value here stays
+        final = theirs
+        if not (qid in there_q and qid not in here_q):  # changed in both places: keep both
+            question = q.question(qid)
+            last = next((h for h in reversed(claim.history) if h.question_id == qid), None)
+            who, at = (last.actor, last.at) if last else (claim.owner, claim.updated_at)
+            merged = question is not None and question.kind in TEXT_KINDS and mine is not None and theirs is not None
+            if merged:
+                final = f"{mine}\n\n[Also saved by {who} at {at[11:16]} UTC, kept so nothing is lost:]\n{theirs}"
+            else:
+                final = mine
+            _insert_history(run, aid, [Entry(qid, "conflict", actor, role, now, now, canonical(theirs),
+                                             canonical(final))])
+            notes.append(f"{qid} was changed both here and by {who}: "
+                         + ("both versions are kept in the answer" if merged else "the answer here is kept and "
+                            "the other is in the history"))
+        if final == mine:
+            continue
+        replaced[qid] = mine
+        if final is None:
+            run("DELETE FROM answer WHERE assessment_id = ? AND question_id = ?", (aid, qid))
+        elif mine is None:
+            run("INSERT INTO answer (assessment_id, question_id, value, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)",
+                (aid, qid, _value(final), now, actor))
+        else:
+            run("UPDATE answer SET value = ?, updated_at = ?, updated_by = ? WHERE assessment_id = ? AND "
+                "question_id = ?", (_value(final), now, actor, aid, qid))
+    _insert_history(run, aid, new)
+    known_reviews = {tuple(r) for r in run("SELECT decision, actor, role, at, comment, score, declaration FROM review "
+                                           "WHERE assessment_id = ?", (aid,))}
+    _insert_reviews(run, aid, [r for r in claim.reviews if r not in known_reviews])
+    known_comments = {(r[0], r[1], r[2]): r[3] for r in run(
+        "SELECT author, at, text, id FROM comment WHERE assessment_id = ?", (aid,))}
+    _insert_comments(run, aid, claim.comments, known_comments)
+    _insert_addenda(run, aid, claim.addenda, {tuple(r) for r in run(
+        "SELECT author, role, at, reason, text FROM addendum WHERE assessment_id = ?", (aid,))})
+    name = run("SELECT name FROM child WHERE id = ?", (child_id,)).fetchone()[0]
+    store._refresh(conn, aid, seq, name, q, band, max(updated_at, claim.updated_at))
+    store._event(conn, aid, "imported", actor, role, now,
+                 {"from": source, "kept_from_here": here_q, "replaced": replaced, "status_before": status,
+                  "owner_before": owner})
+    if here_q:
+        notes.insert(0, f"kept the changes made here to {', '.join(here_q)}")
+    if there_flow:
+        _set_status(run, claim, claim.status, claim.owner, claim.submitted_at, claim.signed_off_at)
+    return ImportResult(aid, notes)
+
+
+def _loads(value: str | None) -> Any:
+    return None if value is None else json.loads(value)

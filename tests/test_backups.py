@@ -48,7 +48,7 @@ def test_one_backup_a_day_keeping_the_newest(db_path: Path, questionnaire) -> No
 
 def test_opening_never_backs_up_a_writing_command_does(db_path: Path, questionnaire) -> None:
     aid = make_db(db_path, questionnaire)
-    with Store.open(db_path, backup_keep=7):  # the read path: no integrity check of the whole file, no copy
+    with Store.open(db_path):  # the read path: no integrity check of the whole file, no copy
         pass
     runner = CliRunner()
     assert runner.invoke(app, ["--db", str(db_path), "list"]).exit_code == 0

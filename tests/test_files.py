@@ -117,6 +117,8 @@ def test_backup_restore_import_and_questionnaires_refuse_a_fifo(fifo: Path, db_p
     make_db(db_path, questionnaire)
     assert "is a pipe (FIFO)" in run("--db", str(db_path), "backup", str(fifo), code=2).stderr
     assert "not a regular file" in run("--db", str(db_path), "restore", str(fifo), code=2).stderr
+    restored_into = run_subprocess("--db", str(fifo), "restore", str(backups.daily_backup(db_path, keep=7)))
+    assert restored_into.returncode == 1 and "not a regular file" in restored_into.stderr, restored_into.stderr
     imported = run_subprocess("--db", str(db_path), "import", str(fifo))
     assert imported.returncode == 1 and "not a regular file" in imported.stderr, imported.stderr
     checked = run_subprocess("questionnaires", "check", str(fifo))
@@ -322,6 +324,16 @@ def test_memory_is_refused_where_the_work_would_be_lost(memory: str) -> None:
         assert "in-memory database" in result.stderr
     check = CliRunner().invoke(app, ["--db", memory, "check"])
     assert check.exit_code == 2 and "in-memory database" in check.stderr
+    assert "in-memory database" in run("--db", memory, "demo", code=2).stderr
+    assert "in-memory database" in run("--db", memory, code=2).stderr  # the app: gone when it closes
+    assert not Path(":memory:").exists()
+
+
+def test_a_database_file_is_not_taken_for_memory(tmp_path: Path, monkeypatch) -> None:
+    from sg_assess.cli import _names_memory
+
+    assert not _names_memory(str(tmp_path / "memory.db")) and not _names_memory("sqlite:///memory.db")
+    assert _names_memory("sqlite+pysqlite:///:memory:?cache=shared")
 
 
 # -- 4. the daily backup: never on the read path ----------------------------------------------------

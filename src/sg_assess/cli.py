@@ -158,9 +158,18 @@ def main_callback(
     """Child safeguarding assessments that never lose a word."""
     ctx.obj = State(db=db, db_explicit=db is not None, user=user, role=role)
     if ctx.invoked_subcommand is None:
+        if db is not None and _names_memory(db):  # checked without importing the store: the app paints first
+            _fail(f"{db!r} is an in-memory database, gone when the app closes; give a database file", 2)
         from sg_assess.tui.app import run
 
         run(db)
+
+
+def _names_memory(text: str) -> bool:
+    """':memory:', 'sqlite://' or 'sqlite:///:memory:' (with any driver or options): nothing would be kept."""
+    import re
+
+    return bool(re.fullmatch(r"\s*(:memory:|sqlite(\+\w+)?://(/(:memory:)?)?(\?.*)?)\s*", text, re.DOTALL))
 
 
 def _catalog():  # noqa: ANN202
@@ -525,6 +534,8 @@ def demo(
     from sg_assess.demo import ensure_demo_db
 
     state = _state(ctx)
+    if state.db and _names_memory(state.db):
+        raise UsageError(f"{state.db!r} is an in-memory database, gone when the command ends; give a database file")
     target = Path(state.db) if state.db_explicit and state.db else paths.demo_db_path()
     ids, created = ensure_demo_db(target)
     if open_app:

@@ -190,7 +190,10 @@ def restore(database: Path, backup: Path, *, reason: str | None = None, actor: s
     ``reason`` is given; every restore is recorded in the restored database (``restore_log``), with a
     "restored" event in the history of each affected assessment that is still editable.
     """
+    from sg_assess.fileio import require_regular
+
     database = Path(database).expanduser().absolute()
+    require_regular(database, "the database", error=DatabaseError)  # a FIFO would hang, a device be replaced
     backup = check_backup(backup)
     if backup.resolve() == database.resolve():
         raise UsageError("that is the database itself; choose a backup file")

@@ -170,7 +170,7 @@ def check_backup(backup: Path) -> Path:
     """A backup fit to restore: a regular file holding a complete sg-assess database that passes the checks."""
     from sg_assess.fileio import require_regular
 
-    backup = Path(backup).expanduser().absolute()
+    backup = Path(os.path.abspath(Path(backup).expanduser()))
     require_regular(backup, "the backup", must_exist=True)
     if backup.stat().st_size == 0:
         raise DatabaseError(f"{backup} is empty, not a complete database; nothing was changed")
@@ -192,7 +192,7 @@ def restore(database: Path, backup: Path, *, reason: str | None = None, actor: s
     """
     from sg_assess.fileio import require_regular
 
-    database = Path(database).expanduser().absolute()
+    database = Path(os.path.abspath(Path(database).expanduser()))
     require_regular(database, "the database", error=DatabaseError)  # a FIFO would hang, a device be replaced
     backup = check_backup(backup)
     if backup.resolve() == database.resolve():

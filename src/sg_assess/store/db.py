@@ -80,7 +80,7 @@ def _local_path(text: str, *, os_name: str = os.name) -> Path:
         # On Windows this is a network share; here it would quietly become folders at the root.
         raise DatabaseError(f"{text!r} looks like a Windows network path (//server/share/...); "
                             "give a local path or a mounted folder, nothing was created")
-    return Path(text).expanduser().absolute()
+    return Path(os.path.abspath(Path(text).expanduser()))  # absolute and without "..": what messages show
 
 
 def sqlite_uri(path: os.PathLike[str] | str, mode: str, *, os_name: str = os.name) -> str:

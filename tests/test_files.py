@@ -126,6 +126,17 @@ def test_backup_restore_import_and_questionnaires_refuse_a_fifo(fifo: Path, db_p
     assert stat.S_ISFIFO(fifo.stat().st_mode)
 
 
+@posix_only
+def test_a_fifo_among_the_questionnaires_is_a_warning_not_a_hang(tmp_path: Path, monkeypatch) -> None:
+    folder = tmp_path / "team questionnaires"
+    folder.mkdir()
+    os.mkfifo(folder / "stuck.toml")
+    monkeypatch.setenv("SG_ASSESS_QUESTIONNAIRES", str(folder))
+    listed = run_subprocess("questionnaires", "list")
+    assert listed.returncode == 0 and "safeguarding-assessment" in listed.stdout
+    assert "stuck.toml: cannot read the file: it is a pipe (FIFO)" in listed.stderr
+
+
 def test_a_trailing_slash_means_a_folder(db_path: Path, tmp_path: Path, questionnaire) -> None:
     aid = make_db(db_path, questionnaire)
     folder = tmp_path / "new dir"
@@ -185,6 +196,18 @@ def test_restore_with_a_relative_path(db_path: Path, questionnaire, monkeypatch)
     monkeypatch.chdir(saved.parent)
     result = run("--db", str(db_path), "restore", saved.name)
     assert "restored" in result.stdout
+
+
+def test_restore_into_a_missing_database_is_recorded(db_path: Path, tmp_path: Path, questionnaire) -> None:
+    aid = make_db(db_path, questionnaire)
+    saved = backups.daily_backup(db_path, keep=7)
+    fresh = tmp_path / "elsewhere" / "new.db"
+    fresh.parent.mkdir()
+    run("--db", str(fresh), "restore", str(saved))
+    with Store.open(fresh) as store:
+        assert store.get(aid).answers["danger_statements"] == "Worried about the stairs"
+        (log,) = store.restore_log()
+    assert log["kept"] is None and log["affected"] == []
 
 
 def test_restore_refuses_an_empty_file(db_path: Path, tmp_path: Path, questionnaire) -> None:

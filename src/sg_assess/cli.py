@@ -361,9 +361,8 @@ def _export_all(ctx: typer.Context, out_dir: Path, fmt: str, redact: bool = Fals
     from rich.progress import Progress
 
     from sg_assess.export import write_export
-    from sg_assess.terminal import stderr_console
-
     from sg_assess.fileio import require_regular
+    from sg_assess.terminal import stderr_console
 
     require_regular(out_dir, "the export folder", folder_ok=True)
     if out_dir.exists() and not out_dir.is_dir():
@@ -468,9 +467,8 @@ def backup(
     """Back up the database with SQLite's backup API (safe while it is in use); default: beside the daily ones."""
     import datetime as dt
 
-    from sg_assess.store.backups import backup_dir
-
     from sg_assess.fileio import output_path
+    from sg_assess.store.backups import backup_dir
 
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     name = f"sg-assess-backup-{stamp}.db"

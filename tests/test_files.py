@@ -235,17 +235,20 @@ def test_restore_that_undoes_a_sign_off_says_so_needs_a_reason_and_is_recorded(d
     refused = run("--db", str(db_path), "restore", str(saved), code=1).stderr
     assert f"take 1 assessment back from signed off ({aid[:8]})" in refused and "--reason" in refused
     assert db_path.read_bytes() == before
-    run("--db", str(db_path), "--as", "Ivy IT", "restore", str(saved), "--reason", "signed off on the wrong child")
+    said = run("--db", str(db_path), "--as", "Ivy IT", "restore", str(saved), "--reason",
+               "signed off on the wrong child [bold]\x1b[2J").stdout
+    assert f"{aid[:8]}: taken back from signed off (was signed off)" in said
+    assert "restored by Ivy IT, because: signed off on the wrong child [bold]" in said and "\x1b" not in said
     with Store.open(db_path) as store:
         assert store.get(aid).summary.status == "draft"
         (log,) = store.restore_log()
         event = [h for h in store.get(aid).history if h.kind == "restored"]
-    assert log["actor"] == "Ivy IT" and log["reason"] == "signed off on the wrong child"
+    assert log["actor"] == "Ivy IT" and log["reason"] == "signed off on the wrong child [bold]\x1b[2J"
     assert log["source"] == str(saved) and log["affected"] == [
         {"id": aid, "was": "signed_off", "now": "draft", "what": "taken back from signed off"}]
     assert log["kept"] and Path(log["kept"]).exists()
     assert len(event) == 1 and event[0].actor == "Ivy IT"
-    assert event[0].after["reason"] == "signed off on the wrong child"
+    assert event[0].after["reason"] == log["reason"]  # kept as typed: data, shown escaped
     with Store.open(log["kept"]) as kept:  # the signed-off record is kept whole
         assert kept.get(aid).summary.status == "signed_off"
 

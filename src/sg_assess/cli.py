@@ -521,6 +521,14 @@ def restore(
     kept = restore_backup(location.path, backup_file, reason=reason, actor=state.actor(), role=state.actor_role())
     typer.echo(f"restored {backup_file} into {location.path}")
     typer.echo(f"the database as it was is kept in {kept}")
+    from sg_assess.store.repository import Store
+
+    with Store.open(location.path, create=False) as store:
+        entry = store.restore_log()[-1]
+    for item in entry["affected"]:
+        typer.echo(f"{item['id'][:8]}: {item['what']} (was {str(item['was']).replace('_', ' ')})")
+    typer.echo(f"recorded in the database: restored by {one_line(entry['actor'])}"
+               + (f", because: {one_line(entry['reason'])}" if entry["reason"] else ""))
 
 
 @app.command()

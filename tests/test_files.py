@@ -308,6 +308,14 @@ def test_reading_commands_on_a_missing_database_create_nothing(command: list[str
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home dir é") == []
 
 
+def test_reading_commands_leave_an_empty_file_as_it_is(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    for command in (["list"], ["actions"], ["review", "list"]):
+        assert "the file is empty; nothing was changed" in run("--db", str(empty), *command, code=1).stderr
+    assert empty.read_bytes() == b"" and [p.name for p in tmp_path.iterdir() if p.name != "home dir é"] == ["empty.db"]
+
+
 def test_check_on_a_missing_database_creates_nothing(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(app, ["--db", "typo.db", "check"])

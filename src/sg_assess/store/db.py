@@ -279,6 +279,9 @@ def open_engine(location: Location, *, readonly: bool = False, create: bool = Tr
         assert location.path is not None
         if location.path.exists() or location.path.is_symlink():
             version = _inspect_existing(location.path, readonly=readonly)
+            if version == 0 and not create:  # a reading command: an empty file is no database, and stays as it is
+                raise NotFound(f"no database at {location.path} (the file is empty; nothing was changed); check "
+                               "--db, or create one with 'sg-assess new'")
             if version == 0 and not readonly and os.name != "nt":
                 os.chmod(location.path, 0o600)  # an empty file someone else made becomes our private database
         elif not create or readonly:

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sg_assess.cli import app
-from sg_assess.errors import DatabaseError, UsageError
+from sg_assess.errors import DatabaseError, Refused, UsageError
 from sg_assess.store import backups
 from sg_assess.store.repository import Store
 
@@ -46,13 +46,29 @@ def test_one_backup_a_day_keeping_the_newest(db_path: Path, questionnaire) -> No
         assert backups.backup_dir(db_path).stat().st_mode & 0o777 == 0o700
 
 
-def test_opening_makes_the_days_backup(db_path: Path, questionnaire) -> None:
+def test_opening_never_backs_up_a_writing_command_does(db_path: Path, questionnaire) -> None:
     aid = make_db(db_path, questionnaire)
-    with Store.open(db_path, backup_keep=7):
+    with Store.open(db_path):  # the read path: no integrity check of the whole file, no copy
         pass
+    runner = CliRunner()
+    assert runner.invoke(app, ["--db", str(db_path), "list"]).exit_code == 0
+    assert not list(backups.backup_dir(db_path).glob("daily-*.db"))
+    assert runner.invoke(app, ["--db", str(db_path), "answer", aid[:8], "ethnicity", "second"]).exit_code == 0
     (made,) = backups.backup_dir(db_path).glob("daily-*.db")
     with Store.open(made) as copy:
-        assert copy.get(aid).answers == {"ethnicity": "first"}
+        assert copy.get(aid).answers == {"ethnicity": "second"}
+
+
+def test_the_copy_is_checked_not_the_live_file(db_path: Path, questionnaire, monkeypatch) -> None:
+    make_db(db_path, questionnaire)
+    monkeypatch.setattr(backups.db, "check_database", lambda *a, **k: pytest.fail("the live file was checked"))
+    assert backups.daily_backup(db_path, keep=7) is not None
+    monkeypatch.undo()
+    wreck(db_path)
+    with pytest.raises(DatabaseError, match="no backup was made"):
+        backups.daily_backup(db_path, today=dt.date(2026, 3, 9), keep=7)
+    assert not (backups.backup_dir(db_path) / "daily-2026-03-09.db").exists()
+    assert not [p for p in backups.backup_dir(db_path).iterdir() if p.name.endswith(".tmp")]
 
 
 def test_restore_checks_first_and_keeps_the_current_file(db_path: Path, tmp_path: Path, questionnaire) -> None:
@@ -60,7 +76,9 @@ def test_restore_checks_first_and_keeps_the_current_file(db_path: Path, tmp_path
     saved = backups.daily_backup(db_path, keep=7)
     with Store.open(db_path) as store:
         store.save_answer(aid, "ethnicity", "second", **WHO)
-    kept = backups.restore(db_path, saved)
+    with pytest.raises(Refused, match=f"lose later changes to 1 assessment \\({aid[:8]}\\).*--reason"):
+        backups.restore(db_path, saved)
+    kept = backups.restore(db_path, saved, reason="the second answer was typed into the wrong record")
     with Store.open(db_path) as store:
         assert store.get(aid).answers == {"ethnicity": "first"}
     with Store.open(kept) as before:
@@ -85,14 +103,15 @@ def test_a_damaged_database_names_the_latest_good_backup(db_path: Path, question
     assert result.exit_code == 0, result.stderr
     with Store.open(db_path) as store:
         assert store.get(aid).answers == {"ethnicity": "first"}
-    kept = Path(result.stdout.strip().splitlines()[-1].split(" kept in ")[1])
+    kept_line = next(line for line in result.stdout.splitlines() if " kept in " in line)
+    kept = Path(kept_line.split(" kept in ")[1])
     assert kept.read_bytes() == before  # the damaged file is kept, byte for byte
 
 
 def test_cli_backup_uses_the_backup_folder_and_damage_is_one_line(db_path: Path, questionnaire) -> None:
     make_db(db_path, questionnaire)
     runner = CliRunner()
-    assert runner.invoke(app, ["--db", str(db_path), "list"]).exit_code == 0  # opening made today's backup
+    assert backups.daily_backup(db_path, keep=7)  # as a writing command does at its end
     assert list(backups.backup_dir(db_path).glob("daily-*.db"))
     wreck(db_path)
     result = runner.invoke(app, ["--db", str(db_path), "list"])

@@ -303,9 +303,10 @@ def test_a_tampered_record_is_reported_by_check_but_does_not_stop_work(signed: s
     finally:
         conn.close()
     assert db.check_database(db.Location(db_path)) == []
-    with Store.open(db_path, clock=clock, backup_keep=7) as store:
+    with Store.open(db_path, clock=clock) as store:
         store.create_assessment(questionnaire=questionnaire, child_name="Bo", dob="2019-01-15",
                                 assessment_date="2026-03-02", **PAT)
+        assert store.daily_backup(7) is not None  # the day's backup is still made
     assert check(db_path).exit_code == 1
 
 

@@ -14,6 +14,7 @@ from sg_assess.cli import app
 from sg_assess.errors import NotFound, Refused, UsageError, ValidationError
 from sg_assess.export.jsonexport import render_json
 from sg_assess.export.markdown import render_markdown
+from sg_assess.store.db import SCHEMA_VERSION
 from sg_assess.store.repository import Store
 
 PAT = {"actor": "Pat Practitioner", "role": "practitioner"}
@@ -319,7 +320,7 @@ def test_migrating_a_version_1_database(tmp_path: Path, questionnaire) -> None:
         assert store.get("a1").owner == "Old Worker"
         assert [a.what for a in store.actions_due()] == ["Visit"]
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION  # the newest
 
 
 # -- the CLI -----------------------------------------------------------------------------------

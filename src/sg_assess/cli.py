@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,7 +27,10 @@ class _Group(TyperGroup):
 
     def invoke(self, ctx: typer.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            if isinstance(ctx.obj, State):
+                ctx.obj.after_command()
+            return result
         except SgError as exc:
             _fail(str(exc), exc.exit_code)
         except typer.Abort:
@@ -80,6 +83,7 @@ class State:
     db_explicit: bool = False
     user: str | None = None
     role: str | None = None
+    opened: list[Any] = field(default_factory=list)  # stores opened by this command
 
     def actor(self) -> str:
         from sg_assess.config import current_user, load_config
@@ -100,10 +104,36 @@ class State:
         return load_config().database or str(paths.default_db_path())
 
     def open_store(self, *, readonly: bool = False, create: bool = True):  # noqa: ANN201 - lazy import of Store
-        from sg_assess.config import load_config
         from sg_assess.store.repository import Store
 
-        return Store.open(self.db_location(), readonly=readonly, create=create, backup_keep=load_config().backups_keep)
+        store = Store.open(self.file_location(), readonly=readonly, create=create)
+        self.opened.append(store)
+        return store
+
+    def file_location(self) -> str:
+        """The database named for this run; an in-memory one is refused (the work would end with the command)."""
+        from sg_assess.store.db import resolve_location
+
+        location = self.db_location()
+        if resolve_location(location).is_memory:
+            raise UsageError(f"{location!r} is an in-memory database, gone when the command ends; give a database file")
+        return location
+
+    def after_command(self) -> None:
+        """After a command that wrote: today's rolling backup (never on opening, so reading stays fast)."""
+        stores, self.opened = self.opened, []
+        written = [s for s in stores if s.wrote]
+        if not written:
+            return
+        from sg_assess.config import load_config
+        from sg_assess.errors import SgError
+
+        keep = load_config().backups_keep
+        for store in written:
+            try:
+                store.daily_backup(keep)
+            except (SgError, OSError) as exc:  # what was asked is done; say why there is no backup today
+                _note(f"sg-assess: warning: no backup made today: {one_line(str(exc))}")
 
 
 def _state(ctx: typer.Context) -> State:
@@ -128,9 +158,18 @@ def main_callback(
     """Child safeguarding assessments that never lose a word."""
     ctx.obj = State(db=db, db_explicit=db is not None, user=user, role=role)
     if ctx.invoked_subcommand is None:
+        if db is not None and _names_memory(db):  # checked without importing the store: the app paints first
+            _fail(f"{db!r} is an in-memory database, gone when the app closes; give a database file", 2)
         from sg_assess.tui.app import run
 
         run(db)
+
+
+def _names_memory(text: str) -> bool:
+    """':memory:', 'sqlite://' or 'sqlite:///:memory:' (with any driver or options): nothing would be kept."""
+    import re
+
+    return bool(re.fullmatch(r"\s*(:memory:|sqlite(\+\w+)?://(/(:memory:)?)?(\?.*)?)\s*", text, re.DOTALL))
 
 
 def _catalog():  # noqa: ANN202
@@ -188,7 +227,7 @@ def open_(
 ) -> None:
     """Open the app straight on an assessment, at its first unanswered question."""
     state = _state(ctx)
-    with state.open_store() as store:
+    with state.open_store(create=False) as store:
         aid = store.resolve(assessment)
     from sg_assess.tui.app import run
 
@@ -207,7 +246,7 @@ def answer(
 
     if value == "-":
         value = sys.stdin.read()
-    with _state(ctx).open_store() as store:
+    with _state(ctx).open_store(create=False) as store:
         aid = store.resolve(assessment)
         record_q = store.questionnaire_of(aid)
         q = record_q.question(question)
@@ -232,7 +271,7 @@ def list_(
     """List assessments, most recently updated first."""
     if status and status not in STATUSES:
         raise UsageError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
-    with _state(ctx).open_store() as store:
+    with _state(ctx).open_store(create=False) as store:
         rows = store.list(status=status, search=search, child=child, limit=limit)
     if as_json:
         _emit_json([asdict(r) for r in rows])
@@ -258,7 +297,7 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show a whole assessment."""
-    with _state(ctx).open_store() as store:
+    with _state(ctx).open_store(create=False) as store:
         record = store.get(store.resolve(assessment), with_history=False)
     if as_json:
         from sg_assess.export.jsonexport import assessment_dict
@@ -275,7 +314,8 @@ def show(
 def export(
     ctx: typer.Context,
     assessment: Annotated[str | None, typer.Argument(help="Assessment id (6+ characters).")] = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="File or folder to write ('-' for standard output).")] = None,
+    output: Annotated[str | None, typer.Option("-o", "--output", help="File or folder to write ('-' for standard "
+                                                                     "output; a trailing / makes a folder).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="md, json, or bundle (for another machine).")] = "md",
     all_: Annotated[bool, typer.Option("--all", help="Export every assessment (needs --out).")] = False,
     redact: Annotated[bool, typer.Option("--redact", help="Names become initials or roles, dates of birth age "
@@ -298,12 +338,14 @@ def export(
         raise UsageError("give an assessment id, or --all --out DIR")
     if redact and fmt == "bundle":
         raise UsageError("a bundle is for handing an assessment over whole; it cannot be redacted")
-    with _state(ctx).open_store() as store:
+    with _state(ctx).open_store(create=False) as store:
         record = _maybe_redacted(store.get(store.resolve(assessment)), redact)
-    if output is not None and str(output) == "-":
+    if output == "-":
         sys.stdout.write(render(record, fmt))
         return
-    path = write_export(record, fmt, output if output is not None else Path.cwd())
+    from sg_assess.fileio import output_path
+
+    path = write_export(record, fmt, output_path(output, "the export target") if output is not None else Path.cwd())
     typer.echo(str(path))
 
 
@@ -319,12 +361,14 @@ def _export_all(ctx: typer.Context, out_dir: Path, fmt: str, redact: bool = Fals
     from rich.progress import Progress
 
     from sg_assess.export import write_export
+    from sg_assess.fileio import require_regular
     from sg_assess.terminal import stderr_console
 
+    require_regular(out_dir, "the export folder", folder_ok=True)
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir} is a file; --out needs a folder")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with _state(ctx).open_store() as store:
+    with _state(ctx).open_store(create=False) as store:  # no database: say so before making the folder
+        out_dir.mkdir(parents=True, exist_ok=True)
         ids = list(store.iter_ids())
         with Progress(console=stderr_console(), transient=True) as progress:
             task = progress.add_task("Exporting", total=len(ids))
@@ -405,7 +449,7 @@ def check(ctx: typer.Context) -> None:
     """Check the database's integrity (reads only; changes nothing)."""
     from sg_assess.store.db import check_database, resolve_location
 
-    location = resolve_location(_state(ctx).db_location())
+    location = resolve_location(_state(ctx).file_location())
     problems = check_database(location, seals=True)  # and every signed-off record as it was signed off
     if problems:
         for line in problems:
@@ -417,19 +461,22 @@ def check(ctx: typer.Context) -> None:
 @app.command()
 def backup(
     ctx: typer.Context,
-    dest: Annotated[Path | None, typer.Argument(help="Backup file or folder (default: the data folder's backups).")] = None,
+    dest: Annotated[str | None, typer.Argument(help="Backup file or folder (default: the data folder's backups; "
+                                                    "a trailing / makes a folder).")] = None,
 ) -> None:
     """Back up the database with SQLite's backup API (safe while it is in use); default: beside the daily ones."""
     import datetime as dt
 
+    from sg_assess.fileio import output_path
     from sg_assess.store.backups import backup_dir
 
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     name = f"sg-assess-backup-{stamp}.db"
+    chosen = output_path(dest, "the backup destination") if dest is not None else None
     with _state(ctx).open_store(create=False) as store:
         if store.location.path is None:
             raise UsageError("backup needs a database file")
-        target = dest if dest is not None else backup_dir(store.location.path) / name
+        target = chosen if chosen is not None else backup_dir(store.location.path) / name
         if target.is_dir():
             target = target / name
         if target.absolute() == store.location.path:
@@ -459,17 +506,32 @@ def import_(
 def restore(
     ctx: typer.Context,
     backup_file: Annotated[Path, typer.Argument(metavar="FILE", help="The backup to put back.")],
+    reason: Annotated[str | None, typer.Option("--reason", help="Why: needed when the restore takes an assessment "
+                                                                "back from signed off or loses later changes.")] = None,
 ) -> None:
-    """Put a backup back: it is checked first, and the current database is kept as a backup too."""
+    """Put a backup back: it is checked first, and the current database is kept as a backup too.
+
+    The restore is recorded in the restored database: who, when, why, and what it took back."""
     from sg_assess.store.backups import restore as restore_backup
     from sg_assess.store.db import resolve_location
 
-    location = resolve_location(_state(ctx).db_location())
+    state = _state(ctx)
+    location = resolve_location(state.file_location())
     if location.path is None:
         raise UsageError("restore needs a database file")
-    kept = restore_backup(location.path, backup_file)
+    if location.readonly:
+        raise UsageError("the database was given as read-only (mode=ro); restore needs write access")
+    kept = restore_backup(location.path, backup_file, reason=reason, actor=state.actor(), role=state.actor_role())
     typer.echo(f"restored {backup_file} into {location.path}")
     typer.echo(f"the database as it was is kept in {kept}")
+    from sg_assess.store.repository import Store
+
+    with Store.open(location.path, create=False) as store:
+        entry = store.restore_log()[-1]
+    for item in entry["affected"]:
+        typer.echo(f"{item['id'][:8]}: {item['what']} (was {str(item['was']).replace('_', ' ')})")
+    typer.echo(f"recorded in the database: restored by {one_line(entry['actor'])}"
+               + (f", because: {one_line(entry['reason'])}" if entry["reason"] else ""))
 
 
 @app.command()
@@ -481,6 +543,8 @@ def demo(
     from sg_assess.demo import ensure_demo_db
 
     state = _state(ctx)
+    if state.db and _names_memory(state.db):
+        raise UsageError(f"{state.db!r} is an in-memory database, gone when the command ends; give a database file")
     target = Path(state.db) if state.db_explicit and state.db else paths.demo_db_path()
     ids, created = ensure_demo_db(target)
     if open_app:

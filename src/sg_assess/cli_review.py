@@ -37,7 +37,7 @@ def submit(ctx: typer.Context, assessment: Annotated[str, typer.Argument(help="A
     from sg_assess import quality
 
     state = _state(ctx)
-    with state.open_store() as store:
+    with state.open_store(create=False) as store:
         aid = store.resolve(assessment)
         store.submit(aid, actor=state.actor(), role=state.actor_role())
         gaps = quality.check(store.get(aid, with_history=False))

@@ -38,5 +38,5 @@ def write_export(record: AssessmentRecord, fmt: str, target: Path) -> Path:
     """Write the export atomically (0600); ``target`` may be a folder, then the name is made safe."""
     from sg_assess.fileio import atomic_write
 
-    path = target / export_filename(record, fmt) if target.is_dir() else target
+    path = Path(target) / export_filename(record, fmt) if Path(target).is_dir() else Path(target)
     return atomic_write(path, render(record, fmt).encode("utf-8"))

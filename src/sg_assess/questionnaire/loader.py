@@ -52,6 +52,11 @@ def parse_questionnaire(raw: bytes, origin: str) -> Questionnaire:
 
 
 def load_file(path: Path) -> Questionnaire:
+    from sg_assess.fileio import special_kind
+
+    kind = special_kind(path)  # a FIFO named *.toml would hang discovery
+    if kind not in (None, "missing"):
+        raise QuestionnaireError([f"{path}: cannot read the file: it is {kind}, not a regular file"])
     try:
         raw = path.read_bytes()
     except OSError as exc:

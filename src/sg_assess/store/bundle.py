@@ -56,6 +56,9 @@ def render_bundle(record: AssessmentRecord) -> str:
 
 def read_bundle(path: Path) -> dict[str, Any]:
     """The verified content of a bundle file, or a one-line error saying what is wrong with it."""
+    from sg_assess.fileio import require_regular
+
+    require_regular(path, "the bundle", error=ValidationError)  # a FIFO or device would hang or mislead
     try:
         size = path.stat().st_size
         if size > MAX_BUNDLE_BYTES:

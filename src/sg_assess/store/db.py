@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,18 +25,22 @@ from sqlalchemy.pool import QueuePool, StaticPool
 from sg_assess.errors import DatabaseError, NotFound
 
 APPLICATION_ID = 0x53474153  # "SGAS"
-SCHEMA_VERSION = 3  # PRAGMA user_version written by the newest migration
+SCHEMA_VERSION = 4  # PRAGMA user_version written by the newest migration
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024  # below this, every open runs SQLite's quick check first (milliseconds)
 MEMORY = ":memory:"
 
 
+DRIVE_REMOTE = 4  # GetDriveTypeW: a network drive (a mapped letter such as Z:)
+
+
 @dataclass(frozen=True)
 class Location:
-    """Where a database lives: a file path, or ``:memory:`` for tests."""
+    """Where a database lives: a file path, or ``:memory:`` for tests; ``readonly`` from ``?mode=ro``."""
 
     path: Path | None
+    readonly: bool = False
 
     @property
     def is_memory(self) -> bool:
@@ -59,19 +64,80 @@ def resolve_location(value: str | os.PathLike[str]) -> Location:
             raise DatabaseError(f"only SQLite databases are supported, not {url.drivername!r}; give a file path or a sqlite:/// URL")
         if not url.database or url.database == MEMORY:
             return Location(None)
-        return Location(Path(url.database).expanduser().absolute())
-    return Location(Path(text).expanduser().absolute())
+        readonly = False
+        for key, value in url.query.items():
+            if key == "mode" and value in ("ro", "rw", "rwc"):
+                readonly = value == "ro"
+            else:
+                raise DatabaseError(f"{text!r}: the URL option {key}={value} is not supported (only mode=ro, "
+                                    "for read-only); nothing was opened")
+        return Location(_local_path(url.database), readonly=readonly)
+    return Location(_local_path(text))
 
 
-def _is_network_path(path: Path) -> bool:
-    """WAL needs shared memory, which network drives do not give: use a rollback journal there."""
-    return os.name == "nt" and str(path).startswith("\\\\")
+def _local_path(text: str, *, os_name: str = os.name) -> Path:
+    if os_name != "nt" and text.startswith("//") and not text.startswith("///"):
+        # On Windows this is a network share; here it would quietly become folders at the root.
+        raise DatabaseError(f"{text!r} looks like a Windows network path (//server/share/...); "
+                            "give a local path or a mounted folder, nothing was created")
+    return Path(os.path.abspath(Path(text).expanduser()))  # absolute and without "..": what messages show
+
+
+def sqlite_uri(path: os.PathLike[str] | str, mode: str, *, os_name: str = os.name) -> str:
+    """A ``file:`` URI SQLite accepts for ``path``, with ``mode`` (ro or rw).
+
+    ``Path.as_uri()`` turns a Windows share (``\\\\server\\share\\x.db``) into ``file://server/...``, an
+    authority SQLite refuses; the path of a share goes after an empty authority instead
+    (``file:////server/share/x.db``), a drive path as ``file:///C:/x.db``.  It also fails on relative paths.
+    """
+    from urllib.parse import quote
+
+    if os_name == "nt":
+        from pathlib import PureWindowsPath
+
+        posix = PureWindowsPath(os.fspath(path)).as_posix()
+        if not posix.startswith("/"):  # C:/x/y.db
+            posix = "/" + posix
+    else:
+        posix = os.path.abspath(os.fspath(path))
+    return f"file://{quote(posix, safe='/:')}?mode={mode}"
+
+
+def _windows_drive_type(root: str) -> int:
+    import ctypes
+
+    return int(ctypes.windll.kernel32.GetDriveTypeW(ctypes.c_wchar_p(root)))  # type: ignore[attr-defined]
+
+
+def _is_network_path(path: os.PathLike[str] | str, *, os_name: str = os.name, drive_type=None) -> bool:  # noqa: ANN001
+    """WAL needs shared memory, which network drives do not give: use a rollback journal there.
+
+    On Windows: a share (``\\\\server\\share``) or a drive letter mapped to one (GetDriveTypeW says
+    DRIVE_REMOTE on the drive's root).  Elsewhere network mounts look local and are not detected.
+    """
+    if os_name != "nt":
+        return False
+    from pathlib import PureWindowsPath
+
+    text = os.fspath(path)
+    if text.startswith(("\\\\", "//")):
+        return True
+    drive = PureWindowsPath(text).drive
+    if not drive:
+        return False
+    try:
+        return (drive_type or _windows_drive_type)(drive + "\\") == DRIVE_REMOTE
+    except (OSError, AttributeError, ValueError):
+        return False  # cannot tell: SQLite's default
 
 
 def _inspect_existing(path: Path, *, readonly: bool) -> int:
     """Check a file that exists is an sg-assess database we may open; return its schema version (0 = empty)."""
     if path.is_dir():
         raise DatabaseError(f"{path} is a folder, not a database file; give the path of a .db file")
+    from sg_assess.fileio import require_regular
+
+    require_regular(path, "the database", error=DatabaseError)  # a FIFO would hang, a device grow a journal
     try:
         with path.open("rb") as fh:
             header = fh.read(100)
@@ -86,7 +152,7 @@ def _inspect_existing(path: Path, *, readonly: bool) -> int:
     if len(header) < 100:
         raise DatabaseError(f"{path} is damaged (the file is truncated); restore it from a backup, nothing was changed")
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(sqlite_uri(path, "ro"), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
         raise DatabaseError(f"{path}: cannot open the database ({exc}); nothing was changed") from None
     try:
@@ -128,6 +194,11 @@ def _inspect_existing(path: Path, *, readonly: bool) -> int:
                     f"{path}: the database {what} is read-only; ask for write access or work on a copy, nothing was changed"
                 )
     return version
+
+
+def database_version(path: Path) -> int:
+    """The schema version of the sg-assess database at ``path`` (0: empty); refuses what is not one."""
+    return _inspect_existing(Path(path), readonly=True)
 
 
 def _writable(target: Path) -> bool:
@@ -184,7 +255,7 @@ def create_sqlite_engine(location: Location, *, readonly: bool = False) -> Engin
         wal = False
     else:
         assert location.path is not None
-        uri = f"{location.path.as_uri()}?mode={'ro' if readonly else 'rw'}"
+        uri = sqlite_uri(location.path, "ro" if readonly else "rw")
 
         def creator() -> sqlite3.Connection:
             return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
@@ -203,12 +274,19 @@ def create_sqlite_engine(location: Location, *, readonly: bool = False) -> Engin
 def open_engine(location: Location, *, readonly: bool = False, create: bool = True) -> Engine:
     """Check, open and migrate the database; return an engine.  Never modifies a file it refuses."""
     version = 0
+    readonly = readonly or location.readonly
     if not location.is_memory:
         assert location.path is not None
-        if location.path.exists():
+        if location.path.exists() or location.path.is_symlink():
             version = _inspect_existing(location.path, readonly=readonly)
+            if version == 0 and not create:  # a reading command: an empty file is no database, and stays as it is
+                raise NotFound(f"no database at {location.path} (the file is empty; nothing was changed); check "
+                               "--db, or create one with 'sg-assess new'")
+            if version == 0 and not readonly and os.name != "nt":
+                os.chmod(location.path, 0o600)  # an empty file someone else made becomes our private database
         elif not create or readonly:
-            raise NotFound(f"no database at {location.path}; create one with 'sg-assess new' or check --db")
+            raise NotFound(f"no database at {location.path} (nothing was created); check --db, create one with "
+                           "'sg-assess new', or try 'sg-assess demo'")
         else:
             _create_file(location.path)
     if readonly and version < SCHEMA_VERSION:
@@ -264,6 +342,15 @@ def write_connection(engine: Engine) -> Iterator:
             yield conn
     except (OperationalError, SADatabaseError, sqlite3.DatabaseError) as exc:  # SQLAlchemy's, or the driver's own
         raise DatabaseError(explain_failure(exc)) from None
+    _written.add(engine)
+
+
+_written: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def has_written(engine: Engine) -> bool:
+    """True once a write transaction committed on ``engine``."""
+    return engine in _written
 
 
 def check_database(location: Location, *, seals: bool = False) -> list[str]:
@@ -273,7 +360,7 @@ def check_database(location: Location, *, seals: bool = False) -> list[str]:
     (store/freeze.py): for 'sg-assess check', not for choosing a backup.
     """
     if location.is_memory:
-        return []
+        return ["an in-memory database (:memory:) has nothing to check; give a database file"]
     path = location.path
     assert path is not None
     if not path.exists():
@@ -284,7 +371,7 @@ def check_database(location: Location, *, seals: bool = False) -> list[str]:
         return [str(exc)]
     problems: list[str] = []
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(sqlite_uri(path, "ro"), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
         return [f"{path}: cannot open the database ({exc})"]
     try:

@@ -165,3 +165,18 @@ class ActionDue(SQLModel, table=True):
     by_when: str | None = None
     review_date: str | None = None
     done: int = 0
+
+
+class RestoreLog(SQLModel, table=True):
+    """A backup put back: who, when, why, from which file, and which assessments it took back."""
+
+    __tablename__ = "restore_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: str
+    actor: str
+    role: str
+    source: str  # the backup put back
+    kept: str | None = None  # where the database as it was is kept
+    reason: str | None = None
+    affected: str  # JSON: [{"id", "was", "now", "what"}]

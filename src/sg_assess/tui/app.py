@@ -75,6 +75,7 @@ class SgApp(App[None]):
         self._store: Store | None = None
         self._store_lock = threading.Lock()
         self.loaded = threading.Event()  # set when the home table is first filled (benchmarks wait on it)
+        self.backup_thread: threading.Thread | None = None  # today's backup, started once the app is ready
 
     # -- the store ----------------------------------------------------------------------
 
@@ -84,14 +85,32 @@ class SgApp(App[None]):
             if self._store is None:
                 from sg_assess.store.repository import Store
 
-                self._store = Store.open(self.db_location, backup_keep=self.config.backups_keep)
+                self._store = Store.open(self.db_location)
             return self._store
 
     def has_store(self) -> bool:
         return self._store is not None
 
     def mark_loaded(self) -> None:
-        self.loaded.set()
+        if not self.loaded.is_set():
+            self.loaded.set()
+            # Once the app is ready, never before; a daemon thread, so quitting never waits for a large copy
+            # (a copy cut short leaves a temporary file, cleaned on a later run).
+            self.backup_thread = threading.Thread(target=self._daily_backup, name="sg-assess-backup", daemon=True)
+            self.backup_thread.start()
+
+    def _daily_backup(self) -> None:
+        """Today's rolling backup, off the screen's thread: the screen never waits for it."""
+        from sg_assess.errors import SgError
+
+        try:
+            self.store().daily_backup(self.config.backups_keep)
+        except (SgError, OSError) as exc:
+            try:
+                self.call_from_thread(self.notify, str(exc), title="No backup made today", severity="warning",
+                                      timeout=15, markup=False)
+            except RuntimeError:  # the app has already stopped
+                pass
 
     # -- start and stop -----------------------------------------------------------------
 
@@ -146,6 +165,13 @@ class SgApp(App[None]):
                 loop.add_signal_handler(signum, self._on_signal, signum)
             except (NotImplementedError, RuntimeError):  # Windows event loops: use the plain handler
                 signal.signal(signum, lambda sig, frame: self._on_signal(sig))
+        from sg_assess.tui.console_close import install
+
+        # Windows: a closed console window sends no SIGHUP; save from the handler's own thread, then go.
+        self._console_handler = install(self._save_from_other_thread, self._on_signal)
+
+    def _save_from_other_thread(self) -> bool:
+        return bool(self.call_from_thread(self.flush_all))
 
     def _check_terminal(self) -> None:
         """If the terminal has gone without a SIGHUP reaching us (a wrapper shell took it), save and go.

@@ -7,7 +7,6 @@ in the preview is always what the person typed.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from textual import on
@@ -257,7 +256,7 @@ class EditorScreen(Screen[None]):
 
     def current_record(self) -> AssessmentRecord:
         """The record as on screen: saved answers plus those still waiting to be saved."""
-        return dataclasses.replace(self.record, answers=dict(self.answers))
+        return self.record.with_answers(self.answers)
 
     # -- other screens ------------------------------------------------------------------
 
@@ -325,8 +324,7 @@ class EditorScreen(Screen[None]):
         self.app.ask_addendum(self.record.id, then=self._reload_comments)
 
     def _reload_comments(self) -> None:
-        self.record = dataclasses.replace(self.app.store().get(self.record.id, with_history=False),
-                                          answers=dict(self.answers))
+        self.record = self.app.store().get(self.record.id, with_history=False).with_answers(self.answers)
         self.show_section(self.current)
 
     def on_unmount(self) -> None:

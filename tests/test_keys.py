@@ -118,3 +118,27 @@ def test_a_record_with_other_answers_works_its_figures_out_again(store: Store, a
     assert changed.summary.required_total == record.summary.required_total
     unchanged = record.with_answers(record.answers)  # the rule does not fire on a record already right
     assert unchanged.summary == record.summary
+
+
+# -- point 13: no screenshot of a child's details leaves the app ----------------------------------------------------
+
+async def test_no_screenshot_from_the_palette_or_any_action(db: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DOWNLOAD_DIR", str(tmp_path / "downloads"))
+    shots = tmp_path / "shots"
+    shots.mkdir()
+    async with make_app(db, tmp_path).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app = pilot.app
+        told: list[str] = []
+        monkeypatch.setattr(app, "notify", lambda message, **kw: told.append(kw.get("title", "")))
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Theme" in titles and "Quit" in titles and "New assessment" in titles  # the rest are kept
+        assert not [t for t in titles if "screenshot" in t.lower()] and "Keys" not in titles
+        await app.run_action(f"screenshot('child.svg', {str(shots)!r})")
+        app.action_screenshot(path=str(shots))
+        assert app.deliver_screenshot(path=str(shots)) is None
+        await settle(pilot)
+        assert told == ["No screenshot"] * 3
+    assert list(shots.iterdir()) == []
+    assert not [p for p in tmp_path.rglob("*.svg")]

@@ -445,7 +445,23 @@ class SgApp(App[None]):
             yield SystemCommand("Export the selected assessment", f"Write it to {self.export_dir}", screen.action_export)
         yield SystemCommand("Review queue", "Submitted assessments waiting for a supervisor", self.show_review_queue)
         yield SystemCommand("Actions due", "Next steps with review dates, overdue first", self.show_actions)
-        yield from super().get_system_commands(screen)
+        yield from (c for c in super().get_system_commands(screen) if c.title not in HIDDEN_SYSTEM_COMMANDS)
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        """Never: a picture of the screen holds a child's details, and Textual writes it to Downloads.
+
+        Every way Textual has to take one (its command, ``action_screenshot``, a ``screenshot`` binding)
+        ends here.  Tests and ``screens/make_screens.py`` use ``export_screenshot``, which writes nothing.
+        """
+        self.notify("Screenshots are turned off: they would hold a child's details outside sg-assess. "
+                    "Use Preview (F6) and export instead.", title="No screenshot", severity="warning", markup=False)
+        return None
+
+
+# Textual's own commands left out of the palette: Screenshot writes a child's details to the Downloads
+# folder; Keys shows Textual's internal keys (F1 lists the app's own).
+HIDDEN_SYSTEM_COMMANDS = frozenset({"Screenshot", "Keys"})
 
 
 def create_app(db: str | os.PathLike[str] | None = None, **kwargs: Any) -> SgApp:

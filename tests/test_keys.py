@@ -17,6 +17,7 @@ from textual.widgets import TextArea
 from sg_assess.export.markdown import render_markdown
 from sg_assess.store.repository import Store
 from sg_assess.tui.app import SgApp, create_app
+from sg_assess.tui.keys import is_own
 from sg_assess.tui.screens.editor import EditorScreen
 from sg_assess.tui.screens.preview import PreviewScreen
 from sg_assess.tui.widgets.questions import GroupBlock, LongTextBlock, QuestionBlock
@@ -28,6 +29,30 @@ TODAY = dt.date(2026, 3, 2)
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     return tmp_path / "keys" / "keys.db"
+
+
+@pytest.fixture(scope="module")
+def demo_db_source(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    from tests.snapshot_apps import build_demo_db
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    return path, build_demo_db(path)
+
+
+@pytest.fixture
+def demo_db(demo_db_source: tuple[Path, list[str]], tmp_path: Path) -> tuple[Path, list[str]]:
+    from tests.snapshot_apps import copy_db
+
+    return copy_db(demo_db_source[0], tmp_path / "demo" / "demo.db"), demo_db_source[1]
+
+
+def demo_app(demo: tuple[Path, list[str]], tmp_path: Path) -> SgApp:
+    """The demo assessments, opened as their (fictional) practitioner, as in the snapshot tests."""
+    from tests.snapshot_apps import make_app as make_demo_app
+
+    app = make_demo_app(demo[0], tmp_path / "work")
+    app.snapshot_demo_ids = demo[1]  # type: ignore[attr-defined]
+    return app
 
 
 def make_app(db: Path, tmp_path: Path, **kwargs: Any) -> SgApp:
@@ -142,3 +167,194 @@ async def test_no_screenshot_from_the_palette_or_any_action(db: Path, tmp_path: 
         assert told == ["No screenshot"] * 3
     assert list(shots.iterdir()) == []
     assert not [p for p in tmp_path.rglob("*.svg")]
+
+
+# -- point 2: every key the footer shows does what it says, from every kind of widget ------------------------------
+
+WIDGET_KEYS = {"enter", "escape", "delete", "slash"}  # keys a widget may rightly keep for itself (and letters)
+
+
+def declared(app: App, screen: Screen) -> dict[str, tuple[Any, Any]]:
+    """The screen's and the app's own keys (those with a description): key -> (namespace, binding)."""
+    focused = screen.focused
+    screen.set_focus(None, scroll_visible=False)
+    try:
+        return {key: (ab.node, ab.binding) for key, ab in screen.active_bindings.items()
+                if ab.binding.description and is_own(ab.binding)}
+    finally:
+        screen.set_focus(focused, scroll_visible=False)
+
+
+def record_actions(app: App, keys: dict[str, tuple[Any, Any]], calls: list[tuple[Any, str]]) -> None:
+    """Replace each bound action, on its own node, by one that notes it was run."""
+    for node, binding in keys.values():
+        name = binding.action.split("(")[0]
+        if name.startswith("app."):
+            node, name = app, name.removeprefix("app.")
+
+        def ran(*_args: Any, node: Any = node, name: str = name) -> None:
+            calls.append((node, name))
+
+        setattr(node, f"action_{name}", ran)
+
+
+async def every_key_from(pilot, widgets: list[Any]) -> list[str]:
+    """Focus each widget in turn and press every key of the screen (and app) that reaches it.
+
+    A key reaches the widget's screen if the footer's binding for it is the screen's own. Otherwise the
+    widget keeps the key for itself (typing a letter in a box, Enter in a table): then it must be one of
+    the keys widgets may keep, and the footer must not show the screen's description for it.
+    Returns what was checked, for the failure message.
+    """
+    app = pilot.app
+    screen = app.screen
+    keys = declared(app, screen)
+    calls: list[tuple[Any, str]] = []
+    record_actions(app, keys, calls)
+    checked = []
+    for widget in widgets:
+        widget.focus()
+        await pilot.pause()
+        assert app.focused is widget, f"could not focus {widget!r}"
+        for key, (node, binding) in keys.items():
+            active = screen.active_bindings.get(key)
+            if active is not None and active.binding is binding:
+                await pilot.press(key)
+                await pilot.pause()
+                name = binding.action.split("(")[0]
+                target = app if name.startswith("app.") else node
+                assert calls and calls[-1] == (target, name.removeprefix("app.")), \
+                    f"{key} did nothing from {type(widget).__name__} on {type(screen).__name__}"
+                calls.clear()
+                checked.append(f"{type(widget).__name__}:{key}")
+                if app.focused is not widget:
+                    widget.focus()
+                    await pilot.pause()
+            else:
+                assert key in WIDGET_KEYS or len(key) == 1, \
+                    f"{key} ({binding.description}) is taken by {type(widget).__name__} on {type(screen).__name__}"
+                assert active is None or not active.binding.show or active.binding.description != binding.description
+    return checked
+
+
+async def test_every_footer_key_works_from_every_widget_of_the_editor(demo_db, tmp_path: Path) -> None:
+    from tests.snapshot_apps import ADA_FIRST
+    from tests.snapshot_apps import open_editor as open_demo_editor
+    from textual.widgets import Button, DataTable, Input, ListView, RadioSet, Select, SelectionList
+
+    async with demo_app(demo_db, tmp_path).run_test(size=SIZE) as pilot:
+        editor = await open_demo_editor(pilot, ADA_FIRST)
+        found: dict[str, Any] = {"sidebar": editor.query_one("#sections", ListView)}
+        for qid, kinds in (("ethnicity", (Input,)), ("interpreter_needed", (RadioSet,)), ("communication", (TextArea,)),
+                           ("referral_date", (Input,)), ("referral_follow_up", (Select,)),
+                           ("agencies_involved", (DataTable, Button)), ("complicating_factors", (SelectionList,))):
+            block = await show(pilot, editor, qid)
+            widgets = [w for kind in kinds for w in block.query(kind).results() if w.focusable][:1 if kinds[0] is not DataTable else 2]
+            assert widgets, qid
+            checked = await every_key_from(pilot, widgets)
+            assert any(c.endswith(":f6") for c in checked) and any(c.endswith(":f7") for c in checked)
+            assert isinstance(pilot.app.screen, EditorScreen)
+        checked = await every_key_from(pilot, list(found.values()))
+        assert {c.split(":")[1] for c in checked} >= {"f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f12",
+                                                       "ctrl+s", "escape", "ctrl+q", "ctrl+p"}
+
+
+async def test_f7_in_a_long_answer_changes_section_and_keeps_every_word(db: Path, tmp_path: Path,
+                                                                        questionnaire) -> None:
+    aid = new_assessment(db, questionnaire)
+    async with make_app(db, tmp_path).run_test(size=SIZE) as pilot:
+        editor = await open_editor(pilot, aid)
+        block = await show(pilot, editor, "pc_basic_care")  # the first question of Parenting capacity
+        area = block.query_one(TextArea)
+        area.text = "Fed well. Clothes clean."
+        area.focus()
+        await pilot.pause()
+        section = editor.current
+        await pilot.press("f6")  # Preview, not "select line"
+        await wait_for_screen(pilot, PreviewScreen)
+        await pilot.press("escape")
+        await wait_for_screen(pilot, EditorScreen)
+        block = blocks(editor)["pc_basic_care"]
+        block.query_one(TextArea).focus()
+        await pilot.pause()
+        await pilot.press("f7", "x")  # previous section, then a letter that must not replace the answer
+        await settle(pilot)
+        assert editor.current == section - 1
+        assert "pc_basic_care" not in blocks(editor)
+    with Store.open(db) as store:
+        assert store.get(aid).answers["pc_basic_care"] == "Fed well. Clothes clean."
+
+
+async def test_f6_and_f7_select_nothing_in_a_dialog_text_box(db: Path, tmp_path: Path) -> None:
+    from sg_assess.tui.dialogs.forms import TextDialog
+
+    async with make_app(db, tmp_path).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pilot.app.push_screen(TextDialog("Comment", "Your comment"))
+        dialog = await wait_for_screen(pilot, TextDialog)
+        area = dialog.query_one(TextArea)
+        area.text = "Seen at school."
+        area.focus()
+        area.move_cursor(area.document.end)
+        await pilot.press("f7", "f6", "!")
+        assert area.text == "Seen at school.!"
+        assert area.selected_text == ""
+        await pilot.press("shift+left")  # the rule does not fire on the keys made for selecting
+        assert area.selected_text == "!"
+
+
+async def test_every_footer_key_works_from_every_widget_of_the_other_screens(demo_db, tmp_path: Path) -> None:
+    from textual.containers import VerticalScroll
+    from textual.widgets import Button, Checkbox, DataTable, Input, OptionList, Select
+
+    from sg_assess.tui.dialogs.forms import TextDialog
+    from sg_assess.tui.dialogs.new_assessment import NewAssessmentDialog
+    from sg_assess.tui.dialogs.row import RowDialog
+    from sg_assess.tui.screens.home import HomeScreen
+    from sg_assess.tui.screens.lists import ActionsScreen, ChronologyScreen, HistoryScreen, ReviewQueueScreen
+    from sg_assess.tui.screens.quality import QualityScreen
+    from sg_assess.tui.screens.review import ReviewScreen
+    from tests.snapshot_apps import ADA_FIRST, CLEO_DISCLOSURE, home_loaded
+
+    path, ids = demo_db
+    with Store.open(path) as store:
+        owner = store.get(ids[CLEO_DISCLOSURE]).owner
+        store.submit(ids[CLEO_DISCLOSURE], actor=owner, role="practitioner")
+    async with demo_app(demo_db, tmp_path).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        await home_loaded(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        checked = await every_key_from(pilot, [home.query_one(DataTable), home.query_one(Input),
+                                               home.query_one(Select)])
+        assert {"DataTable:n", "DataTable:slash", "DataTable:f1", "Input:f1", "Select:ctrl+p"} <= set(checked)
+        assert "Input:n" not in checked  # typed into the search box, and not shown in the footer meanwhile
+
+        async def on(screen: Screen, kind: type, *queries: Any) -> list[str]:
+            app.push_screen(screen)
+            await wait_for_screen(pilot, kind)
+            widgets = [w for q in queries for w in app.screen.query(q).results() if w.focusable]
+            widgets = list({type(w): w for w in reversed(widgets)}.values())  # one of each kind: the first
+            done = await every_key_from(pilot, widgets)
+            app.pop_screen()
+            await settle(pilot)
+            return done
+
+        with Store.open(path) as store:
+            record = store.get(ids[CLEO_DISCLOSURE])
+            ada = store.get(ids[ADA_FIRST])
+        assert "VerticalScroll:ctrl+e" in await on(PreviewScreen(ada), PreviewScreen, VerticalScroll)
+        assert "VerticalScroll:f3" in await on(ReviewScreen(record, []), ReviewScreen, "#review-doc")
+        assert "DataTable:escape" in await on(ReviewQueueScreen(), ReviewQueueScreen, DataTable)
+        assert "DataTable:escape" in await on(ActionsScreen(), ActionsScreen, DataTable)
+        assert "Select:escape" in await on(HistoryScreen(ada.id, [("A question", "ethnicity")]), HistoryScreen,
+                                           Select, DataTable)
+        assert "DataTable:escape" in await on(ChronologyScreen(ada.child.id, "Ada"), ChronologyScreen, DataTable)
+        from sg_assess.quality import check
+        assert "OptionList:escape" in await on(QualityScreen(check(record)), QualityScreen, OptionList)
+        editor_question = ada.questionnaire.question("agencies_involved")
+        assert {"Input:ctrl+s", "Checkbox:escape", "Button:ctrl+s"} <= set(
+            await on(RowDialog(editor_question, None), RowDialog, Input, Checkbox, Button))
+        assert "Select:ctrl+s" in await on(NewAssessmentDialog([("One", "a"), ("Two", "b")]), NewAssessmentDialog,
+                                           Input, Checkbox, Select)
+        assert "AnswerArea:ctrl+s" in await on(TextDialog("Comment", "Your comment"), TextDialog, TextArea, Button)

@@ -7,11 +7,13 @@ from typing import TypeVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static, TextArea
 
 from sg_assess.tui.text import literal_line
+from sg_assess.tui.widgets.answer_area import AnswerArea
 
 
 T = TypeVar("T")
@@ -20,7 +22,7 @@ T = TypeVar("T")
 class _Form(ModalScreen[T | None]):
     """A dialog with fields, a problem line, Save (ctrl+s) and Cancel (Esc)."""
 
-    BINDINGS = [("escape", "cancel", "Cancel"), ("ctrl+s", "save", "Save")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="form.cancel"), Binding("ctrl+s", "save", "Save", id="form.save")]
     TITLE_TEXT = ""
     SAVE_LABEL = "Save (ctrl+s)"
     CAN_CANCEL = True
@@ -77,7 +79,7 @@ class TextDialog(_Form[Note]):
 
     def fields(self) -> ComposeResult:
         yield Label(literal_line(self.prompt))
-        yield TextArea(id="text", tab_behavior="focus", soft_wrap=True)
+        yield AnswerArea(id="text", tab_behavior="focus", soft_wrap=True)
 
     def result(self) -> Note | str:
         text = self.query_one("#text", TextArea).text
@@ -99,7 +101,7 @@ class SignOffDialog(_Form[SignOff]):
         yield Label("Your safety scale score (0 to 10)")
         yield Input(id="score", type="integer", placeholder="0-10")
         yield Label("The reason for your score")
-        yield TextArea(id="reason", tab_behavior="focus", soft_wrap=True)
+        yield AnswerArea(id="reason", tab_behavior="focus", soft_wrap=True)
 
     def result(self) -> SignOff | str:
         raw = self.query_one("#score", Input).value.strip()
@@ -125,7 +127,7 @@ class AddendumDialog(_Form[AddendumText]):
         yield Label("Why is it needed?")
         yield Input(id="reason")
         yield Label("The addendum")
-        yield TextArea(id="text", tab_behavior="focus", soft_wrap=True)
+        yield AnswerArea(id="text", tab_behavior="focus", soft_wrap=True)
 
     def result(self) -> AddendumText | str:
         reason = self.query_one("#reason", Input).value

@@ -158,6 +158,13 @@ class HomeScreen(Screen[None]):
 
     # -- actions ----------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "search" and getattr(self.focused, "id", None) == "search":
+            # In the search box '/' is typed, so the footer must not offer it as a key. (Textual hides the
+            # letter keys there itself, but does not know that 'slash' types a character.)
+            return False
+        return True
+
     def selected(self) -> AssessmentSummary | None:
         table = self.query_one(DataTable)
         if not self.rows or not (0 <= table.cursor_row < len(self.rows)):

@@ -6,6 +6,7 @@ the app; and what 80x24 needs (help, statuses, markers that do not rely on colou
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -358,3 +359,110 @@ async def test_every_footer_key_works_from_every_widget_of_the_other_screens(dem
         assert "Select:ctrl+s" in await on(NewAssessmentDialog([("One", "a"), ("Two", "b")]), NewAssessmentDialog,
                                            Input, Checkbox, Select)
         assert "AnswerArea:ctrl+s" in await on(TextDialog("Comment", "Your comment"), TextDialog, TextArea, Button)
+
+
+# -- point 14: 80x24 ---------------------------------------------------------------------------------------------
+
+SMALL = (80, 24)
+
+
+def on_screen(pilot, widget: Any) -> bool:
+    """Wholly inside the terminal."""
+    return bool(widget.region) and pilot.app.screen.region.contains_region(widget.region)
+
+
+def footer_keys(screen: Screen) -> list[tuple[Any, Any]]:
+    """What the footer shows, left to right: (key as shown, region on screen)."""
+    from textual.widgets import Footer
+
+    footer = screen.query_one(Footer)
+    return sorted(((str(k.render()).split()[0], k.region) for k in footer.children if k.region),
+                  key=lambda kr: kr[1].x)
+
+
+async def test_at_80x24_f1_help_comes_first_in_every_footer(demo_db, tmp_path: Path) -> None:
+    from tests.snapshot_apps import ADA_FIRST, home_loaded
+    from tests.snapshot_apps import open_editor as open_demo_editor
+
+    async with demo_app(demo_db, tmp_path).run_test(size=SMALL) as pilot:
+        await home_loaded(pilot)
+        await settle(pilot)
+        for screen_name in ("home", "editor"):
+            shown = footer_keys(pilot.app.screen)
+            assert shown[0][0] == "F1", (screen_name, shown)
+            assert pilot.app.screen.region.contains_region(shown[0][1])
+            assert "^p" in [k for k, _ in shown]  # the palette, at the right, is never pushed off either
+            if screen_name == "home":
+                assert [k for k, _ in shown] == ["F1", "n", "/", "e", "v", "a", "^q", "^p"]
+                await open_demo_editor(pilot, ADA_FIRST)
+                await settle(pilot)
+            else:
+                assert [k for k, _ in shown] == ["F1", "F2", "F5", "F6", "F3", "F9", "Esc", "^p"]
+        for key, region in footer_keys(pilot.app.screen):
+            assert pilot.app.screen.region.contains_region(region), f"{key} is cut off"
+
+
+async def test_at_80x24_section_names_are_whole_in_the_sidebar(demo_db, tmp_path: Path) -> None:
+    from textual.widgets import Label
+
+    from tests.snapshot_apps import ADA_FIRST
+    from tests.snapshot_apps import open_editor as open_demo_editor
+
+    async with demo_app(demo_db, tmp_path).run_test(size=SMALL) as pilot:
+        editor = await open_demo_editor(pilot, ADA_FIRST)
+        await settle(pilot)
+        sidebar = editor.query_one("#sidebar")
+        for i, section in enumerate(editor.sections):
+            label = editor.query_one(f"#mark-{i}", Label)
+            shown = " ".join(str(label.render()).split())
+            assert shown.endswith(section.title)
+            width = label.content_region.width
+            assert label.region.right <= sidebar.region.right
+            assert label.size.height >= len(textwrap.wrap(shown, width)), f"{section.title!r} is cut"
+        assert any(label.size.height > 1 for label in editor.query("#sections Label"))  # the rule fires
+
+
+async def test_at_80x24_the_row_dialog_fits_title_fields_and_buttons(demo_db, tmp_path: Path) -> None:
+    from textual.containers import VerticalScroll
+    from textual.widgets import Button, Checkbox, DataTable, Input
+
+    from sg_assess.tui.dialogs.row import RowDialog
+    from tests.snapshot_apps import ADA_FIRST
+    from tests.snapshot_apps import open_editor as open_demo_editor
+
+    async with demo_app(demo_db, tmp_path).run_test(size=SMALL) as pilot:
+        editor = await open_demo_editor(pilot, ADA_FIRST, section="Household and network")
+        editor.query_one("#q-parents DataTable", DataTable).focus()
+        await pilot.press("a")
+        dialog = await wait_for_screen(pilot, RowDialog)
+        scroll = dialog.query_one(VerticalScroll)
+        assert scroll.max_scroll_y == 0  # nothing hidden below or above
+        title = dialog.query_one(".title")
+        first_input = dialog.query(Input).first()
+        for widget in (title, first_input, dialog.query_one(Checkbox), *dialog.query(Button)):
+            assert on_screen(pilot, widget), widget
+        assert pilot.app.focused is first_input
+
+
+async def test_chosen_options_are_marked_not_only_coloured(db: Path, tmp_path: Path, questionnaire) -> None:
+    from textual.widgets import RadioButton
+
+    from sg_assess.tui.dialogs.row import RowDialog
+    from sg_assess.tui.widgets.marks import MarkedCheckbox
+
+    aid = new_assessment(db, questionnaire)
+    with Store.open(db) as store:
+        store.save_answer(aid, "interpreter_needed", "no", actor="Test Worker")
+    async with make_app(db, tmp_path).run_test(size=SIZE) as pilot:
+        editor = await open_editor(pilot, aid)
+        buttons = {b.id: str(b.render()) for b in blocks(editor)["interpreter_needed"].query(RadioButton)}
+        assert "●" in buttons["no"] and "●" not in buttons["yes"]
+        unanswered = [str(b.render()) for b in blocks(editor)["disability"].query(RadioButton)]
+        assert not any("●" in b for b in unanswered)  # nothing chosen: nothing marked
+        pilot.app.push_screen(RowDialog(questionnaire.question("parents"), {"name": "Mo", "involved": False}))
+        dialog = await wait_for_screen(pilot, RowDialog)
+        box = dialog.query_one(MarkedCheckbox)
+        assert "X" not in str(box.render()).replace("Involved", "")
+        box.toggle()
+        await pilot.pause()
+        assert "X" in str(box.render())

@@ -35,8 +35,11 @@ class SgApp(App[None]):
     TITLE = "sg-assess"
     SUB_TITLE = "safeguarding assessments"
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
-        Binding("f1", "help", "Help", id="app.help"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),  # shown on Home
+        Binding("f1", "help", "Help", id="app.help", show=False),  # each screen shows its own F1 first
+        # Textual's own is labelled "palette"; the footer shows this one at its right.
+        Binding("ctrl+p", "command_palette", "More", id="app.palette", show=False, priority=True,
+                tooltip="Every command: jump to a section, export, review queue, theme"),
     ]
 
     def __init__(
@@ -426,6 +429,13 @@ class SgApp(App[None]):
         if isinstance(screen, EditorScreen) and (block := screen.focused_question()) is not None:
             guidance = (block.question.prompt, block.question.help)
         self.push_screen(HelpScreen(keys, guidance))
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as they are printed on keyboards and in the README: F1, Esc (Textual shows f1, esc)."""
+        shown = super().get_key_display(binding)
+        if shown[:1] == "f" and shown[1:].isdigit():
+            return shown.upper()
+        return "Esc" if shown == "esc" else shown
 
     # -- the command palette (ctrl+p) ---------------------------------------------------
 

@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static,
 
 from sg_assess.tui.text import literal_line
 from sg_assess.tui.widgets.answer_area import AnswerArea
+from sg_assess.tui.widgets.marks import MarkedRadioButton
 
 
 T = TypeVar("T")
@@ -163,8 +164,8 @@ class WhoAreYouDialog(_Form[Identity]):
         yield Input(self.default_name, id="name")
         yield Label("Your role")
         with RadioSet(id="role"):
-            yield RadioButton("Practitioner", value=True, id="practitioner")
-            yield RadioButton("Supervisor", id="supervisor")
+            yield MarkedRadioButton("Practitioner", value=True, id="practitioner")
+            yield MarkedRadioButton("Supervisor", id="supervisor")
 
     def result(self) -> Identity | str:
         name = self.query_one("#name", Input).value.strip()

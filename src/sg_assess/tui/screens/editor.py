@@ -14,12 +14,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, ListItem, ListView, ProgressBar, Static
+from textual.widgets import Header, Label, ListItem, ListView, ProgressBar, Static
 
 from sg_assess.export.markdown import BAND_NAMES
 from sg_assess.questionnaire.schema import Questionnaire, Section
 from sg_assess.store.records import AssessmentRecord, Conflict
 from sg_assess.tui.autosave import Autosaver, SaveState
+from sg_assess.tui.keys import help_key, own_footer
 from sg_assess.tui.text import literal, literal_line, plain_line
 from sg_assess.tui.widgets.questions import QuestionBlock, block_for
 
@@ -57,6 +58,7 @@ def section_comments(record: AssessmentRecord, section_id: str, *, first: bool) 
 
 class EditorScreen(Screen[None]):
     BINDINGS = [
+        help_key(),
         Binding("f2", "toggle_guidance", "Guidance", id="editor.guidance"),
         Binding("f5", "quality", "Check", id="editor.quality"),
         Binding("f6", "preview", "Preview", id="editor.preview"),
@@ -101,7 +103,7 @@ class EditorScreen(Screen[None]):
                 yield ListView(*[ListItem(Label("", id=f"mark-{i}")) for i in range(len(self.sections))], id="sections")
             yield VerticalScroll(id="section")
         yield Static("", id="status")
-        yield Footer()
+        yield own_footer()
 
     def on_mount(self) -> None:
         self.title = f"sg-assess · {plain_line(self.record.summary.child_name)[:40]}"

@@ -16,6 +16,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
+from sg_assess.tui.keys import help_key, own_footer
 from sg_assess.tui.text import cell, literal_line
 
 if TYPE_CHECKING:
@@ -35,16 +36,19 @@ EMPTY_TEXT = (
 
 class HomeScreen(Screen[None]):
     BINDINGS = [
+        help_key(),
         Binding("n", "new", "New", id="home.new"),
         Binding("enter", "open", "Open", id="home.open", show=True),
         Binding("slash", "search", "Search", id="home.search"),
         Binding("e", "export", "Export", id="home.export"),
-        Binding("r", "reassess", "Re-assess", id="home.reassess"),
+        Binding("r", "reassess", "Re-assess", id="home.reassess", show=False),
         Binding("v", "queue", "Reviews", id="home.queue"),
         Binding("a", "actions", "Actions", id="home.actions"),
         Binding("h", "history", "History", id="home.history", show=False),
         Binding("c", "chronology", "Chronology", id="home.chronology", show=False),
         Binding("escape", "clear_search", "Clear search", id="home.clear", show=False),
+        # Quit is in the footer here only: elsewhere Escape goes back, and 80 columns have no room for both.
+        Binding("ctrl+q", "app.quit", "Quit", id="home.quit", priority=True),
     ]
 
     AUTO_FOCUS = "#assessments"
@@ -66,7 +70,7 @@ class HomeScreen(Screen[None]):
         table: DataTable = DataTable(id="assessments", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("Opening the database…", id="empty")
-        yield Footer()
+        yield own_footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Select, Sparkline, Static
 
+from sg_assess.tui.keys import help_key, own_footer
 from sg_assess.tui.text import cell, literal_line
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 class TableScreen(Screen[None]):
     """A titled table of rows loaded from the store off the UI thread."""
 
-    BINDINGS = [Binding("escape", "back", "Back", id="list.back")]
+    BINDINGS = [help_key(), Binding("escape", "back", "Back", id="list.back")]
     TITLE_TEXT = ""
     EMPTY_TEXT = "Nothing to show."
     COLUMNS: Sequence[tuple[str, int | None]] = ()
@@ -42,7 +43,7 @@ class TableScreen(Screen[None]):
         yield from self.compose_extra()
         yield DataTable(id="rows", cursor_type="row", zebra_stripes=True)
         yield Static("Loading…", id="list-empty")
-        yield Footer()
+        yield own_footer()
 
     def compose_extra(self) -> ComposeResult:
         yield from ()

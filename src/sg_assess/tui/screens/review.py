@@ -8,11 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Markdown, Static
+from textual.widgets import Header, Label, Markdown, Static
 
 from sg_assess.export.markdown import render_markdown
 from sg_assess.quality import Gap
 from sg_assess.store.records import AssessmentRecord
+from sg_assess.tui.keys import help_key, own_footer
 from sg_assess.tui.text import literal, literal_line
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 class ReviewScreen(Screen[None]):
     BINDINGS = [
+        help_key(),
         Binding("f3", "sign_off", "Sign off", id="review.sign_off"),
         Binding("f6", "return", "Return", id="review.return"),
         Binding("f5", "quality", "Quality check", id="review.quality"),
@@ -50,7 +52,7 @@ class ReviewScreen(Screen[None]):
                 yield Label(f"Comments ({len(self.record.comments)})", classes="subtitle")
                 yield Static(literal(_comments(self.record) or "None yet."), id="review-comments")
                 yield Static("F3 sign off · F6 return with a comment · F9 comment · F4 history", classes="hint")
-        yield Footer()
+        yield own_footer()
 
     def on_mount(self) -> None:
         self.sub_title = "Review (read-only)"

@@ -25,6 +25,7 @@ from sg_assess.questionnaire.schema import Question
 from sg_assess.safetext import visible
 from sg_assess.tui.text import cell, literal, literal_line
 from sg_assess.tui.widgets.answer_area import AnswerArea
+from sg_assess.tui.widgets.marks import MarkedRadioButton
 
 GROUP_LABELS: dict[str, dict[str, str]] = {
     "people": {"name": "Name", "relationship": "Relationship or role", "agency": "Agency", "involved": "Involved",
@@ -217,8 +218,8 @@ class DateBlock(QuestionBlock):
 class YesNoBlock(QuestionBlock):
     def compose_input(self) -> ComposeResult:
         with RadioSet(id="input"):
-            yield RadioButton("Yes", value=self.baseline == "yes", id="yes")
-            yield RadioButton("No", value=self.baseline == "no", id="no")
+            yield MarkedRadioButton("Yes", value=self.baseline == "yes", id="yes")
+            yield MarkedRadioButton("No", value=self.baseline == "no", id="no")
 
     @property
     def value(self) -> Any:

@@ -466,3 +466,111 @@ async def test_chosen_options_are_marked_not_only_coloured(db: Path, tmp_path: P
         box.toggle()
         await pilot.pause()
         assert "X" in str(box.render())
+
+
+async def test_a_multiple_choice_draws_its_mark_only_when_chosen(demo_db, tmp_path: Path) -> None:
+    from textual.widgets import SelectionList
+
+    from tests.snapshot_apps import ADA_FIRST
+    from tests.snapshot_apps import open_editor as open_demo_editor
+
+    async with demo_app(demo_db, tmp_path).run_test(size=SIZE) as pilot:
+        editor = await open_demo_editor(pilot, ADA_FIRST, focus="complicating_factors")
+        choices = editor.query_one("#q-complicating_factors SelectionList", SelectionList)
+        for state in ("", "-highlighted"):
+            off = choices.get_component_rich_style(f"selection-list--button{state}")
+            on = choices.get_component_rich_style(f"selection-list--button-selected{state}")
+            assert off.color == off.bgcolor, "an unchosen box shows no mark"
+            assert on.color != on.bgcolor, "a chosen box shows its X"
+
+
+async def test_help_lists_only_the_apps_own_keys(db: Path, tmp_path: Path, questionnaire) -> None:
+    from sg_assess.tui.screens.help import HelpScreen
+
+    aid = new_assessment(db, questionnaire)
+    async with make_app(db, tmp_path).run_test(size=SIZE) as pilot:
+        editor = await open_editor(pilot, aid)
+        (await show(pilot, editor, "pc_basic_care")).query_one(TextArea).focus()
+        await pilot.press("f1")
+        help_screen = await wait_for_screen(pilot, HelpScreen)
+        keys = dict(help_screen.keys)
+        assert keys["F6"] == "Preview" and keys["F7"] == "Prev section" and keys["F1"] == "Help"
+        assert keys["Esc"] == "Home" and keys["^q"] == "Quit" and "jump to a section" in keys["^p"]
+        assert keys["Tab, Shift+Tab"] == "Next, previous field"
+        text = " ".join(f"{k} {d}" for k, d in help_screen.keys).lower()
+        for internal in ("super+c", "copy", "cursor", "select all", "select line", "delete", "scroll"):
+            assert internal not in text, internal
+        await pilot.press("escape")
+        table_block = await show(pilot, editor, "safety_scale")
+        table_block.query_one("DataTable").focus()
+        await pilot.pause()
+        await pilot.press("f1")
+        help_screen = await wait_for_screen(pilot, HelpScreen)
+        assert dict(help_screen.keys)["a"] == "Add row"  # a question's own keys are listed too
+
+
+def test_statuses_are_words_for_people() -> None:
+    from sg_assess.statuses import STATUS_WORDS, status_words
+
+    assert [status_words(s) for s in ("draft", "submitted", "returned", "signed_off")] == \
+        ["Draft", "Submitted", "Returned", "Signed off"]
+    assert status_words("archived_early") == "Archived early"  # an unknown code is still readable
+    assert set(STATUS_WORDS) == {"draft", "submitted", "returned", "signed_off"}
+
+
+async def test_statuses_show_as_words_in_the_app_and_the_cli(db: Path, tmp_path: Path, questionnaire) -> None:
+    from textual.widgets import DataTable
+    from typer.testing import CliRunner
+
+    from sg_assess.cli import app as cli_app
+    from sg_assess.tui.screens.home import HomeScreen
+
+    aid = new_assessment(db, questionnaire)
+    with Store.open(db) as store:
+        store.submit(aid, actor="Test Worker", role="practitioner")
+        store.sign_off(aid, actor="Sue Supervisor", role="supervisor", score=6, reason="Safe enough")
+    async with make_app(db, tmp_path).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        home = pilot.app.screen
+        assert isinstance(home, HomeScreen)
+        assert str(home.query_one(DataTable).get_row_at(0)[2]) == "Signed off"
+        editor = await open_editor(pilot, aid)
+        assert editor.sub_title.endswith("· Signed off")
+        assert "signed_off" not in editor.sub_title
+    result = CliRunner().invoke(cli_app, ["--db", str(db), "list"])
+    assert result.exit_code == 0 and "Signed off" in result.stdout and "signed_off" not in result.stdout
+    shown = CliRunner().invoke(cli_app, ["--db", str(db), "show", aid[:8]])
+    assert "**Status:** Signed off" in shown.stdout or "Status: Signed off" in shown.stdout
+
+
+async def test_history_names_questions_and_gives_before_and_after_room(db: Path, tmp_path: Path,
+                                                                       questionnaire) -> None:
+    from textual.widgets import DataTable, Static
+
+    from sg_assess.tui.screens.lists import HistoryScreen
+
+    aid = new_assessment(db, questionnaire)
+    long_answer = "Ada says she feels safe at Nana's house and wants to stay there at weekends. " * 2
+    with Store.open(db) as store:
+        store.save_answer(aid, "danger_statements", long_answer, actor="Test Worker")
+    for size in ((120, 40), SMALL):
+        async with make_app(db, tmp_path).run_test(size=size) as pilot:
+            await settle(pilot)
+            await pilot.press("h")
+            history = await wait_for_screen(pilot, HistoryScreen)
+            await settle(pilot)
+            table = history.query_one("#rows", DataTable)
+            labels = [str(c.label) for c in table.columns.values()]
+            widths = {str(c.label): c.width for c in table.columns.values()}
+            assert table.region.right <= size[0]
+            assert sum(widths.values()) + 2 * len(widths) <= size[0] - 2  # every column fits: none is cut to 5
+            row = [str(c) for c in table.get_row_at(1)]
+            assert "danger_statements" not in row and any(c.startswith("What are you worried") for c in row)
+            assert widths["After"] >= (20 if size[0] >= 100 else 20)
+            if size[0] >= 100:
+                assert labels == ["When (UTC)", "Who", "What", "Question", "Before", "After"]
+                assert widths["Before"] >= 20
+            table.move_cursor(row=1)
+            await settle(pilot)
+            change = str(history.query_one("#change", Static).render())
+            assert long_answer.strip()[-40:] in " ".join(change.split())  # the whole answer, under the table

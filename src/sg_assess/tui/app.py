@@ -420,11 +420,15 @@ class SgApp(App[None]):
         from sg_assess.tui.screens.editor import EditorScreen
         from sg_assess.tui.screens.help import HelpScreen
 
+        from sg_assess.tui.keys import is_own
+
         screen = self.screen
-        active = [b for b in screen.active_bindings.values() if b.binding.description]
-        # The screen's and the app's own keys first; the focused widget's editing keys after them.
+        # Only the app's own keys: not Textual's cursor, selection and copy keys (super+c, shift+left, ...).
+        active = [b for b in screen.active_bindings.values() if b.binding.description and is_own(b.binding)]
+        # The screen's and the app's keys first; a question's (a table's a and Delete) after them.
         active.sort(key=lambda b: not isinstance(b.node, (Screen, App)))
-        keys = [(self.get_key_display(b.binding), b.binding.description) for b in active]
+        keys = [(self.get_key_display(b.binding), b.binding.tooltip or b.binding.description) for b in active]
+        keys.append(("Tab, Shift+Tab", "Next, previous field"))
         guidance = None
         if isinstance(screen, EditorScreen) and (block := screen.focused_question()) is not None:
             guidance = (block.question.prompt, block.question.help)

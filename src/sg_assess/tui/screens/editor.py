@@ -18,6 +18,7 @@ from textual.widgets import Header, Label, ListItem, ListView, ProgressBar, Stat
 
 from sg_assess.export.markdown import BAND_NAMES
 from sg_assess.questionnaire.schema import Questionnaire, Section
+from sg_assess.statuses import status_words
 from sg_assess.store.records import AssessmentRecord, Conflict
 from sg_assess.tui.autosave import Autosaver, SaveState
 from sg_assess.tui.keys import help_key, own_footer
@@ -107,7 +108,7 @@ class EditorScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = f"sg-assess · {plain_line(self.record.summary.child_name)[:40]}"
-        self.sub_title = f"{plain_line(self.q.title)} v{self.q.version} · {self.record.summary.status}"
+        self.sub_title = f"{plain_line(self.q.title)} v{self.q.version} · {status_words(self.record.summary.status)}"
         self.refresh_marks()
         self._on_save_state(self.autosaver.state)
         target = self.first_unanswered() if self.focus_unanswered else None

@@ -14,8 +14,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
+from sg_assess.statuses import STATUS_WORDS, status_words
 from sg_assess.tui.keys import help_key, own_footer
 from sg_assess.tui.text import cell, literal_line
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 PAGE = 100
 COLUMNS = (("Child", "child", 22), ("Band", "band", 6), ("Status", "status", 10), ("Last updated", "updated", 16),
            ("Practitioner", "practitioner", 16), ("Score", "score", 5), ("Required", "required", 8))  # 83 + padding
-STATUS_OPTIONS = [("Draft", "draft"), ("Submitted", "submitted"), ("Returned", "returned"), ("Signed off", "signed_off")]
+STATUS_OPTIONS = [(words, code) for code, words in STATUS_WORDS.items()]
 EMPTY_TEXT = (
     "No assessments yet.\n\n"
     "Press n to start a new assessment.\n"
@@ -122,7 +123,7 @@ class HomeScreen(Screen[None]):
         table = self.query_one(DataTable)
         for row in page:
             table.add_row(
-                cell(row.child_name), row.age_band, row.status.replace("_", " "),
+                cell(row.child_name), row.age_band, status_words(row.status),
                 row.updated_at[:16].replace("T", " "), cell(row.practitioner),
                 "" if row.latest_score is None else str(row.latest_score),
                 f"{row.required_answered}/{row.required_total}", key=row.id,

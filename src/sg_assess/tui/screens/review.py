@@ -12,6 +12,7 @@ from textual.widgets import Header, Label, Markdown, Static
 
 from sg_assess.export.markdown import render_markdown
 from sg_assess.quality import Gap
+from sg_assess.statuses import status_words
 from sg_assess.store.records import AssessmentRecord
 from sg_assess.tui.keys import help_key, own_footer
 from sg_assess.tui.text import literal, literal_line
@@ -45,7 +46,7 @@ class ReviewScreen(Screen[None]):
             with VerticalScroll(id="review-doc"):
                 yield Markdown("_Preparing the assessment…_", open_links=False)
             with Vertical(id="review-side"):
-                yield Label(literal_line(f"{s.child_name} · {s.status.replace('_', ' ')}"), classes="title")
+                yield Label(literal_line(f"{s.child_name} · {status_words(s.status)}"), classes="title")
                 yield Label(literal_line(f"By {s.practitioner}; submitted {(s.submitted_at or '')[:10]}"))
                 count = len(self.gaps)
                 yield Static(f"Quality check: {count} gap{'s' if count != 1 else ''} (F5)", id="review-gaps")

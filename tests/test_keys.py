@@ -435,7 +435,7 @@ async def test_at_80x24_the_row_dialog_fits_title_fields_and_buttons(demo_db, tm
         editor.query_one("#q-parents DataTable", DataTable).focus()
         await pilot.press("a")
         dialog = await wait_for_screen(pilot, RowDialog)
-        scroll = dialog.query_one(VerticalScroll)
+        scroll = dialog.query_one(".dialog", VerticalScroll)
         assert scroll.max_scroll_y == 0  # nothing hidden below or above
         title = dialog.query_one(".title")
         first_input = dialog.query(Input).first()
@@ -574,3 +574,23 @@ async def test_history_names_questions_and_gives_before_and_after_room(db: Path,
             await settle(pilot)
             change = str(history.query_one("#change", Static).render())
             assert long_answer.strip()[-40:] in " ".join(change.split())  # the whole answer, under the table
+
+
+async def test_tab_into_a_filled_row_field_selects_nothing(db: Path, tmp_path: Path, questionnaire) -> None:
+    from textual.widgets import Input
+
+    from sg_assess.tui.dialogs.row import RowDialog
+
+    async with make_app(db, tmp_path).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        row = {"name": "Maria Example", "relationship": "Mother", "involved": True}
+        pilot.app.push_screen(RowDialog(questionnaire.question("parents"), row))
+        dialog = await wait_for_screen(pilot, RowDialog)
+        dialog.query_one("#f-name", Input).focus()
+        await pilot.press("tab", "s")
+        relationship = dialog.query_one("#f-relationship", Input)
+        assert pilot.app.focused is relationship
+        assert "Mother" in relationship.value and relationship.value != "s"
+        await pilot.press("shift+tab")
+        assert dialog.query_one("#f-name", Input).selected_text == ""
+

@@ -354,7 +354,7 @@ async def test_every_footer_key_works_from_every_widget_of_the_other_screens(dem
         from sg_assess.quality import check
         assert "OptionList:escape" in await on(QualityScreen(check(record)), QualityScreen, OptionList)
         editor_question = ada.questionnaire.question("agencies_involved")
-        assert {"Input:ctrl+s", "Checkbox:escape", "Button:ctrl+s"} <= set(
+        assert {"Input:ctrl+s", "MarkedCheckbox:escape", "Button:ctrl+s"} <= set(
             await on(RowDialog(editor_question, None), RowDialog, Input, Checkbox, Button))
         assert "Select:ctrl+s" in await on(NewAssessmentDialog([("One", "a"), ("Two", "b")]), NewAssessmentDialog,
                                            Input, Checkbox, Select)
@@ -594,3 +594,22 @@ async def test_tab_into_a_filled_row_field_selects_nothing(db: Path, tmp_path: P
         await pilot.press("shift+tab")
         assert dialog.query_one("#f-name", Input).selected_text == ""
 
+
+
+async def test_tab_into_a_filled_field_of_any_dialog_selects_nothing(db: Path, tmp_path: Path) -> None:
+    from textual.widgets import Input
+
+    from sg_assess.tui.dialogs.new_assessment import ChildDetails, NewAssessmentDialog
+
+    async with make_app(db, tmp_path).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        child = ChildDetails("c1", "Ada Example", "2019-01-15", None)
+        pilot.app.push_screen(NewAssessmentDialog([("One", "a")], child, today=TODAY))
+        dialog = await wait_for_screen(pilot, NewAssessmentDialog)
+        dialog.query_one("#unborn").focus()
+        await pilot.press("shift+tab")
+        name = dialog.query_one("#name", Input)
+        assert pilot.app.focused is name and name.selected_text == ""
+        await pilot.press("tab", "tab")
+        dob = dialog.query_one("#dob", Input)
+        assert pilot.app.focused is dob and dob.selected_text == ""

@@ -31,7 +31,10 @@ class _Form(ModalScreen[T | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
             yield Label(literal_line(self.TITLE_TEXT), classes="title")
-            yield from self.fields()
+            for widget in self.fields():
+                if isinstance(widget, Input):  # Tab into a filled field must not select it: a letter would replace it
+                    widget.select_on_focus = False
+                yield widget
             yield Static("", id="problem", classes="problem")
             with Horizontal(classes="buttons"):
                 yield Button(self.SAVE_LABEL, id="save", variant="primary")

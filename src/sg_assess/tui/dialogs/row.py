@@ -45,13 +45,11 @@ class RowDialog(_Form[dict[str, Any]]):
                     continue
                 yield Label(labels[name] + (" (0 to 10)" if ftype == "score" else ""), classes="field-label")
                 text = "" if value is None else visible(str(value))
-                # Tab into a filled field must not select it: the next letter would replace it.
                 if ftype == "date":
                     yield Input(text, id=f"f-{name}", placeholder="YYYY-MM-DD", validators=[DateValidator()],
-                                compact=True, select_on_focus=False)
+                                compact=True)
                 else:
-                    yield Input(text, id=f"f-{name}", type="integer" if ftype == "score" else "text", compact=True,
-                                select_on_focus=False)
+                    yield Input(text, id=f"f-{name}", type="integer" if ftype == "score" else "text", compact=True)
 
     def collect(self) -> dict[str, Any]:
         row: dict[str, Any] = {}

@@ -473,7 +473,7 @@ def test_header_holds_the_assessment_facts(store: Store, assessment: str) -> Non
     header = [inline_text(tokens[i + 2]) for i, t in enumerate(tokens)
               if t.type == "list_item_open" and tokens[i + 2].type == "inline"][:12]
     assert header[:6] == ["Child: Ada Example", "Date of birth: 2019-01-15", "Age band: 5 to 9 years",
-                          "Assessment date: 2026-03-02", "Practitioner: Test Worker", "Status: draft"]
+                          "Assessment date: 2026-03-02", "Practitioner: Test Worker", "Status: Draft"]
     assert header[6] == f"Questionnaire: {q.title} ({q.id}, version {q.version}, content {record.questionnaire_hash[:12]})"
     assert q.id == "safeguarding-assessment" and q.version == 1
     assert header[7] == f"Assessment id: {record.id}"

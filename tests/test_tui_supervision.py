@@ -171,7 +171,7 @@ async def test_history_screen_filters_by_question(tmp_path: Path, questionnaire)
         assert table.row_count == 5  # created, three answers, submitted
         history.query_one("#question-filter", Select).value = "safety_scale"
         await settle(pilot)
-        assert table.row_count == 1 and "Mum" in str(table.get_row_at(0)[6])
+        assert table.row_count == 1 and "Mum" in str(table.get_row_at(0)[-1])  # After
     assert aid
 
 

@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 from sg_assess import __version__, paths
 from sg_assess.errors import SgError, UsageError
 from sg_assess.safetext import one_line
+from sg_assess.statuses import status_words
 
 STATUSES = ("draft", "submitted", "returned", "signed_off")
 
@@ -283,7 +284,7 @@ def list_(
 
     print_table(
         ["Id", "Child", "Age band", "Status", "Updated (UTC)", "Practitioner", "Score", "Required"],
-        [[r.short_id, r.child_name, r.age_band, r.status, r.updated_at[:16].replace("T", " "), r.practitioner,
+        [[r.short_id, r.child_name, r.age_band, status_words(r.status), r.updated_at[:16].replace("T", " "), r.practitioner,
           "" if r.latest_score is None else str(r.latest_score), f"{r.required_answered}/{r.required_total}"]
          for r in rows],
         wrap=("Child", "Practitioner"),

@@ -21,6 +21,7 @@ from sg_assess.questionnaire.principles import principle_title
 from sg_assess.questionnaire.schema import Question
 from sg_assess.questionnaire.values import GROUP_FIELDS
 from sg_assess.safetext import one_line, strip_controls
+from sg_assess.statuses import status_words
 from sg_assess.store.records import AssessmentRecord
 
 _ESCAPES = {ord(ch): "\\" + ch for ch in string.punctuation}
@@ -106,7 +107,7 @@ def _header(record: AssessmentRecord) -> list[str]:
         ("Age band", BAND_NAMES.get(s.age_band, s.age_band)),
         ("Assessment date", s.assessment_date),
         ("Practitioner", s.practitioner),
-        ("Status", s.status.replace("_", " ")),
+        ("Status", status_words(s.status)),
         ("Questionnaire", f"{q.title} ({q.id}, version {q.version}, content {record.questionnaire_hash[:12]})"),
         ("Assessment id", s.id),
         ("Child id", s.child_id),

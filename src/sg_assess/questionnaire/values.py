@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from sg_assess.errors import ValidationError
-from sg_assess.questionnaire.schema import Question
+from sg_assess.questionnaire.schema import Question, Questionnaire
 from sg_assess.safetext import strip_controls
 
 MAX_TEXT_CHARS = 10_000_000
@@ -179,6 +179,18 @@ def latest_score(rows: list[dict[str, Any]] | None) -> int | None:
         return None
     best = max(enumerate(rows), key=lambda ir: (ir[1].get("date") or "", ir[0]))
     return best[1].get("score")
+
+
+def answer_figures(q: Questionnaire, band: str, answers: dict[str, Any]) -> tuple[int, int, int | None]:
+    """(required answered, required that apply, latest safety-scale score) of these answers.
+
+    The one place these figures are worked out: the store keeps them for listing, and a
+    record shown or exported with answers not yet saved works them out again from its answers.
+    """
+    done, total = q.completeness(band, answers)
+    scale_rows = [row for qid, value in answers.items()
+                  if (question := q.question(qid)) is not None and question.kind == "scale" for row in value or []]
+    return done, total, latest_score(scale_rows)
 
 
 def text_of(question: Question, value: Any) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -166,3 +167,16 @@ class AssessmentRecord:
     @property
     def id(self) -> str:
         return self.summary.id
+
+    def with_answers(self, answers: dict[str, Any]) -> AssessmentRecord:
+        """This record with other answers (such as those on screen, not all saved yet).
+
+        The summary's figures (required answers, latest safety-scale score) are worked out
+        again from these answers: a copy that kept the old figures would export a header that
+        contradicts its own body.
+        """
+        from sg_assess.questionnaire.values import answer_figures
+
+        done, total, score = answer_figures(self.questionnaire, self.summary.age_band, answers)
+        summary = dataclasses.replace(self.summary, required_answered=done, required_total=total, latest_score=score)
+        return dataclasses.replace(self, summary=summary, answers=dict(answers))

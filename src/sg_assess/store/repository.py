@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Engine, column, func, insert, or_, select, ta
 from sg_assess.errors import DatabaseError, NotFound, UsageError, ValidationError
 from sg_assess.questionnaire.loader import from_source
 from sg_assess.questionnaire.schema import Questionnaire, age_band
-from sg_assess.questionnaire.values import clean_text, latest_score, normalize, parse_date, text_of
+from sg_assess.questionnaire.values import answer_figures, clean_text, normalize, parse_date, text_of
 from sg_assess.store import db
 from sg_assess.store.models import Answer, Assessment, Child, HistoryEntry, QuestionnaireDef
 from sg_assess.store.records import (
@@ -404,12 +404,10 @@ class Store(SupervisionMixin):
         sql = conn.connection.driver_connection.execute
         answers = {qid: json.loads(value)
                    for qid, value in sql("SELECT question_id, value FROM answer WHERE assessment_id = ?", (aid,))}
-        done, total = q.completeness(band, answers)
-        scale_rows = [row for qid, value in answers.items()
-                      if (question := q.question(qid)) is not None and question.kind == "scale" for row in value]
+        done, total, score = answer_figures(q, band, answers)
         body = "\n".join(text_of(question, answers[question.id]) for question in q.questions() if question.id in answers)
         sql("UPDATE assessment SET updated_at = ?, required_answered = ?, required_total = ?, latest_score = ?, "
-            "revision = revision + 1 WHERE id = ?", (now, done, total, latest_score(scale_rows), aid))
+            "revision = revision + 1 WHERE id = ?", (now, done, total, score, aid))
         sql("DELETE FROM assessment_fts WHERE rowid = ?", (seq,))
         sql("INSERT INTO assessment_fts (rowid, name, body) VALUES (?, ?, ?)", (seq, child_name, body))
         sql("DELETE FROM action_due WHERE assessment_id = ?", (aid,))  # next steps, for 'actions due'

@@ -22,6 +22,7 @@ from sqlalchemy import text
 
 from sg_assess.errors import NotFound, Refused, UsageError, ValidationError
 from sg_assess.identity import same_person
+from sg_assess.statuses import status_words
 from sg_assess.store import db
 from sg_assess.store.freeze import make_seal
 from sg_assess.store.records import ActionRecord, AssessmentSummary, ChronologyEvent, QueueItem
@@ -48,7 +49,7 @@ def check_editable(assessment_id: str, status: str, owner: str, actor: str) -> N
     if status == "submitted":
         raise Refused(f"assessment {short} is submitted for review and read-only until a supervisor returns it")
     if status not in EDITABLE:
-        raise Refused(f"assessment {short} is {status} and cannot be edited")
+        raise Refused(f"assessment {short} is {status_words(status).lower()} and cannot be edited")
     if owner and actor != owner:
         raise Refused(f"only {owner} can edit assessment {short}; they can hand it over to you (sg-assess hand-over)")
 
@@ -259,7 +260,7 @@ class SupervisionMixin:
             record = self.get(aid)
             s = record.summary
             events.append(ChronologyEvent(s.assessment_date, "assessment", aid,
-                                          f"Assessment ({s.status.replace('_', ' ')}) by {s.practitioner}"))
+                                          f"Assessment ({status_words(s.status).lower()}) by {s.practitioner}"))
             # Workflow events carry full timestamps, so events on one day keep their order.
             submissions = [h.at for h in record.history if h.kind == "submitted"]
             for at in submissions:

@@ -35,8 +35,11 @@ class SgApp(App[None]):
     TITLE = "sg-assess"
     SUB_TITLE = "safeguarding assessments"
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
-        Binding("f1", "help", "Help", id="app.help"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),  # shown on Home
+        Binding("f1", "help", "Help", id="app.help", show=False),  # each screen shows its own F1 first
+        # Textual's own is labelled "palette"; the footer shows this one at its right.
+        Binding("ctrl+p", "command_palette", "More", id="app.palette", show=False, priority=True,
+                tooltip="Every command: jump to a section, export, review queue, theme"),
     ]
 
     def __init__(
@@ -443,15 +446,26 @@ class SgApp(App[None]):
         from sg_assess.tui.screens.editor import EditorScreen
         from sg_assess.tui.screens.help import HelpScreen
 
+        from sg_assess.tui.keys import is_own
+
         screen = self.screen
-        active = [b for b in screen.active_bindings.values() if b.binding.description]
-        # The screen's and the app's own keys first; the focused widget's editing keys after them.
+        # Only the app's own keys: not Textual's cursor, selection and copy keys (super+c, shift+left, ...).
+        active = [b for b in screen.active_bindings.values() if b.binding.description and is_own(b.binding)]
+        # The screen's and the app's keys first; a question's (a table's a and Delete) after them.
         active.sort(key=lambda b: not isinstance(b.node, (Screen, App)))
-        keys = [(self.get_key_display(b.binding), b.binding.description) for b in active]
+        keys = [(self.get_key_display(b.binding), b.binding.tooltip or b.binding.description) for b in active]
+        keys.append(("Tab, Shift+Tab", "Next, previous field"))
         guidance = None
         if isinstance(screen, EditorScreen) and (block := screen.focused_question()) is not None:
             guidance = (block.question.prompt, block.question.help)
         self.push_screen(HelpScreen(keys, guidance))
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as they are printed on keyboards and in the README: F1, Esc (Textual shows f1, esc)."""
+        shown = super().get_key_display(binding)
+        if shown[:1] == "f" and shown[1:].isdigit():
+            return shown.upper()
+        return "Esc" if shown == "esc" else shown
 
     # -- the command palette (ctrl+p) ---------------------------------------------------
 
@@ -471,7 +485,23 @@ class SgApp(App[None]):
             yield SystemCommand("Export the selected assessment", f"Write it to {self.export_dir}", screen.action_export)
         yield SystemCommand("Review queue", "Submitted assessments waiting for a supervisor", self.show_review_queue)
         yield SystemCommand("Actions due", "Next steps with review dates, overdue first", self.show_actions)
-        yield from super().get_system_commands(screen)
+        yield from (c for c in super().get_system_commands(screen) if c.title not in HIDDEN_SYSTEM_COMMANDS)
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        """Never: a picture of the screen holds a child's details, and Textual writes it to Downloads.
+
+        Every way Textual has to take one (its command, ``action_screenshot``, a ``screenshot`` binding)
+        ends here.  Tests and ``screens/make_screens.py`` use ``export_screenshot``, which writes nothing.
+        """
+        self.notify("Screenshots are turned off: they would hold a child's details outside sg-assess. "
+                    "Use Preview (F6) and export instead.", title="No screenshot", severity="warning", markup=False)
+        return None
+
+
+# Textual's own commands left out of the palette: Screenshot writes a child's details to the Downloads
+# folder; Keys shows Textual's internal keys (F1 lists the app's own).
+HIDDEN_SYSTEM_COMMANDS = frozenset({"Screenshot", "Keys"})
 
 
 def create_app(db: str | os.PathLike[str] | None = None, **kwargs: Any) -> SgApp:

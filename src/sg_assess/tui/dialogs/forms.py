@@ -7,11 +7,14 @@ from typing import TypeVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static, TextArea
 
 from sg_assess.tui.text import literal_line
+from sg_assess.tui.widgets.answer_area import AnswerArea
+from sg_assess.tui.widgets.marks import MarkedRadioButton
 
 
 T = TypeVar("T")
@@ -20,7 +23,7 @@ T = TypeVar("T")
 class _Form(ModalScreen[T | None]):
     """A dialog with fields, a problem line, Save (ctrl+s) and Cancel (Esc)."""
 
-    BINDINGS = [("escape", "cancel", "Cancel"), ("ctrl+s", "save", "Save")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="form.cancel"), Binding("ctrl+s", "save", "Save", id="form.save")]
     TITLE_TEXT = ""
     SAVE_LABEL = "Save (ctrl+s)"
     CAN_CANCEL = True
@@ -28,7 +31,10 @@ class _Form(ModalScreen[T | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
             yield Label(literal_line(self.TITLE_TEXT), classes="title")
-            yield from self.fields()
+            for widget in self.fields():
+                if isinstance(widget, Input):  # Tab into a filled field must not select it: a letter would replace it
+                    widget.select_on_focus = False
+                yield widget
             yield Static("", id="problem", classes="problem")
             with Horizontal(classes="buttons"):
                 yield Button(self.SAVE_LABEL, id="save", variant="primary")
@@ -77,7 +83,7 @@ class TextDialog(_Form[Note]):
 
     def fields(self) -> ComposeResult:
         yield Label(literal_line(self.prompt))
-        yield TextArea(id="text", tab_behavior="focus", soft_wrap=True)
+        yield AnswerArea(id="text", tab_behavior="focus", soft_wrap=True)
 
     def result(self) -> Note | str:
         text = self.query_one("#text", TextArea).text
@@ -99,7 +105,7 @@ class SignOffDialog(_Form[SignOff]):
         yield Label("Your safety scale score (0 to 10)")
         yield Input(id="score", type="integer", placeholder="0-10")
         yield Label("The reason for your score")
-        yield TextArea(id="reason", tab_behavior="focus", soft_wrap=True)
+        yield AnswerArea(id="reason", tab_behavior="focus", soft_wrap=True)
 
     def result(self) -> SignOff | str:
         raw = self.query_one("#score", Input).value.strip()
@@ -125,7 +131,7 @@ class AddendumDialog(_Form[AddendumText]):
         yield Label("Why is it needed?")
         yield Input(id="reason")
         yield Label("The addendum")
-        yield TextArea(id="text", tab_behavior="focus", soft_wrap=True)
+        yield AnswerArea(id="text", tab_behavior="focus", soft_wrap=True)
 
     def result(self) -> AddendumText | str:
         reason = self.query_one("#reason", Input).value
@@ -161,8 +167,8 @@ class WhoAreYouDialog(_Form[Identity]):
         yield Input(self.default_name, id="name")
         yield Label("Your role")
         with RadioSet(id="role"):
-            yield RadioButton("Practitioner", value=True, id="practitioner")
-            yield RadioButton("Supervisor", id="supervisor")
+            yield MarkedRadioButton("Practitioner", value=True, id="practitioner")
+            yield MarkedRadioButton("Supervisor", id="supervisor")
 
     def result(self) -> Identity | str:
         name = self.query_one("#name", Input).value.strip()

@@ -12,6 +12,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 from sg_assess.questionnaire.schema import age_band
 from sg_assess.tui.dialogs.forms import _Form
 from sg_assess.tui.text import literal_line
+from sg_assess.tui.widgets.marks import MarkedCheckbox
 from sg_assess.tui.widgets.questions import DateValidator
 
 
@@ -53,7 +54,7 @@ class NewAssessmentDialog(_Form[NewAssessment]):
         yield Label("Child's name")
         yield Input(child.name if child else "", id="name", placeholder="Full name")
         unborn = bool(child and child.dob is None)
-        yield Checkbox("Unborn (a pre-birth assessment)", value=unborn, id="unborn")
+        yield MarkedCheckbox("Unborn (a pre-birth assessment)", value=unborn, id="unborn")
         yield Label("Date of birth", id="dob-label")
         yield Input((child.dob or "") if child else "", id="dob", placeholder="YYYY-MM-DD", validators=[DateValidator()])
         yield Label("Due date", id="due-label")

@@ -6,6 +6,7 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
+from textual.containers import Grid
 from textual.widgets import Checkbox, Input, Label
 
 from sg_assess.errors import ValidationError
@@ -13,6 +14,7 @@ from sg_assess.questionnaire.schema import Question
 from sg_assess.questionnaire.values import GROUP_FIELDS, normalize
 from sg_assess.safetext import visible
 from sg_assess.tui.dialogs.forms import _Form
+from sg_assess.tui.widgets.marks import MarkedCheckbox
 from sg_assess.tui.widgets.questions import GROUP_LABELS, DateValidator
 
 DEFAULT_TRUE = {"involved"}
@@ -31,19 +33,23 @@ class RowDialog(_Form[dict[str, Any]]):
         self.TITLE_TEXT = ("Edit" if self.row else "Add") + ": " + question.prompt
 
     def fields(self) -> ComposeResult:
+        # One line a field, the label beside it: a whole row fits a 24-line terminal with its title and buttons.
         labels = GROUP_LABELS[self.question.kind]
-        for name, ftype in GROUP_FIELDS[self.question.kind].items():
-            value = self.row.get(name)
-            if ftype == "bool":
-                checked = value if value is not None else name in DEFAULT_TRUE
-                yield Checkbox(labels[name], value=bool(checked), id=f"f-{name}")
-                continue
-            yield Label(labels[name] + (" (0 to 10)" if ftype == "score" else ""))
-            text = "" if value is None else visible(str(value))
-            if ftype == "date":
-                yield Input(text, id=f"f-{name}", placeholder="YYYY-MM-DD", validators=[DateValidator()])
-            else:
-                yield Input(text, id=f"f-{name}", type="integer" if ftype == "score" else "text")
+        with Grid(classes="row-fields"):
+            for name, ftype in GROUP_FIELDS[self.question.kind].items():
+                value = self.row.get(name)
+                if ftype == "bool":
+                    checked = value if value is not None else name in DEFAULT_TRUE
+                    yield Label("")
+                    yield MarkedCheckbox(labels[name], value=bool(checked), id=f"f-{name}", compact=True)
+                    continue
+                yield Label(labels[name] + (" (0 to 10)" if ftype == "score" else ""), classes="field-label")
+                text = "" if value is None else visible(str(value))
+                if ftype == "date":
+                    yield Input(text, id=f"f-{name}", placeholder="YYYY-MM-DD", validators=[DateValidator()],
+                                compact=True)
+                else:
+                    yield Input(text, id=f"f-{name}", type="integer" if ftype == "score" else "text", compact=True)
 
     def collect(self) -> dict[str, Any]:
         row: dict[str, Any] = {}

@@ -7,7 +7,6 @@ in the preview is always what the person typed.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from textual import on
@@ -15,12 +14,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, ListItem, ListView, ProgressBar, Static
+from textual.widgets import Header, Label, ListItem, ListView, ProgressBar, Static
 
 from sg_assess.export.markdown import BAND_NAMES
 from sg_assess.questionnaire.schema import Questionnaire, Section
+from sg_assess.statuses import status_words
 from sg_assess.store.records import AssessmentRecord, Conflict
 from sg_assess.tui.autosave import Autosaver, SaveState
+from sg_assess.tui.keys import help_key, own_footer
 from sg_assess.tui.text import literal, literal_line, plain_line
 from sg_assess.tui.widgets.questions import QuestionBlock, block_for
 
@@ -58,6 +59,7 @@ def section_comments(record: AssessmentRecord, section_id: str, *, first: bool) 
 
 class EditorScreen(Screen[None]):
     BINDINGS = [
+        help_key(),
         Binding("f2", "toggle_guidance", "Guidance", id="editor.guidance"),
         Binding("f5", "quality", "Check", id="editor.quality"),
         Binding("f6", "preview", "Preview", id="editor.preview"),
@@ -102,11 +104,11 @@ class EditorScreen(Screen[None]):
                 yield ListView(*[ListItem(Label("", id=f"mark-{i}")) for i in range(len(self.sections))], id="sections")
             yield VerticalScroll(id="section")
         yield Static("", id="status")
-        yield Footer()
+        yield own_footer()
 
     def on_mount(self) -> None:
         self.title = f"sg-assess · {plain_line(self.record.summary.child_name)[:40]}"
-        self.sub_title = f"{plain_line(self.q.title)} v{self.q.version} · {self.record.summary.status}"
+        self.sub_title = f"{plain_line(self.q.title)} v{self.q.version} · {status_words(self.record.summary.status)}"
         self.refresh_marks()
         self._on_save_state(self.autosaver.state)
         target = self.first_unanswered() if self.focus_unanswered else None
@@ -257,7 +259,7 @@ class EditorScreen(Screen[None]):
 
     def current_record(self) -> AssessmentRecord:
         """The record as on screen: saved answers plus those still waiting to be saved."""
-        return dataclasses.replace(self.record, answers=dict(self.answers))
+        return self.record.with_answers(self.answers)
 
     # -- other screens ------------------------------------------------------------------
 
@@ -325,8 +327,7 @@ class EditorScreen(Screen[None]):
         self.app.ask_addendum(self.record.id, then=self._reload_comments)
 
     def _reload_comments(self) -> None:
-        self.record = dataclasses.replace(self.app.store().get(self.record.id, with_history=False),
-                                          answers=dict(self.answers))
+        self.record = self.app.store().get(self.record.id, with_history=False).with_answers(self.answers)
         self.show_section(self.current)
 
     def on_unmount(self) -> None:

@@ -14,8 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
+from sg_assess.statuses import STATUS_WORDS, status_words
+from sg_assess.tui.keys import help_key, own_footer
 from sg_assess.tui.text import cell, literal_line
 
 if TYPE_CHECKING:
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
 PAGE = 100
 COLUMNS = (("Child", "child", 22), ("Band", "band", 6), ("Status", "status", 10), ("Last updated", "updated", 16),
            ("Practitioner", "practitioner", 16), ("Score", "score", 5), ("Required", "required", 8))  # 83 + padding
-STATUS_OPTIONS = [("Draft", "draft"), ("Submitted", "submitted"), ("Returned", "returned"), ("Signed off", "signed_off")]
+STATUS_OPTIONS = [(words, code) for code, words in STATUS_WORDS.items()]
 EMPTY_TEXT = (
     "No assessments yet.\n\n"
     "Press n to start a new assessment.\n"
@@ -35,16 +37,19 @@ EMPTY_TEXT = (
 
 class HomeScreen(Screen[None]):
     BINDINGS = [
+        help_key(),
         Binding("n", "new", "New", id="home.new"),
         Binding("enter", "open", "Open", id="home.open", show=True),
         Binding("slash", "search", "Search", id="home.search"),
         Binding("e", "export", "Export", id="home.export"),
-        Binding("r", "reassess", "Re-assess", id="home.reassess"),
+        Binding("r", "reassess", "Re-assess", id="home.reassess", show=False),
         Binding("v", "queue", "Reviews", id="home.queue"),
         Binding("a", "actions", "Actions", id="home.actions"),
         Binding("h", "history", "History", id="home.history", show=False),
         Binding("c", "chronology", "Chronology", id="home.chronology", show=False),
         Binding("escape", "clear_search", "Clear search", id="home.clear", show=False),
+        # Quit is in the footer here only: elsewhere Escape goes back, and 80 columns have no room for both.
+        Binding("ctrl+q", "app.quit", "Quit", id="home.quit", priority=True),
     ]
 
     AUTO_FOCUS = "#assessments"
@@ -66,7 +71,7 @@ class HomeScreen(Screen[None]):
         table: DataTable = DataTable(id="assessments", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("Opening the database…", id="empty")
-        yield Footer()
+        yield own_footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -118,7 +123,7 @@ class HomeScreen(Screen[None]):
         table = self.query_one(DataTable)
         for row in page:
             table.add_row(
-                cell(row.child_name), row.age_band, row.status.replace("_", " "),
+                cell(row.child_name), row.age_band, status_words(row.status),
                 row.updated_at[:16].replace("T", " "), cell(row.practitioner),
                 "" if row.latest_score is None else str(row.latest_score),
                 f"{row.required_answered}/{row.required_total}", key=row.id,
@@ -157,6 +162,13 @@ class HomeScreen(Screen[None]):
             self.reload()  # coming back from the editor: show what changed
 
     # -- actions ----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "search" and getattr(self.focused, "id", None) == "search":
+            # In the search box '/' is typed, so the footer must not offer it as a key. (Textual hides the
+            # letter keys there itself, but does not know that 'slash' types a character.)
+            return False
+        return True
 
     def selected(self) -> AssessmentSummary | None:
         table = self.query_one(DataTable)

@@ -13,9 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Select, Sparkline, Static
+from textual.widgets import DataTable, Header, Label, Select, Sparkline, Static
 
-from sg_assess.tui.text import cell, literal_line
+from sg_assess.statuses import STATUS_WORDS, status_words
+from sg_assess.tui.keys import help_key, own_footer
+from sg_assess.tui.text import cell, literal, literal_line
 
 if TYPE_CHECKING:
     from sg_assess.store.repository import Store
@@ -25,7 +27,8 @@ if TYPE_CHECKING:
 class TableScreen(Screen[None]):
     """A titled table of rows loaded from the store off the UI thread."""
 
-    BINDINGS = [Binding("escape", "back", "Back", id="list.back")]
+    BINDINGS = [help_key(), Binding("escape", "back", "Back", id="list.back")]
+    AUTO_FOCUS = "#rows"  # not the first focusable widget: a filter's hidden menu would take the keys
     TITLE_TEXT = ""
     EMPTY_TEXT = "Nothing to show."
     COLUMNS: Sequence[tuple[str, int | None]] = ()
@@ -42,9 +45,13 @@ class TableScreen(Screen[None]):
         yield from self.compose_extra()
         yield DataTable(id="rows", cursor_type="row", zebra_stripes=True)
         yield Static("Loading…", id="list-empty")
-        yield Footer()
+        yield from self.compose_below()
+        yield own_footer()
 
     def compose_extra(self) -> ComposeResult:
+        yield from ()
+
+    def compose_below(self) -> ComposeResult:
         yield from ()
 
     def on_mount(self) -> None:
@@ -129,28 +136,90 @@ class ActionsScreen(TableScreen):
 
 
 class HistoryScreen(TableScreen):
-    """Every change to one assessment: who, when, the question, before and after; filter by question."""
+    """Every change to one assessment: who, when, the question, before and after; filter by question.
+
+    The table names each question by its prompt and shares the width left by the fixed columns
+    between Before and After; the highlighted change is shown whole under the table.
+    """
 
     TITLE_TEXT = "History: every change, oldest first"
     EMPTY_TEXT = "No changes for this question."
-    COLUMNS = (("When (UTC)", 16), ("Who", 18), ("Role", 12), ("What", 10), ("Question", 20), ("Before", 24),
-               ("After", 24))
 
     def __init__(self, assessment_id: str, question_ids: list[tuple[str, str]]) -> None:
         super().__init__()
         self.assessment_id = assessment_id
         self.question_ids = question_ids  # (prompt, id) of the questions that have changes
+        self.prompts = dict((qid, prompt) for prompt, qid in question_ids)
+        self.changes: list[Any] = []
+        self.rows: list[tuple[Any, list[Any]]] = []
 
     def compose_extra(self) -> ComposeResult:
         yield Select([(literal_line(p), qid) for p, qid in self.question_ids], prompt="All questions",
                      id="question-filter")
 
+    def compose_below(self) -> ComposeResult:
+        yield Static("", id="change")
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def columns(self) -> list[tuple[str, str, int]]:
+        """(key, label, width) for the table's width: wide enough, Before and After share what is left."""
+        width = max(self.size.width, 60) - 2  # the table's scroll bar
+        if width >= 98:
+            fixed = [("when", "When (UTC)", 16), ("who", "Who", 18), ("what", "What", 9)]
+            flexible = [("question", "Question", 0.28), ("before", "Before", 0.36), ("after", "After", 0.36)]
+        else:  # 80 columns: What and Before are under the table, with the whole change
+            fixed = [("when", "When (UTC)", 16), ("who", "Who", 14)]
+            flexible = [("question", "Question", 0.4), ("after", "After", 0.6)]
+        left = width - sum(w for *_, w in fixed) - 2 * (len(fixed) + len(flexible))  # DataTable pads each cell
+        return [*fixed, *((key, label, max(6, int(left * share))) for key, label, share in flexible)]
+
     def fetch(self, store: Store) -> list[tuple[Any, list[Any]]]:
         chosen = self.query_one("#question-filter", Select).value
         only = None if chosen is Select.NULL else chosen
-        return [(h.id, [h.at[:16].replace("T", " "), h.actor, h.role or "", h.kind.replace("_", " "),
-                        h.question_id or "", _value(h.before), _value(h.after)])
-                for h in store.history(self.assessment_id) if only is None or h.question_id == only]
+        return [(h.id, [h]) for h in store.history(self.assessment_id) if only is None or h.question_id == only]
+
+    def _cells(self, change: Any) -> dict[str, str]:
+        question = self.prompts.get(change.question_id, change.question_id or "") if change.question_id else ""
+        return {"when": change.at[:16].replace("T", " "),
+                "who": change.actor,
+                "what": status_words(change.kind) if change.kind in STATUS_WORDS else change.kind.replace("_", " "),
+                "question": question, "before": _value(change.before), "after": _value(change.after)}
+
+    def fill(self, rows: list[tuple[Any, list[Any]]]) -> None:
+        table = self.query_one("#rows", DataTable)
+        table.clear(columns=True)
+        columns = self.columns()
+        for key, label, width in columns:
+            table.add_column(label, key=key, width=width)
+        self.rows = rows
+        self.changes = [change for _, (change,) in rows]
+        cells = [self._cells(change) for change in self.changes]
+        super().fill([(key, [c[k] for k, _, _ in columns]) for (key, _), c in zip(rows, cells, strict=True)])
+        self._show_change(table.cursor_row)
+
+    def on_resize(self) -> None:
+        if self.rows and self.query("#rows"):
+            self.fill(self.rows)
+
+    @on(DataTable.RowHighlighted, "#rows")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_change(event.cursor_row)
+
+    def _show_change(self, index: int) -> None:
+        found = self.query("#change")
+        if not found:
+            return
+        if not self.changes or not 0 <= index < len(self.changes):
+            found.first(Static).update("")
+            return
+        c = self._cells(self.changes[index])
+        where = f" · {c['question']}" if c["question"] else ""
+        role = f" ({self.changes[index].role})" if self.changes[index].role else ""
+        text = f"{c['when']} · {c['who']}{role} · {c['what']}{where}\nBefore: {c['before'] or '(nothing)'}\n" \
+               f"After:  {c['after'] or '(nothing)'}"
+        found.first(Static).update(literal(text))
 
     @on(Select.Changed, "#question-filter")
     def _filter(self) -> None:

@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown
+from textual.widgets import Header, Markdown
 
 from sg_assess.export.markdown import render_markdown
 from sg_assess.store.records import AssessmentRecord
+from sg_assess.tui.keys import help_key, own_footer
 
 if TYPE_CHECKING:
     from sg_assess.tui.app import SgApp
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 
 class PreviewScreen(Screen[None]):
     BINDINGS = [
+        help_key(),
         Binding("ctrl+e", "export('md')", "Export Markdown", id="preview.export_md"),
         Binding("ctrl+j", "export('json')", "Export JSON", id="preview.export_json"),
         Binding("escape", "close", "Back", id="preview.close"),
@@ -34,7 +36,7 @@ class PreviewScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="preview"):
             yield Markdown("_Preparing the preview…_", open_links=False)
-        yield Footer()
+        yield own_footer()
 
     def on_mount(self) -> None:
         self.sub_title = "Preview of the export (ctrl+e exports it)"

@@ -8,11 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Markdown, Static
+from textual.widgets import Header, Label, Markdown, Static
 
 from sg_assess.export.markdown import render_markdown
 from sg_assess.quality import Gap
+from sg_assess.statuses import status_words
 from sg_assess.store.records import AssessmentRecord
+from sg_assess.tui.keys import help_key, own_footer
 from sg_assess.tui.text import literal, literal_line
 
 if TYPE_CHECKING:
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
 
 class ReviewScreen(Screen[None]):
     BINDINGS = [
+        help_key(),
         Binding("f3", "sign_off", "Sign off", id="review.sign_off"),
         Binding("f6", "return", "Return", id="review.return"),
         Binding("f5", "quality", "Quality check", id="review.quality"),
@@ -43,14 +46,14 @@ class ReviewScreen(Screen[None]):
             with VerticalScroll(id="review-doc"):
                 yield Markdown("_Preparing the assessment…_", open_links=False)
             with Vertical(id="review-side"):
-                yield Label(literal_line(f"{s.child_name} · {s.status.replace('_', ' ')}"), classes="title")
+                yield Label(literal_line(f"{s.child_name} · {status_words(s.status)}"), classes="title")
                 yield Label(literal_line(f"By {s.practitioner}; submitted {(s.submitted_at or '')[:10]}"))
                 count = len(self.gaps)
                 yield Static(f"Quality check: {count} gap{'s' if count != 1 else ''} (F5)", id="review-gaps")
                 yield Label(f"Comments ({len(self.record.comments)})", classes="subtitle")
                 yield Static(literal(_comments(self.record) or "None yet."), id="review-comments")
                 yield Static("F3 sign off · F6 return with a comment · F9 comment · F4 history", classes="hint")
-        yield Footer()
+        yield own_footer()
 
     def on_mount(self) -> None:
         self.sub_title = "Review (read-only)"

@@ -12,6 +12,7 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import DescendantBlur
 from textual.message import Message
@@ -23,6 +24,8 @@ from sg_assess.questionnaire.principles import principle_title
 from sg_assess.questionnaire.schema import Question
 from sg_assess.safetext import visible
 from sg_assess.tui.text import cell, literal, literal_line
+from sg_assess.tui.widgets.answer_area import AnswerArea
+from sg_assess.tui.widgets.marks import MarkedRadioButton
 
 GROUP_LABELS: dict[str, dict[str, str]] = {
     "people": {"name": "Name", "relationship": "Relationship or role", "agency": "Agency", "involved": "Involved",
@@ -175,7 +178,7 @@ class LongTextBlock(_TextualBlock):
     def compose_input(self) -> ComposeResult:
         # Wrapping a line of hundreds of thousands of characters would stall the screen: scroll sideways instead.
         wrap = max((len(line) for line in self.shown.split("\n")), default=0) <= 20_000
-        yield TextArea(self.shown, id="input", tab_behavior="focus", soft_wrap=wrap, show_line_numbers=False)
+        yield AnswerArea(self.shown, id="input", tab_behavior="focus", soft_wrap=wrap, show_line_numbers=False)
 
     def show_value(self, value: str) -> None:
         self._reported = visible(value)
@@ -215,8 +218,8 @@ class DateBlock(QuestionBlock):
 class YesNoBlock(QuestionBlock):
     def compose_input(self) -> ComposeResult:
         with RadioSet(id="input"):
-            yield RadioButton("Yes", value=self.baseline == "yes", id="yes")
-            yield RadioButton("No", value=self.baseline == "no", id="no")
+            yield MarkedRadioButton("Yes", value=self.baseline == "yes", id="yes")
+            yield MarkedRadioButton("No", value=self.baseline == "no", id="no")
 
     @property
     def value(self) -> Any:
@@ -265,7 +268,9 @@ class MultiChoiceBlock(QuestionBlock):
 class GroupBlock(QuestionBlock):
     """A repeating group (people, safety scale, next steps): a table with add, edit and remove."""
 
-    BINDINGS = [("a", "add_row", "Add row"), ("delete", "remove_row", "Remove row")]
+    # Not in the footer: the buttons under the table name these keys.
+    BINDINGS = [Binding("a", "add_row", "Add row", id="group.add", show=False),
+                Binding("delete", "remove_row", "Remove row", id="group.remove", show=False)]
 
     def __init__(self, question: Question, value: Any = None) -> None:
         super().__init__(question, value)

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Select, Static, TextArea
 
-from sg_assess.tui.text import literal_line
+from sg_assess.tui.text import literal, literal_line
+
+# What a person types or chooses in a dialog, in screen order: the first of them has the focus when the dialog
+# opens (not the dialog's scrolling frame, which is focusable too and would swallow the first words typed).
+FIELDS = "Input, TextArea, Checkbox, RadioSet, Select"
 
 
 T = TypeVar("T")
@@ -21,9 +26,11 @@ class _Form(ModalScreen[T | None]):
     """A dialog with fields, a problem line, Save (ctrl+s) and Cancel (Esc)."""
 
     BINDINGS = [("escape", "cancel", "Cancel"), ("ctrl+s", "save", "Save")]
+    AUTO_FOCUS = FIELDS
     TITLE_TEXT = ""
     SAVE_LABEL = "Save (ctrl+s)"
     CAN_CANCEL = True
+    _as_opened: list[Any] | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
@@ -42,15 +49,44 @@ class _Form(ModalScreen[T | None]):
         """The dialog's value, or a string saying what is missing."""
         raise NotImplementedError
 
+    def on_mount(self) -> None:
+        self._as_opened = self.field_values()
+
+    def field_values(self) -> list[Any]:
+        """What every field holds now (to tell whether anything was typed or chosen since the dialog opened)."""
+        values: list[Any] = []
+        for widget in self.query(FIELDS):
+            if isinstance(widget, TextArea):
+                values.append(widget.text)
+            elif isinstance(widget, RadioSet):
+                values.append(widget.pressed_index)
+            elif isinstance(widget, (Input, Checkbox, Select)):
+                values.append(widget.value)
+        return values
+
+    def touched(self) -> bool:
+        return self._as_opened is not None and self.field_values() != self._as_opened
+
     def action_save(self) -> None:
         value = self.result()
         if isinstance(value, str):
-            self.query_one("#problem", Static).update(value)
+            self.query_one("#problem", Static).update(literal_line(value))
             return
         self.dismiss(value)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Escape: an untouched dialog closes at once; typed text is never thrown away without asking."""
+        if not self.touched():
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDialog("Discard what you typed?", "What you typed in this dialog is not saved.",
+                                           confirm_label="Discard (ctrl+s)", cancel_label="Keep editing (Esc)"),
+                             answered)
 
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
@@ -59,6 +95,65 @@ class _Form(ModalScreen[T | None]):
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
         self.action_cancel()
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Yes or no, with the safe answer (cancel) focused: Enter on it, or Escape, changes nothing.
+
+    ctrl+s (or the first button) confirms, as it saves in every other dialog.
+    """
+
+    BINDINGS = [Binding("escape", "answer(False)", "Cancel"), Binding("ctrl+s", "answer(True)", "Confirm")]
+    AUTO_FOCUS = "#cancel"
+
+    def __init__(self, question: str, details: str = "", *, confirm_label: str = "Yes (ctrl+s)",
+                 cancel_label: str = "Cancel (Esc)") -> None:
+        super().__init__()
+        self.question = question
+        self.details = details
+        self.confirm_label = confirm_label
+        self.cancel_label = cancel_label
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog"):
+            yield Label(literal_line(self.question), classes="title")
+            yield from self.body()
+            with Horizontal(classes="buttons"):
+                yield Button(self.confirm_label, id="confirm", variant="warning")
+                yield Button(self.cancel_label, id="cancel", variant="primary")
+
+    def body(self) -> ComposeResult:
+        if self.details:
+            yield Static(literal(self.details), id="details")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+    @on(Button.Pressed, "#confirm")
+    def _confirm(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(False)
+
+
+class SubmitDialog(ConfirmDialog):
+    """F3 in the editor: submitting locks the record until a supervisor returns it, so it is asked first,
+    naming every gap and missing required answer.  (A required reason when gaps remain belongs in ``body``.)"""
+
+    def __init__(self, gaps: list[str]) -> None:
+        count = len(gaps)
+        if count:
+            shown = gaps[:12] + ([f"... and {count - 12} more (F5 lists them all)"] if count > 12 else [])
+            details = (f"The quality check found {count} gap{'s' if count != 1 else ''}:\n"
+                       + "\n".join(f"- {g}" for g in shown))
+        else:
+            details = "Every required question is answered and no gap was found."
+        super().__init__("Submit for review?",
+                         details + "\n\nOnce submitted it is read-only until a supervisor returns it.",
+                         confirm_label="Submit (ctrl+s)", cancel_label="Cancel (Esc)")
+        self.gaps = gaps
 
 
 @dataclass(frozen=True)
@@ -148,29 +243,32 @@ class WhoAreYouDialog(_Form[Identity]):
 
     TITLE_TEXT = "Welcome to sg-assess"
     SAVE_LABEL = "Continue (ctrl+s)"
-    CAN_CANCEL = False  # every change needs a name
 
-    def __init__(self, default_name: str) -> None:
+    def __init__(self, name: str = "", role: str = "practitioner", *, first_run: bool = True) -> None:
         super().__init__()
-        self.default_name = default_name
+        self.default_name = name  # on first run nothing is suggested (the computer's login is often not the name)
+        self.default_role = role
+        self.first_run = first_run
+        if not first_run:
+            self.TITLE_TEXT = "Who you are"
 
     def fields(self) -> ComposeResult:
-        yield Static("Every change you make is recorded with your name and role. You can change them later with "
-                     "'sg-assess config'.", classes="hint")
+        later = ("If you skip this, you are asked again before you open or start an assessment. "
+                 if self.first_run else "")
+        yield Static("Every change you make is recorded with your name and role. " + later
+                     + "Change them later from the command palette (ctrl+p).", classes="hint")
         yield Label("Your name")
-        yield Input(self.default_name, id="name")
+        yield Input(self.default_name, id="name", placeholder="First name and surname")
         yield Label("Your role")
         with RadioSet(id="role"):
-            yield RadioButton("Practitioner", value=True, id="practitioner")
-            yield RadioButton("Supervisor", id="supervisor")
+            yield RadioButton("Practitioner", value=self.default_role != "supervisor", id="practitioner")
+            yield RadioButton("Supervisor", value=self.default_role == "supervisor", id="supervisor")
 
     def result(self) -> Identity | str:
-        name = self.query_one("#name", Input).value.strip()
+        from sg_assess.safetext import one_line
+
+        name = one_line(self.query_one("#name", Input).value)  # recorded on every change: one clean line
         if not name:
             return "Enter your name."
         pressed = self.query_one("#role", RadioSet).pressed_button
         return Identity(name, pressed.id if pressed and pressed.id else "practitioner")
-
-    def action_cancel(self) -> None:
-        """Escape (inherited binding) cannot skip this: every change is recorded with a name."""
-        self.query_one("#problem", Static).update("Your name and role are needed before you start (ctrl+s continues).")

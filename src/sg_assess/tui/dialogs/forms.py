@@ -30,6 +30,7 @@ class _Form(ModalScreen[T | None]):
     TITLE_TEXT = ""
     SAVE_LABEL = "Save (ctrl+s)"
     CAN_CANCEL = True
+    CANCEL_LABEL = "Cancel (Esc)"
     _as_opened: list[Any] | None = None
 
     def compose(self) -> ComposeResult:
@@ -40,7 +41,7 @@ class _Form(ModalScreen[T | None]):
             with Horizontal(classes="buttons"):
                 yield Button(self.SAVE_LABEL, id="save", variant="primary")
                 if self.CAN_CANCEL:
-                    yield Button("Cancel (Esc)", id="cancel")
+                    yield Button(self.CANCEL_LABEL, id="cancel")
 
     def fields(self) -> ComposeResult:
         raise NotImplementedError
@@ -249,7 +250,9 @@ class WhoAreYouDialog(_Form[Identity]):
         self.default_name = name  # on first run nothing is suggested (the computer's login is often not the name)
         self.default_role = role
         self.first_run = first_run
-        if not first_run:
+        if first_run:
+            self.CANCEL_LABEL = "Not now (Esc)"
+        else:
             self.TITLE_TEXT = "Who you are"
 
     def fields(self) -> ComposeResult:

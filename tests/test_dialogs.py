@@ -381,3 +381,11 @@ def test_a_wrong_role_is_one_line_and_opens_nothing(tmp_path: Path, opened: list
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "x.db"), "--role", "boss"])
     assert result.exit_code == 2 and opened == []
     assert "practitioner or supervisor" in result.output and "Traceback" not in result.output
+
+
+async def test_a_hostile_name_in_the_header_is_shown_literally(tmp_path: Path) -> None:
+    app = app_for(tmp_path / "h.db", tmp_path, {"actor": "[@click=app.quit]Eve[/]\x1b[31m", "role": "practitioner"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = header_text(app)
+        assert "[@click=app.quit]Eve[/]" in shown and "\x1b" not in shown

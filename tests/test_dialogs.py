@@ -242,6 +242,28 @@ async def test_a_refusal_from_the_store_reads_as_a_refusal(tmp_path: Path, quest
         dialog.action_save()
         await settle(pilot)
         assert any(t == "Not signed off" and "not submitted" in m for t, m in notes(app))
+        # The form stays open with what was typed, saying why: nothing typed is thrown away.
+        assert app.screen is dialog and dialog.query_one("#reason", TextArea).text == "fine"
+        assert str(dialog.query_one("#problem", Static).render()).startswith("Not signed off: ")
+
+
+async def test_a_return_refused_by_the_store_keeps_the_typed_comment(tmp_path: Path, questionnaire) -> None:
+    db = tmp_path / "rt.db"
+    aid = submitted(db, questionnaire)
+    app = app_for(db, tmp_path, SUE)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_review(aid)
+        await wait_for_screen(pilot, ReviewScreen)
+        await pilot.press("f6")
+        dialog = await wait_for_screen(pilot, TextDialog)
+        with Store.open(db) as store:  # meanwhile another supervisor signs it off
+            store.sign_off(aid, score=5, reason="ok", actor="Sam Other", role="supervisor")
+        await type_word(pilot, "Add dad")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is dialog and dialog.query_one("#text", TextArea).text == "Add dad"
+        assert "Not returned: " in str(dialog.query_one("#problem", Static).render())
 
 
 # -- a returned assessment's banner; comments by a key ------------------------------------------------

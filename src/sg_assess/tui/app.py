@@ -31,6 +31,13 @@ if TYPE_CHECKING:
     from sg_assess.tui.dialogs.new_assessment import NewAssessment
 
 
+def _after(finished: Callable[[str | None], None], then: Callable[[], None] | None) -> None:
+    """A dialog's store call succeeded: close the dialog, then go on."""
+    finished(None)
+    if then is not None:
+        then()
+
+
 def _nothing() -> None:
     """What waits for the first-run question when nothing else does."""
 
@@ -347,7 +354,7 @@ class SgApp(App[None]):
     # -- supervision ------------------------------------------------------------------
 
     def _run_store(self, title: str, call: Callable[[Store], str | None], then: Callable[[], None] | None = None,
-                   *, refused: str | None = None) -> None:
+                   *, refused: str | None = None, on_refused: Callable[[str], None] | None = None) -> None:
         """Run a store call on a worker thread; report its message or its refusal in one notification.
 
         A refusal is titled so it cannot be read as success ("Not signed off", never "Signed off: ...").
@@ -359,8 +366,10 @@ class SgApp(App[None]):
             try:
                 message = call(self.store())
             except SgError as exc:
-                self.call_from_thread(self.notify, str(exc), title=refused or f"Not done ({title.lower()})",
-                                      severity="error", timeout=12, markup=False)
+                said = refused or f"Not done ({title.lower()})"
+                self.call_from_thread(self.notify, str(exc), title=said, severity="error", timeout=12, markup=False)
+                if on_refused is not None:
+                    self.call_from_thread(on_refused, f"{said}: {exc}")
                 return
             if message:
                 self.call_from_thread(self.notify, message, title=title, timeout=8, markup=False)
@@ -386,8 +395,12 @@ class SgApp(App[None]):
 
         self.with_identity(lambda: self.push_screen(ReviewScreen(record, gaps)))
 
-    def decide(self, assessment_id: str, decision: str, payload: Any) -> None:
-        """A supervisor's decision from the review screen: 'sign_off' (SignOff) or 'return' (Note)."""
+    def decide(self, assessment_id: str, decision: str, payload: Any,
+               done: Callable[[str | None], None] | None = None) -> None:
+        """A supervisor's decision from the review screen: 'sign_off' (SignOff) or 'return' (Note).
+
+        ``done``: the dialog's ``finished``, told of success (then the review closes too) or of a refusal.
+        """
 
         def call(store: Store) -> str:
             if decision == "sign_off":
@@ -396,9 +409,14 @@ class SgApp(App[None]):
             store.return_assessment(assessment_id, actor=self.user, role=self.role, comment=payload.text)
             return "Returned to the practitioner with your comment."
 
+        def closed() -> None:
+            if done is not None:
+                done(None)
+            self.pop_screen()
+
         signing = decision == "sign_off"
-        self._run_store("Signed off" if signing else "Returned", call, then=self.pop_screen,
-                        refused="Not signed off" if signing else "Not returned")
+        self._run_store("Signed off" if signing else "Returned", call, then=closed,
+                        refused="Not signed off" if signing else "Not returned", on_refused=done)
 
     def submit_assessment(self, assessment_id: str, then: Callable[[], None] | None = None) -> None:
         def call(store: Store) -> str:
@@ -411,26 +429,25 @@ class SgApp(App[None]):
                     then: Callable[[], None] | None = None) -> None:
         from sg_assess.tui.dialogs.forms import Note, TextDialog
 
-        def chosen(note: Note | None) -> None:
-            if note is None:
-                return
+        def add(note: Note, finished: Callable[[str | None], None]) -> None:
             self._run_store("Comment added", lambda store: store.add_comment(
                 assessment_id, note.text, actor=self.user, role=self.role, section_id=section_id,
-                reply_to=reply_to) and None, then=then, refused="Comment not added")
+                reply_to=reply_to) and None, then=lambda: _after(finished, then), refused="Comment not added",
+                on_refused=finished)
 
         title = "Reply" if reply_to else ("Comment on this section" if section_id else "Comment on the assessment")
-        self.push_screen(TextDialog(title, "Your comment"), chosen)
+        self.push_screen(TextDialog(title, "Your comment").keep_open_until_done(add))
 
     def ask_addendum(self, assessment_id: str, then: Callable[[], None] | None = None) -> None:
         from sg_assess.tui.dialogs.forms import AddendumDialog, AddendumText
 
-        def chosen(entry: AddendumText | None) -> None:
-            if entry is not None:
-                self._run_store("Addendum added", lambda store: store.add_addendum(
-                    assessment_id, actor=self.user, role=self.role, reason=entry.reason,
-                    addendum=entry.text) and None, then=then, refused="Addendum not added")
+        def add(entry: AddendumText, finished: Callable[[str | None], None]) -> None:
+            self._run_store("Addendum added", lambda store: store.add_addendum(
+                assessment_id, actor=self.user, role=self.role, reason=entry.reason,
+                addendum=entry.text) and None, then=lambda: _after(finished, then), refused="Addendum not added",
+                on_refused=finished)
 
-        self.push_screen(AddendumDialog(), chosen)
+        self.push_screen(AddendumDialog().keep_open_until_done(add))
 
     @work(thread=True, group="open")
     def show_history_of(self, assessment_id: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from textual import on
@@ -32,6 +33,8 @@ class _Form(ModalScreen[T | None]):
     CAN_CANCEL = True
     CANCEL_LABEL = "Cancel (Esc)"
     _as_opened: list[Any] | None = None
+    _act: Callable[[Any, Callable[[str | None], None]], None] | None = None
+    _pending: Any = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
@@ -68,12 +71,35 @@ class _Form(ModalScreen[T | None]):
     def touched(self) -> bool:
         return self._as_opened is not None and self.field_values() != self._as_opened
 
+    def keep_open_until_done(self, act: Callable[[T, Callable[[str | None], None]], None]) -> _Form[T]:
+        """Save runs ``act(value, finished)`` and the dialog stays open until it calls ``finished``.
+
+        ``finished(None)``: done, the dialog closes.  ``finished(refusal)``: the refusal is shown in the dialog
+        and what was typed stays in it (a refused return or sign-off never throws the typed comment away).
+        """
+        self._act = act
+        return self
+
     def action_save(self) -> None:
+        if self._pending is not None:
+            return  # already saving
         value = self.result()
         if isinstance(value, str):
             self.query_one("#problem", Static).update(literal_line(value))
             return
-        self.dismiss(value)
+        if self._act is None:
+            self.dismiss(value)
+            return
+        self._pending = value
+        self.query_one("#problem", Static).update("Saving…")
+        self._act(value, self.finished)
+
+    def finished(self, refusal: str | None) -> None:
+        value, self._pending = self._pending, None
+        if refusal is None:
+            self.dismiss(value)
+        else:
+            self.query_one("#problem", Static).update(literal_line(refusal))
 
     def action_cancel(self) -> None:
         """Escape: an untouched dialog closes at once; typed text is never thrown away without asking."""

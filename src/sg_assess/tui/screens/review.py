@@ -80,7 +80,8 @@ class ReviewScreen(Screen[None]):
 
         if self.refused("sign off"):
             return
-        self.app.push_screen(SignOffDialog(), lambda r: r and self.app.decide(self.record.id, "sign_off", r))
+        self.app.push_screen(SignOffDialog().keep_open_until_done(
+            lambda r, finished: self.app.decide(self.record.id, "sign_off", r, finished)))
 
     def action_return(self) -> None:
         from sg_assess.tui.dialogs.forms import TextDialog
@@ -89,7 +90,8 @@ class ReviewScreen(Screen[None]):
             return
 
         dialog = TextDialog("Return to the practitioner", "What needs to change? (required)", save_label="Return (ctrl+s)")
-        self.app.push_screen(dialog, lambda note: note and self.app.decide(self.record.id, "return", note))
+        self.app.push_screen(dialog.keep_open_until_done(
+            lambda note, finished: self.app.decide(self.record.id, "return", note, finished)))
 
     def action_comment(self) -> None:
         self.app.ask_comment(self.record.id)

@@ -158,8 +158,9 @@ async def test_submit_asks_first_naming_the_gaps_and_cancel_is_the_default(tmp_p
         await settle(pilot)
         await pilot.press("f3")
         dialog = await wait_for_screen(pilot, SubmitDialog)
-        details = str(dialog.query_one("#details", Static).render())
-        assert "gaps" in details and "Not answered:" in details and "read-only" in details
+        note = str(dialog.query_one(".hint", Static).render())
+        assert "The quality check found" in note and "gaps" in note and "read-only" in note
+        assert "- Not answered: " in str(dialog.query_one("#details", Static).render())
         await pilot.press("enter")  # Enter on the default button: Cancel
         await wait_for_screen(pilot, EditorScreen)
         await settle(pilot)

@@ -132,12 +132,16 @@ class ConfirmDialog(ModalScreen[bool]):
 
     BINDINGS = [Binding("escape", "answer(False)", "Cancel"), Binding("ctrl+s", "answer(True)", "Confirm")]
     AUTO_FOCUS = "#cancel"
+    DEFAULT_CSS = """
+    ConfirmDialog .details { height: auto; max-height: 6; margin-top: 1; }
+    """
 
-    def __init__(self, question: str, details: str = "", *, confirm_label: str = "Yes (ctrl+s)",
+    def __init__(self, question: str, details: str = "", *, note: str = "", confirm_label: str = "Yes (ctrl+s)",
                  cancel_label: str = "Cancel (Esc)") -> None:
         super().__init__()
         self.question = question
-        self.details = details
+        self.note = note  # always in view, under the question
+        self.details = details  # may be long: scrolls in a box of its own, so the question and buttons stay in view
         self.confirm_label = confirm_label
         self.cancel_label = cancel_label
 
@@ -150,8 +154,11 @@ class ConfirmDialog(ModalScreen[bool]):
                 yield Button(self.cancel_label, id="cancel", variant="primary")
 
     def body(self) -> ComposeResult:
+        if self.note:
+            yield Static(literal(self.note), classes="hint")
         if self.details:
-            yield Static(literal(self.details), id="details")
+            with VerticalScroll(classes="details"):
+                yield Static(literal(self.details), id="details")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
@@ -171,14 +178,11 @@ class SubmitDialog(ConfirmDialog):
 
     def __init__(self, gaps: list[str]) -> None:
         count = len(gaps)
-        if count:
-            shown = gaps[:12] + ([f"... and {count - 12} more (F5 lists them all)"] if count > 12 else [])
-            details = (f"The quality check found {count} gap{'s' if count != 1 else ''}:\n"
-                       + "\n".join(f"- {g}" for g in shown))
-        else:
-            details = "Every required question is answered and no gap was found."
-        super().__init__("Submit for review?",
-                         details + "\n\nOnce submitted it is read-only until a supervisor returns it.",
+        shown = gaps[:30] + ([f"... and {count - 30} more (F5 lists them all)"] if count > 30 else [])
+        found = (f"The quality check found {count} gap{'s' if count != 1 else ''} (listed below; F5 goes to each). "
+                 if count else "Every required question is answered and no gap was found. ")
+        super().__init__("Submit for review?", "\n".join(f"- {g}" for g in shown),
+                         note=found + "Once submitted it is read-only until a supervisor returns it.",
                          confirm_label="Submit (ctrl+s)", cancel_label="Cancel (Esc)")
         self.gaps = gaps
 

@@ -321,11 +321,16 @@ async def test_name_and_role_are_in_every_header_and_change_from_the_palette(tmp
         await settle(pilot)
         assert "Pat Practitioner (practitioner)" in header_text(app)
         app.open_assessment(aid)
-        await wait_for_screen(pilot, EditorScreen)
+        editor = await wait_for_screen(pilot, EditorScreen)
         await settle(pilot)
         assert "Pat Practitioner (practitioner)" in header_text(app)
         commands = {c.title: c.callback for c in app.get_system_commands(app.screen)}
         assert "Change who you are" in commands  # in the command palette (ctrl+p)
+        commands["Change who you are"]()  # not with an assessment open: its saves are recorded under this name
+        await pilot.pause()
+        assert app.screen is editor and any(t == "Not changed" for t, _ in notes(app))
+        await pilot.press("escape")
+        await wait_for_screen(pilot, HomeScreen)
         commands["Change who you are"]()
         dialog = await wait_for_screen(pilot, WhoAreYouDialog)
         name = dialog.query_one("#name", Input)
@@ -333,7 +338,7 @@ async def test_name_and_role_are_in_every_header_and_change_from_the_palette(tmp
         name.value = ""
         await type_word(pilot, "Sam Worker")
         await pilot.press("ctrl+s")
-        await wait_for_screen(pilot, EditorScreen)
+        await wait_for_screen(pilot, HomeScreen)
         assert app.user == "Sam Worker" and "Sam Worker (practitioner)" in header_text(app)
     assert 'user = "Sam Worker"' in (isolated_env / "config.toml").read_text()
 

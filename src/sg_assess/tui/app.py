@@ -138,6 +138,13 @@ class SgApp(App[None]):
             self._ask_identity(first_run=True)
 
     def action_change_identity(self) -> None:
+        from sg_assess.tui.screens.editor import EditorScreen
+
+        if any(isinstance(s, EditorScreen) for s in self.screen_stack):
+            # Its answers are being saved under the current name, and only the owner may edit a draft.
+            self.notify("Close the assessment first (Esc): what you change in it is recorded under your current name.",
+                        title="Not changed", severity="warning", markup=False)
+            return
         self._ask_identity(first_run=False)
 
     def _ask_identity(self, *, first_run: bool) -> None:

@@ -286,10 +286,9 @@ class WhoAreYouDialog(_Form[Identity]):
             self.TITLE_TEXT = "Who you are"
 
     def fields(self) -> ComposeResult:
-        later = ("If you skip this, you are asked again before you open or start an assessment. "
-                 if self.first_run else "")
-        yield Static("Every change you make is recorded with your name and role. " + later
-                     + "Change them later from the command palette (ctrl+p).", classes="hint")
+        # Short: at 80x24 the whole dialog, title to buttons, must fit.
+        later = " Skip it, and you are asked before opening an assessment." if self.first_run else ""
+        yield Static("Recorded with every change you make; ctrl+p changes it later." + later, classes="hint")
         yield Label("Your name")
         yield Input(self.default_name, id="name", placeholder="First name and surname")
         yield Label("Your role")

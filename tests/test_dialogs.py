@@ -335,6 +335,7 @@ async def test_name_and_role_are_in_every_header_and_change_from_the_palette(tmp
         dialog = await wait_for_screen(pilot, WhoAreYouDialog)
         name = dialog.query_one("#name", Input)
         assert name.has_focus and name.value == "Pat Practitioner"
+        assert not name.select_on_focus  # a late Focus event must not select (and so replace) what was typed
         name.value = ""
         await type_word(pilot, "Sam Worker")
         await pilot.press("ctrl+s")

@@ -55,6 +55,11 @@ class _Form(ModalScreen[T | None]):
 
     def on_mount(self) -> None:
         self._as_opened = self.field_values()
+        for field in self.query(Input):
+            # Textual selects an Input's text when its Focus event is handled, and that event can be handled
+            # after the first keys typed into the field: they were selected, and the next key replaced them
+            # ("Sam Senior" became "m Senior" in a real terminal at 30 ms a key).
+            field.select_on_focus = False
 
     def field_values(self) -> list[Any]:
         """What every field holds now (to tell whether anything was typed or chosen since the dialog opened)."""

@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Input, RadioButton, Select, Sparkline, St
 
 from sg_assess.store.repository import Store
 from sg_assess.tui.app import create_app
-from sg_assess.tui.dialogs.forms import SignOffDialog, TextDialog, WhoAreYouDialog
+from sg_assess.tui.dialogs.forms import SignOffDialog, SubmitDialog, TextDialog, WhoAreYouDialog
 from sg_assess.tui.screens.editor import EditorScreen
 from sg_assess.tui.screens.home import HomeScreen
 from sg_assess.tui.screens.lists import ActionsScreen, ChronologyScreen, HistoryScreen, ReviewQueueScreen
@@ -96,10 +96,15 @@ async def test_supervisor_returns_with_a_comment_and_practitioner_sees_it(tmp_pa
         assert editor.read_only is None  # returned: editable again
         notes = [str(s.render()) for s in editor.query(".section-comments")]
         assert notes and "Please add dad's view" in notes[0] and "Sue Supervisor" in notes[0]
+        banner = str(editor.query_one("#returned-banner", Static).render())
+        assert "Returned by Sue Supervisor" in banner and "Please add dad's view" in banner
         editor.query_one("#q-ethnicity").query_one(Input).value = "Mixed heritage"
         await pilot.pause(0.3)
         await settle(pilot)
-        await pilot.press("f3")  # submit again
+        await pilot.press("f3")  # submit again: asked first
+        confirm = await wait_for_screen(pilot, SubmitDialog)
+        assert confirm.focused is not None and confirm.focused.id == "cancel"
+        await pilot.press("ctrl+s")
         await wait_for_screen(pilot, HomeScreen)
         await settle(pilot)
     with Store.open(db) as store:
@@ -218,10 +223,10 @@ async def test_first_run_asks_who_you_are(tmp_path: Path, isolated_env: Path, mo
     app = create_app(tmp_path / "first.db", export_dir=tmp_path / "out", today=lambda: dt.date(2026, 3, 2))
     async with app.run_test(size=SIZE) as pilot:
         dialog = await wait_for_screen(pilot, WhoAreYouDialog)
+        assert dialog.query_one("#name", Input).value == ""  # nothing suggested: the OS login is often not the name
         dialog.query_one("#name", Input).value = "Sam Worker"
         dialog.query_one("#supervisor", RadioButton).value = True
-        await pilot.press("escape")  # cannot be skipped
-        assert isinstance(app.screen, WhoAreYouDialog)
+        await pilot.pause()  # the radio set hears of the change
         dialog.action_save()
         await wait_for_screen(pilot, HomeScreen)
         assert (app.user, app.role) == ("Sam Worker", "supervisor")

@@ -97,6 +97,14 @@ class State:
 
         return check_role(self.role.strip().lower() if self.role else current_role(load_config()))
 
+    def app_identity(self) -> dict[str, str | None]:
+        """--as and --role (or SG_ASSESS_USER / SG_ASSESS_ROLE) for the app, checked without importing the store."""
+        user = self.user.strip() if self.user and self.user.strip() else None
+        role = self.role.strip().lower() if self.role and self.role.strip() else None
+        if role is not None and role not in ("practitioner", "supervisor"):
+            raise UsageError(f"the role must be practitioner or supervisor, not {role!r}")
+        return {"user": user, "role": role}
+
     def db_location(self) -> str:
         if self.db:
             return self.db
@@ -161,9 +169,10 @@ def main_callback(
     if ctx.invoked_subcommand is None:
         if db is not None and _names_memory(db):  # checked without importing the store: the app paints first
             _fail(f"{db!r} is an in-memory database, gone when the app closes; give a database file", 2)
+        identity = ctx.obj.app_identity()
         from sg_assess.tui.app import run
 
-        run(db)
+        run(db, **identity)
 
 
 def _names_memory(text: str) -> bool:
@@ -228,11 +237,12 @@ def open_(
 ) -> None:
     """Open the app straight on an assessment, at its first unanswered question."""
     state = _state(ctx)
+    identity = state.app_identity()
     with state.open_store(create=False) as store:
         aid = store.resolve(assessment)
     from sg_assess.tui.app import run
 
-    run(state.db, open_id=aid)
+    run(state.db, open_id=aid, **identity)
 
 
 @app.command()
@@ -546,12 +556,13 @@ def demo(
     state = _state(ctx)
     if state.db and _names_memory(state.db):
         raise UsageError(f"{state.db!r} is an in-memory database, gone when the command ends; give a database file")
+    identity = state.app_identity() if open_app else {}
     target = Path(state.db) if state.db_explicit and state.db else paths.demo_db_path()
     ids, created = ensure_demo_db(target)
     if open_app:
         from sg_assess.tui.app import run
 
-        run(str(target))
+        run(str(target), **identity)
         return
     verb = "Created" if created else "Reusing"
     typer.echo(f"{verb} the demo database with {len(ids)} fictional assessments: {target}")

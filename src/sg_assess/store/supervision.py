@@ -54,6 +54,30 @@ def check_editable(assessment_id: str, status: str, owner: str, actor: str) -> N
         raise Refused(f"only {owner} can edit assessment {short}; they can hand it over to you (sg-assess hand-over)")
 
 
+def reviewer_refusal(assessment_id: str, status: str, editors: set[str], actor: str, role: str | None,
+                     what: str) -> str | None:
+    """Why this person may not return or sign off (``what``: "return" or "sign off") this assessment, or None.
+
+    ``editors``: whoever wrote or edited it (its author, owner and everyone who saved an answer).  The one
+    rule for the store and for the app, which says it before any form is filled in.
+    """
+    check_role(role)
+    if role != "supervisor":
+        return f"only a supervisor can {what} an assessment"
+    if status != "submitted":
+        return (f"assessment {assessment_id[:8]} is {status.replace('_', ' ')}, not submitted; only a submitted "
+                f"assessment can be {'returned' if what == 'return' else 'signed off'}")
+    if any(same_person(actor, someone) for someone in editors):  # compared as people, not bytes
+        action = "return it" if what == "return" else "sign it off"
+        return f"you wrote or edited assessment {assessment_id[:8]}, so you cannot {action}; another supervisor must"
+    return None
+
+
+def editors_of(history: Any, practitioner: str, owner: str) -> set[str]:
+    """Who wrote or edited an assessment, from its history records."""
+    return {h.actor for h in history if h.kind in ("created", "answer")} | {practitioner, owner}
+
+
 def _text(value: str | None, what: str) -> str:
     cleaned = (value or "").strip()
     if not cleaned:
@@ -97,17 +121,11 @@ class SupervisionMixin:
             self._event(conn, assessment_id, "submitted", actor, role, now)
 
     def _check_reviewer(self: Store, conn: Any, head: Any, actor: str, role: str, what: str) -> None:
-        if check_role(role) != "supervisor":
-            raise Refused(f"only a supervisor can {what} an assessment")
-        if head.status != "submitted":
-            raise Refused(f"assessment {head.id[:8]} is {head.status.replace('_', ' ')}, not submitted; only a "
-                          f"submitted assessment can be {'returned' if what == 'return' else 'signed off'}")
         editors = set(conn.execute(text("SELECT DISTINCT actor FROM history WHERE assessment_id = :a AND kind IN "
-                                        "('created', 'answer')"), {"a": head.id}).scalars())  # who wrote or edited it
-        if any(same_person(actor, someone) for someone in editors | {head.practitioner, head.owner}):
-            action = "return it" if what == "return" else "sign it off"
-            raise Refused(f"you wrote or edited assessment {head.id[:8]}, so you cannot {action}; "
-                          "another supervisor must")
+                                        "('created', 'answer')"), {"a": head.id}).scalars())
+        refusal = reviewer_refusal(head.id, head.status, editors | {head.practitioner, head.owner}, actor, role, what)
+        if refusal:
+            raise Refused(refusal)
 
     def return_assessment(self: Store, assessment_id: str, *, actor: str, role: str, comment: str) -> None:
         comment = _text(comment, "a comment saying what needs to change")

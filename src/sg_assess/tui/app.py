@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 
 from sg_assess import paths
@@ -28,6 +29,17 @@ if TYPE_CHECKING:
     from sg_assess.store.records import AssessmentRecord
     from sg_assess.store.repository import Store
     from sg_assess.tui.dialogs.new_assessment import NewAssessment
+
+
+def _after(finished: Callable[[str | None], None], then: Callable[[], None] | None) -> None:
+    """A dialog's store call succeeded: close the dialog, then go on."""
+    finished(None)
+    if then is not None:
+        then()
+
+
+def _nothing() -> None:
+    """What waits for the first-run question when nothing else does."""
 
 
 class SgApp(App[None]):
@@ -79,6 +91,7 @@ class SgApp(App[None]):
         self._store_lock = threading.Lock()
         self.loaded = threading.Event()  # set when the home table is first filled (benchmarks wait on it)
         self.backup_thread: threading.Thread | None = None  # today's backup, started once the app is ready
+        self._identity_waiting: list[Callable[[], None]] = []
 
     # -- the store ----------------------------------------------------------------------
 
@@ -126,27 +139,74 @@ class SgApp(App[None]):
             self.set_interval(2.0, self._check_terminal)
         self.push_screen(HomeScreen())
         if self.needs_identity:
-            self._ask_identity()
+            self.with_identity(_nothing)
         if self.open_id:
             self.open_assessment(self.open_id, focus_unanswered=True)
 
-    def _ask_identity(self) -> None:
+    # -- who is making changes ----------------------------------------------------------
+
+    def with_identity(self, then: Callable[[], None]) -> None:
+        """Run ``then`` once the person's name and role are known, asking for them first if they are not.
+
+        On first run the question can be skipped (nothing is suggested: the computer's login is often not the
+        person's name); it is asked again before anything that records a change is opened, so no change is ever
+        recorded under a guessed name and nothing typed is at stake when it is asked.
+        """
+        if not self.needs_identity:
+            then()
+            return
+        self._identity_waiting.append(then)
+        if len(self._identity_waiting) == 1:
+            self._ask_identity(first_run=True)
+
+    def action_change_identity(self) -> None:
+        from sg_assess.tui.screens.editor import EditorScreen
+
+        if any(isinstance(s, EditorScreen) for s in self.screen_stack):
+            # Its answers are being saved under the current name, and only the owner may edit a draft.
+            self.notify("Close the assessment first (Esc): what you change in it is recorded under your current name.",
+                        title="Not changed", severity="warning", markup=False)
+            return
+        self._ask_identity(first_run=False)
+
+    def _ask_identity(self, *, first_run: bool) -> None:
         from sg_assess.tui.dialogs.forms import Identity, WhoAreYouDialog
 
         def chosen(identity: Identity | None) -> None:
+            waiting, self._identity_waiting = self._identity_waiting, []
             if identity is None:
+                if any(w is not _nothing for w in waiting):
+                    self.notify("Every change is recorded with a name: give yours to open or start an assessment.",
+                                title="Not opened", severity="warning", markup=False)
                 return
             from sg_assess.config_write import save_setting
             from sg_assess.errors import SgError
 
             self.user, self.role = identity.name, identity.role
+            self.needs_identity = False
+            self.mutate_reactive(SgApp.title)  # every header shows the new name
             try:
                 save_setting("user", identity.name, self.config.path)
                 save_setting("role", identity.role, self.config.path)
             except SgError as exc:
                 self.notify(str(exc), title="Not remembered", severity="warning", markup=False)
+            for then in waiting:
+                then()
 
-        self.push_screen(WhoAreYouDialog(self.user), chosen)
+        name = "" if first_run else self.user
+        self.push_screen(WhoAreYouDialog(name, self.role, first_run=first_run), chosen)
+
+    def identity_line(self) -> str:
+        from sg_assess.tui.text import plain_line
+
+        return "name not set (ctrl+p)" if self.needs_identity else f"{plain_line(self.user)} ({self.role})"
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """Every screen's header names who is recorded as making changes, after the screen's own title."""
+        parts = [Content(title), (" · ", "dim"), Content(self.identity_line())]
+        if sub_title:
+            parts += [(" — ", "dim"), Content(sub_title).stylize("dim")]
+        return Content.assemble(*parts)
 
     def _remember_theme(self, theme: Any) -> None:
         from sg_assess.config_write import save_setting
@@ -251,8 +311,8 @@ class SgApp(App[None]):
     def _show_editor(self, record: AssessmentRecord, focus_unanswered: bool) -> None:
         from sg_assess.tui.screens.editor import EditorScreen
 
-        self.push_screen(EditorScreen(record, autosave_delay=self.autosave_delay, focus_unanswered=focus_unanswered,
-                                      user=self.user))
+        self.with_identity(lambda: self.push_screen(EditorScreen(
+            record, autosave_delay=self.autosave_delay, focus_unanswered=focus_unanswered, user=self.user)))
 
     @work(thread=True, exclusive=True, group="new")
     def new_assessment(self, child_id: str | None = None) -> None:
@@ -276,7 +336,8 @@ class SgApp(App[None]):
     def _ask_new(self, options: list[tuple[str, str]], child: Any) -> None:
         from sg_assess.tui.dialogs.new_assessment import NewAssessmentDialog
 
-        self.push_screen(NewAssessmentDialog(options, child, today=self.today()), self._create)
+        self.with_identity(lambda: self.push_screen(NewAssessmentDialog(options, child, today=self.today()),
+                                                    self._create))
 
     def _create(self, request: NewAssessment | None) -> None:
         if request is not None:
@@ -328,8 +389,12 @@ class SgApp(App[None]):
 
     # -- supervision ------------------------------------------------------------------
 
-    def _run_store(self, title: str, call: Callable[[Store], str | None], then: Callable[[], None] | None = None) -> None:
-        """Run a store call on a worker thread; report its message or its refusal in one notification."""
+    def _run_store(self, title: str, call: Callable[[Store], str | None], then: Callable[[], None] | None = None,
+                   *, refused: str | None = None, on_refused: Callable[[str], None] | None = None) -> None:
+        """Run a store call on a worker thread; report its message or its refusal in one notification.
+
+        A refusal is titled so it cannot be read as success ("Not signed off", never "Signed off: ...").
+        """
 
         def job() -> None:
             from sg_assess.errors import SgError
@@ -337,8 +402,10 @@ class SgApp(App[None]):
             try:
                 message = call(self.store())
             except SgError as exc:
-                self.call_from_thread(self.notify, str(exc), title=f"{title}: not done", severity="error",
-                                      timeout=12, markup=False)
+                said = refused or f"Not done ({title.lower()})"
+                self.call_from_thread(self.notify, str(exc), title=said, severity="error", timeout=12, markup=False)
+                if on_refused is not None:
+                    self.call_from_thread(on_refused, f"{said}: {exc}")
                 return
             if message:
                 self.call_from_thread(self.notify, message, title=title, timeout=8, markup=False)
@@ -362,10 +429,14 @@ class SgApp(App[None]):
     def _push_review(self, record: AssessmentRecord, gaps: list[Any]) -> None:
         from sg_assess.tui.screens.review import ReviewScreen
 
-        self.push_screen(ReviewScreen(record, gaps))
+        self.with_identity(lambda: self.push_screen(ReviewScreen(record, gaps)))
 
-    def decide(self, assessment_id: str, decision: str, payload: Any) -> None:
-        """A supervisor's decision from the review screen: 'sign_off' (SignOff) or 'return' (Note)."""
+    def decide(self, assessment_id: str, decision: str, payload: Any,
+               done: Callable[[str | None], None] | None = None) -> None:
+        """A supervisor's decision from the review screen: 'sign_off' (SignOff) or 'return' (Note).
+
+        ``done``: the dialog's ``finished``, told of success (then the review closes too) or of a refusal.
+        """
 
         def call(store: Store) -> str:
             if decision == "sign_off":
@@ -374,39 +445,45 @@ class SgApp(App[None]):
             store.return_assessment(assessment_id, actor=self.user, role=self.role, comment=payload.text)
             return "Returned to the practitioner with your comment."
 
-        self._run_store("Signed off" if decision == "sign_off" else "Returned", call, then=self.pop_screen)
+        def closed() -> None:
+            if done is not None:
+                done(None)
+            self.pop_screen()
+
+        signing = decision == "sign_off"
+        self._run_store("Signed off" if signing else "Returned", call, then=closed,
+                        refused="Not signed off" if signing else "Not returned", on_refused=done)
 
     def submit_assessment(self, assessment_id: str, then: Callable[[], None] | None = None) -> None:
         def call(store: Store) -> str:
             store.submit(assessment_id, actor=self.user, role=self.role)
             return "Submitted: it is read-only until a supervisor returns it."
 
-        self._run_store("Submitted", call, then=then)
+        self._run_store("Submitted", call, then=then, refused="Not submitted")
 
     def ask_comment(self, assessment_id: str, section_id: str | None = None, reply_to: int | None = None,
                     then: Callable[[], None] | None = None) -> None:
         from sg_assess.tui.dialogs.forms import Note, TextDialog
 
-        def chosen(note: Note | None) -> None:
-            if note is None:
-                return
+        def add(note: Note, finished: Callable[[str | None], None]) -> None:
             self._run_store("Comment added", lambda store: store.add_comment(
                 assessment_id, note.text, actor=self.user, role=self.role, section_id=section_id,
-                reply_to=reply_to) and None, then=then)
+                reply_to=reply_to) and None, then=lambda: _after(finished, then), refused="Comment not added",
+                on_refused=finished)
 
         title = "Reply" if reply_to else ("Comment on this section" if section_id else "Comment on the assessment")
-        self.push_screen(TextDialog(title, "Your comment"), chosen)
+        self.push_screen(TextDialog(title, "Your comment").keep_open_until_done(add))
 
     def ask_addendum(self, assessment_id: str, then: Callable[[], None] | None = None) -> None:
         from sg_assess.tui.dialogs.forms import AddendumDialog, AddendumText
 
-        def chosen(entry: AddendumText | None) -> None:
-            if entry is not None:
-                self._run_store("Addendum added", lambda store: store.add_addendum(
-                    assessment_id, actor=self.user, role=self.role, reason=entry.reason,
-                    addendum=entry.text) and None, then=then)
+        def add(entry: AddendumText, finished: Callable[[str | None], None]) -> None:
+            self._run_store("Addendum added", lambda store: store.add_addendum(
+                assessment_id, actor=self.user, role=self.role, reason=entry.reason,
+                addendum=entry.text) and None, then=lambda: _after(finished, then), refused="Addendum not added",
+                on_refused=finished)
 
-        self.push_screen(AddendumDialog(), chosen)
+        self.push_screen(AddendumDialog().keep_open_until_done(add))
 
     @work(thread=True, group="open")
     def show_history_of(self, assessment_id: str) -> None:
@@ -484,6 +561,8 @@ class SgApp(App[None]):
         elif isinstance(screen, HomeScreen):
             yield SystemCommand("Export the selected assessment", f"Write it to {self.export_dir}", screen.action_export)
         yield SystemCommand("Review queue", "Submitted assessments waiting for a supervisor", self.show_review_queue)
+        yield SystemCommand("Change who you are", f"Now: {self.identity_line()}; recorded on every change",
+                            self.action_change_identity)
         yield SystemCommand("Actions due", "Next steps with review dates, overdue first", self.show_actions)
         yield from (c for c in super().get_system_commands(screen) if c.title not in HIDDEN_SYSTEM_COMMANDS)
 
@@ -509,5 +588,6 @@ def create_app(db: str | os.PathLike[str] | None = None, **kwargs: Any) -> SgApp
     return SgApp(None if db is None else os.fspath(db), **kwargs)
 
 
-def run(db: str | None = None, open_id: str | None = None) -> None:
-    create_app(db, open_id=open_id).run()
+def run(db: str | None = None, open_id: str | None = None, *, user: str | None = None, role: str | None = None) -> None:
+    """Every path that opens the app (no command, ``open ID``, ``demo --open``) comes here with --as and --role."""
+    create_app(db, open_id=open_id, user=user, role=role).run()

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Select, Static, TextArea
 
-from sg_assess.tui.text import literal_line
+from sg_assess.tui.text import literal, literal_line
 from sg_assess.tui.widgets.answer_area import AnswerArea
 from sg_assess.tui.widgets.marks import MarkedRadioButton
+
+# What a person types or chooses in a dialog, in screen order: the first of them has the focus when the dialog
+# opens (not the dialog's scrolling frame, which is focusable too and would swallow the first words typed).
+FIELDS = "Input, TextArea, Checkbox, RadioSet, Select"
 
 
 T = TypeVar("T")
@@ -24,9 +29,14 @@ class _Form(ModalScreen[T | None]):
     """A dialog with fields, a problem line, Save (ctrl+s) and Cancel (Esc)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="form.cancel"), Binding("ctrl+s", "save", "Save", id="form.save")]
+    AUTO_FOCUS = FIELDS
     TITLE_TEXT = ""
     SAVE_LABEL = "Save (ctrl+s)"
     CAN_CANCEL = True
+    CANCEL_LABEL = "Cancel (Esc)"
+    _as_opened: list[Any] | None = None
+    _act: Callable[[Any, Callable[[str | None], None]], None] | None = None
+    _pending: Any = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
@@ -39,7 +49,7 @@ class _Form(ModalScreen[T | None]):
             with Horizontal(classes="buttons"):
                 yield Button(self.SAVE_LABEL, id="save", variant="primary")
                 if self.CAN_CANCEL:
-                    yield Button("Cancel (Esc)", id="cancel")
+                    yield Button(self.CANCEL_LABEL, id="cancel")
 
     def fields(self) -> ComposeResult:
         raise NotImplementedError
@@ -48,15 +58,72 @@ class _Form(ModalScreen[T | None]):
         """The dialog's value, or a string saying what is missing."""
         raise NotImplementedError
 
+    def on_mount(self) -> None:
+        self._as_opened = self.field_values()
+        for field in self.query(Input):
+            # Textual selects an Input's text when its Focus event is handled, and that event can be handled
+            # after the first keys typed into the field: they were selected, and the next key replaced them
+            # ("Sam Senior" became "m Senior" in a real terminal at 30 ms a key).
+            field.select_on_focus = False
+
+    def field_values(self) -> list[Any]:
+        """What every field holds now (to tell whether anything was typed or chosen since the dialog opened)."""
+        values: list[Any] = []
+        for widget in self.query(FIELDS):
+            if isinstance(widget, TextArea):
+                values.append(widget.text)
+            elif isinstance(widget, RadioSet):
+                values.append(widget.pressed_index)
+            elif isinstance(widget, (Input, Checkbox, Select)):
+                values.append(widget.value)
+        return values
+
+    def touched(self) -> bool:
+        return self._as_opened is not None and self.field_values() != self._as_opened
+
+    def keep_open_until_done(self, act: Callable[[T, Callable[[str | None], None]], None]) -> _Form[T]:
+        """Save runs ``act(value, finished)`` and the dialog stays open until it calls ``finished``.
+
+        ``finished(None)``: done, the dialog closes.  ``finished(refusal)``: the refusal is shown in the dialog
+        and what was typed stays in it (a refused return or sign-off never throws the typed comment away).
+        """
+        self._act = act
+        return self
+
     def action_save(self) -> None:
+        if self._pending is not None:
+            return  # already saving
         value = self.result()
         if isinstance(value, str):
-            self.query_one("#problem", Static).update(value)
+            self.query_one("#problem", Static).update(literal_line(value))
             return
-        self.dismiss(value)
+        if self._act is None:
+            self.dismiss(value)
+            return
+        self._pending = value
+        self.query_one("#problem", Static).update("Saving…")
+        self._act(value, self.finished)
+
+    def finished(self, refusal: str | None) -> None:
+        value, self._pending = self._pending, None
+        if refusal is None:
+            self.dismiss(value)
+        else:
+            self.query_one("#problem", Static).update(literal_line(refusal))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Escape: an untouched dialog closes at once; typed text is never thrown away without asking."""
+        if not self.touched():
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDialog("Discard what you typed?", "What you typed in this dialog is not saved.",
+                                           confirm_label="Discard (ctrl+s)", cancel_label="Keep editing (Esc)"),
+                             answered)
 
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
@@ -65,6 +132,69 @@ class _Form(ModalScreen[T | None]):
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
         self.action_cancel()
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Yes or no, with the safe answer (cancel) focused: Enter on it, or Escape, changes nothing.
+
+    ctrl+s (or the first button) confirms, as it saves in every other dialog.
+    """
+
+    BINDINGS = [Binding("escape", "answer(False)", "Cancel"), Binding("ctrl+s", "answer(True)", "Confirm")]
+    AUTO_FOCUS = "#cancel"
+    DEFAULT_CSS = """
+    ConfirmDialog .details { height: auto; max-height: 6; margin-top: 1; }
+    """
+
+    def __init__(self, question: str, details: str = "", *, note: str = "", confirm_label: str = "Yes (ctrl+s)",
+                 cancel_label: str = "Cancel (Esc)") -> None:
+        super().__init__()
+        self.question = question
+        self.note = note  # always in view, under the question
+        self.details = details  # may be long: scrolls in a box of its own, so the question and buttons stay in view
+        self.confirm_label = confirm_label
+        self.cancel_label = cancel_label
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog"):
+            yield Label(literal_line(self.question), classes="title")
+            yield from self.body()
+            with Horizontal(classes="buttons"):
+                yield Button(self.confirm_label, id="confirm", variant="warning")
+                yield Button(self.cancel_label, id="cancel", variant="primary")
+
+    def body(self) -> ComposeResult:
+        if self.note:
+            yield Static(literal(self.note), classes="hint")
+        if self.details:
+            with VerticalScroll(classes="details"):
+                yield Static(literal(self.details), id="details")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+    @on(Button.Pressed, "#confirm")
+    def _confirm(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(False)
+
+
+class SubmitDialog(ConfirmDialog):
+    """F3 in the editor: submitting locks the record until a supervisor returns it, so it is asked first,
+    naming every gap and missing required answer.  (A required reason when gaps remain belongs in ``body``.)"""
+
+    def __init__(self, gaps: list[str]) -> None:
+        count = len(gaps)
+        shown = gaps[:30] + ([f"... and {count - 30} more (F5 lists them all)"] if count > 30 else [])
+        found = (f"The quality check found {count} gap{'s' if count != 1 else ''} (listed below; F5 goes to each). "
+                 if count else "Every required question is answered and no gap was found. ")
+        super().__init__("Submit for review?", "\n".join(f"- {g}" for g in shown),
+                         note=found + "Once submitted it is read-only until a supervisor returns it.",
+                         confirm_label="Submit (ctrl+s)", cancel_label="Cancel (Esc)")
+        self.gaps = gaps
 
 
 @dataclass(frozen=True)
@@ -154,29 +284,33 @@ class WhoAreYouDialog(_Form[Identity]):
 
     TITLE_TEXT = "Welcome to sg-assess"
     SAVE_LABEL = "Continue (ctrl+s)"
-    CAN_CANCEL = False  # every change needs a name
 
-    def __init__(self, default_name: str) -> None:
+    def __init__(self, name: str = "", role: str = "practitioner", *, first_run: bool = True) -> None:
         super().__init__()
-        self.default_name = default_name
+        self.default_name = name  # on first run nothing is suggested (the computer's login is often not the name)
+        self.default_role = role
+        self.first_run = first_run
+        if first_run:
+            self.CANCEL_LABEL = "Not now (Esc)"
+        else:
+            self.TITLE_TEXT = "Who you are"
 
     def fields(self) -> ComposeResult:
-        yield Static("Every change you make is recorded with your name and role. You can change them later with "
-                     "'sg-assess config'.", classes="hint")
+        # Short: at 80x24 the whole dialog, title to buttons, must fit.
+        later = " Skip it, and you are asked before opening an assessment." if self.first_run else ""
+        yield Static("Recorded with every change you make; ctrl+p changes it later." + later, classes="hint")
         yield Label("Your name")
-        yield Input(self.default_name, id="name")
+        yield Input(self.default_name, id="name", placeholder="First name and surname")
         yield Label("Your role")
         with RadioSet(id="role"):
-            yield MarkedRadioButton("Practitioner", value=True, id="practitioner")
-            yield MarkedRadioButton("Supervisor", id="supervisor")
+            yield MarkedRadioButton("Practitioner", value=self.default_role != "supervisor", id="practitioner")
+            yield MarkedRadioButton("Supervisor", value=self.default_role == "supervisor", id="supervisor")
 
     def result(self) -> Identity | str:
-        name = self.query_one("#name", Input).value.strip()
+        from sg_assess.safetext import one_line
+
+        name = one_line(self.query_one("#name", Input).value)  # recorded on every change: one clean line
         if not name:
             return "Enter your name."
         pressed = self.query_one("#role", RadioSet).pressed_button
         return Identity(name, pressed.id if pressed and pressed.id else "practitioner")
-
-    def action_cancel(self) -> None:
-        """Escape (inherited binding) cannot skip this: every change is recorded with a name."""
-        self.query_one("#problem", Static).update("Your name and role are needed before you start (ctrl+s continues).")

@@ -22,6 +22,7 @@ from sg_assess.statuses import status_words
 from sg_assess.store.records import AssessmentRecord, Conflict
 from sg_assess.tui.autosave import Autosaver, SaveState
 from sg_assess.tui.keys import help_key, own_footer
+from sg_assess.tui.screens.comments import last_return, return_banner
 from sg_assess.tui.text import literal, literal_line, plain_line
 from sg_assess.tui.widgets.questions import QuestionBlock, block_for
 
@@ -71,6 +72,7 @@ class EditorScreen(Screen[None]):
         Binding("f4", "history", "History", id="editor.history", show=False),
         Binding("f9", "comment", "Comment", id="editor.comment"),
         Binding("f12", "addendum", "Addendum", id="editor.addendum", show=False),
+        Binding("ctrl+r", "read_comments", "Read comments", id="editor.comments", show=False),
         Binding("escape", "close", "Home", id="editor.close"),
     ]
 
@@ -102,7 +104,12 @@ class EditorScreen(Screen[None]):
                 yield Static(literal_line(who), id="child-band")
                 yield ProgressBar(total=1, show_eta=False, id="progress")
                 yield ListView(*[ListItem(Label("", id=f"mark-{i}")) for i in range(len(self.sections))], id="sections")
-            yield VerticalScroll(id="section")
+            with Vertical(id="editor-main"):
+                # A returned assessment says who returned it and why above the section, never scrolled past.
+                returned = last_return(self.record)
+                if returned is not None:
+                    yield Static(literal(return_banner(returned)), id="returned-banner")
+                yield VerticalScroll(id="section")
         yield Static("", id="status")
         yield own_footer()
 
@@ -306,10 +313,30 @@ class EditorScreen(Screen[None]):
         self.dismiss(None)
 
     def action_submit(self) -> None:
-        if not self.flush_now():
-            self.notify("Some answers are not saved yet; submit once they are.", severity="error", markup=False)
+        """F3: refused at once if this person cannot submit; otherwise asked first, naming every gap."""
+        from sg_assess import quality
+        from sg_assess.tui.dialogs.forms import SubmitDialog
+
+        if self.read_only:
+            self.notify(f"This assessment is read-only: {self.read_only}.", title="Not submitted", severity="error", timeout=12, markup=False)
             return
-        self.app.submit_assessment(self.record.id, then=lambda: self.dismiss(None))
+        gaps = [g.message for g in quality.check(self.current_record())]
+
+        def answered(submit: bool | None) -> None:
+            if not submit:
+                return
+            if not self.flush_now():
+                self.notify("Some answers are not saved yet; submit once they are.", title="Not submitted",
+                            severity="error", markup=False)
+                return
+            self.app.submit_assessment(self.record.id, then=lambda: self.dismiss(None))
+
+        self.app.push_screen(SubmitDialog(gaps), answered)
+
+    def action_read_comments(self) -> None:
+        from sg_assess.tui.screens.comments import CommentsScreen
+
+        self.app.push_screen(CommentsScreen(self.record))
 
     def action_history(self) -> None:
         self.app.show_history_of(self.record.id)

@@ -15,6 +15,7 @@ from sg_assess.quality import Gap
 from sg_assess.statuses import status_words
 from sg_assess.store.records import AssessmentRecord
 from sg_assess.tui.keys import help_key, own_footer
+from sg_assess.tui.screens.comments import comments_text
 from sg_assess.tui.text import literal, literal_line
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ class ReviewScreen(Screen[None]):
                 count = len(self.gaps)
                 yield Static(f"Quality check: {count} gap{'s' if count != 1 else ''} (F5)", id="review-gaps")
                 yield Label(f"Comments ({len(self.record.comments)})", classes="subtitle")
-                yield Static(literal(_comments(self.record) or "None yet."), id="review-comments")
+                yield Static(literal(comments_text(self.record) or "None yet."), id="review-comments")
                 yield Static("F3 sign off · F6 return with a comment · F9 comment · F4 history", classes="hint")
         yield own_footer()
 
@@ -60,16 +61,40 @@ class ReviewScreen(Screen[None]):
         self.query_one("#review-doc").focus()
         self.query_one(Markdown).update(render_markdown(self.record))
 
+    def refused(self, what: str) -> bool:
+        """Say at once, before any form, why this person may not return or sign off this assessment."""
+        from sg_assess.errors import SgError
+        from sg_assess.store.supervision import editors_of, reviewer_refusal
+
+        record = self.record
+        try:
+            reason = reviewer_refusal(record.id, record.summary.status,
+                                      editors_of(record.history, record.summary.practitioner, record.owner),
+                                      self.app.user, self.app.role, what)
+        except SgError as exc:  # a role that is neither practitioner nor supervisor
+            reason = str(exc)
+        if reason:
+            self.notify(reason, title="Not signed off" if what == "sign off" else "Not returned", severity="error",
+                        timeout=12, markup=False)
+        return reason is not None
+
     def action_sign_off(self) -> None:
         from sg_assess.tui.dialogs.forms import SignOffDialog
 
-        self.app.push_screen(SignOffDialog(), lambda r: r and self.app.decide(self.record.id, "sign_off", r))
+        if self.refused("sign off"):
+            return
+        self.app.push_screen(SignOffDialog().keep_open_until_done(
+            lambda r, finished: self.app.decide(self.record.id, "sign_off", r, finished)))
 
     def action_return(self) -> None:
         from sg_assess.tui.dialogs.forms import TextDialog
 
+        if self.refused("return"):
+            return
+
         dialog = TextDialog("Return to the practitioner", "What needs to change? (required)", save_label="Return (ctrl+s)")
-        self.app.push_screen(dialog, lambda note: note and self.app.decide(self.record.id, "return", note))
+        self.app.push_screen(dialog.keep_open_until_done(
+            lambda note, finished: self.app.decide(self.record.id, "return", note, finished)))
 
     def action_comment(self) -> None:
         self.app.ask_comment(self.record.id)
@@ -84,12 +109,3 @@ class ReviewScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
-
-
-def _comments(record: AssessmentRecord) -> str:
-    titles = {s.id: s.title for s in record.questionnaire.sections}
-    lines = []
-    for c in record.comments:
-        where = titles.get(c.section_id, "the assessment") if c.section_id else "the assessment"
-        lines.append(f"{c.author} ({c.role}) on {where}, {c.at[:16].replace('T', ' ')}:\n{c.text}\n")
-    return "\n".join(lines)

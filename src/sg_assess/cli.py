@@ -83,14 +83,19 @@ class State:
 
     def actor(self) -> str:
         from sg_assess.config import current_user, load_config
+        from sg_assess.identity import check_name
 
-        return self.user.strip() if self.user and self.user.strip() else current_user(load_config())
+        if self.user is not None and self.user.strip():
+            return check_name(self.user, what=f"the name given with --as or {paths.ENV_USER}")
+        return current_user(load_config())
 
     def actor_role(self) -> str:
         from sg_assess.config import current_role, load_config
-        from sg_assess.store.supervision import check_role
+        from sg_assess.identity import check_role
 
-        return check_role(self.role.strip().lower() if self.role else current_role(load_config()))
+        if self.role is not None and self.role.strip():
+            return check_role(self.role, source=f"given with --role or {paths.ENV_ROLE}")
+        return current_role(load_config())
 
     def db_location(self) -> str:
         if self.db:

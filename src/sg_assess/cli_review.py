@@ -15,7 +15,7 @@ import typer
 
 from sg_assess.cli import _emit_json, _note, _state, app
 from sg_assess.errors import UsageError
-from sg_assess.safetext import one_line
+from sg_assess.safetext import one_line, strip_controls
 
 T = TypeVar("T")
 
@@ -219,28 +219,43 @@ def actions(
 def config_(
     name: Annotated[str | None, typer.Option("--name", help="Your name, as recorded on every change.")] = None,
     role: Annotated[str | None, typer.Option("--role", help="practitioner or supervisor.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show your name and role (and where the config file is), or set them."""
-    from sg_assess.config import current_role, current_user, load_config
-    from sg_assess.config_write import save_setting
-    from sg_assess.store.supervision import check_role
-
-    if role is not None:
-        save_setting("role", check_role(role.strip().lower()))
-    if name is not None:
-        if not name.strip():
-            raise UsageError("the name cannot be empty")
-        save_setting("user", name.strip())
     import os
 
     from sg_assess import paths
+    from sg_assess.config import current_role, current_user, load_config
+    from sg_assess.config_write import save_setting
+    from sg_assess.errors import SgError
+    from sg_assess.identity import check_name, check_role
 
+    if role is not None:
+        save_setting("role", check_role(role, source="given with --role"))
+    if name is not None:
+        save_setting("user", check_name(name, what="the name given with --name"))
     config = load_config()
 
-    def source(env: str) -> str:
-        return f"  (from {env}, which overrides the config file)" if os.environ.get(env, "").strip() else ""
+    def source(env: str) -> str | None:
+        return env if os.environ.get(env, "").strip() else None
 
-    typer.echo(f"{'name:':<8} {one_line(current_user(config))}{source(paths.ENV_USER)}")
-    typer.echo(f"{'role:':<8} {current_role(config)}{source(paths.ENV_ROLE)}")
-    typer.echo(f"{'theme:':<8} {config.theme or 'default'}")
-    typer.echo(f"{'file:':<8} {config.path}")
+    def shown(read) -> str:  # noqa: ANN001 - a setting that cannot be used is shown as the problem, not used
+        try:
+            return read(config)
+        except SgError as exc:
+            return f"not usable: {exc}"
+
+    data = {"name": shown(current_user), "name_from": source(paths.ENV_USER), "role": shown(current_role),
+            "role_from": source(paths.ENV_ROLE), "theme": config.theme, "backups_keep": config.backups_keep,
+            "file": str(config.path)}
+    if as_json:
+        _emit_json(data)
+        return
+
+    def note(env: str | None) -> str:
+        return f"  (from {env}, which overrides the config file)" if env else ""
+
+    typer.echo(f"{'name:':<8} {one_line(data['name'])}{note(data['name_from'])}")
+    typer.echo(f"{'role:':<8} {one_line(data['role'])}{note(data['role_from'])}")
+    typer.echo(f"{'theme:':<8} {one_line(config.theme or 'default')}")
+    typer.echo(f"{'file:':<8} {strip_controls(str(config.path))}")

@@ -20,22 +20,21 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 
-from sg_assess.errors import NotFound, Refused, UsageError, ValidationError
+from sg_assess.errors import NotFound, Refused, ValidationError
+from sg_assess.identity import ROLES, check_name, same_person  # noqa: F401 - ROLES is imported from here too
+from sg_assess.identity import check_role as _check_role
 from sg_assess.store import db
 from sg_assess.store.records import ActionRecord, AssessmentSummary, ChronologyEvent, QueueItem
 
 if TYPE_CHECKING:
     from sg_assess.store.repository import Store
 
-ROLES = ("practitioner", "supervisor")
 EDITABLE = frozenset({"draft", "returned"})
 MAX_NOTE_CHARS = 10_000_000  # as for answers: a long paste is kept whole
 
 
 def check_role(role: str | None) -> str:
-    if role not in ROLES:
-        raise UsageError(f"the role must be practitioner or supervisor, not {role!r}; set it with 'sg-assess config --role'")
-    return role
+    return _check_role(role)
 
 
 def check_editable(assessment_id: str, status: str, owner: str, actor: str) -> None:
@@ -47,7 +46,7 @@ def check_editable(assessment_id: str, status: str, owner: str, actor: str) -> N
         raise Refused(f"assessment {short} is submitted for review and read-only until a supervisor returns it")
     if status not in EDITABLE:
         raise Refused(f"assessment {short} is {status} and cannot be edited")
-    if owner and actor != owner:
+    if owner and not same_person(actor, owner):
         raise Refused(f"only {owner} can edit assessment {short}; they can hand it over to you (sg-assess hand-over)")
 
 
@@ -101,7 +100,7 @@ class SupervisionMixin:
                           f"submitted assessment can be {'returned' if what == 'return' else 'signed off'}")
         editors = set(conn.execute(text("SELECT DISTINCT actor FROM history WHERE assessment_id = :a AND kind IN "
                                         "('created', 'answer')"), {"a": head.id}).scalars())  # who wrote or edited it
-        if actor in editors | {head.practitioner, head.owner}:
+        if any(same_person(actor, someone) for someone in editors | {head.practitioner, head.owner}):
             action = "return it" if what == "return" else "sign it off"
             raise Refused(f"you wrote or edited assessment {head.id[:8]}, so you cannot {action}; "
                           "another supervisor must")
@@ -147,7 +146,7 @@ class SupervisionMixin:
         return declaration
 
     def hand_over(self: Store, assessment_id: str, *, actor: str, role: str, to: str) -> None:
-        to = _text(to, "the name of the practitioner to hand it to")
+        to = check_name(to, what="the name of the practitioner to hand it to")
         now = self._now()
         with db.write_connection(self.engine) as conn:
             head = self._head(conn, assessment_id)

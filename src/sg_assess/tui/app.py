@@ -62,8 +62,16 @@ class SgApp(App[None]):
         # Ask who the user is on first run, unless told (tests, --as) or already known (config, environment).
         self.needs_identity = (user is None and not self.config.user and not self.config.role
                                and not os.environ.get(paths.ENV_USER) and not os.environ.get(paths.ENV_ROLE))
-        self.user = user or current_user(self.config)
-        self.role = role or current_role(self.config)
+        from sg_assess.errors import SgError
+
+        self.identity_problem: str | None = None  # a name or role that cannot be recorded: asked for again
+        try:
+            self.user = user or current_user(self.config)
+            self.role = role or current_role(self.config)
+        except SgError as exc:
+            self.identity_problem = str(exc)
+            self.needs_identity = True
+            self.user, self.role = (user or ""), "practitioner"
         self.open_id = open_id
         self.autosave_delay = autosave_delay
         self.export_dir = export_dir or paths.documents_dir()
@@ -118,6 +126,7 @@ class SgApp(App[None]):
             from sg_assess.errors import SgError
 
             self.user, self.role = identity.name, identity.role
+            self.identity_problem = None
             try:
                 save_setting("user", identity.name, self.config.path)
                 save_setting("role", identity.role, self.config.path)
@@ -125,6 +134,8 @@ class SgApp(App[None]):
                 self.notify(str(exc), title="Not remembered", severity="warning", markup=False)
 
         self.push_screen(WhoAreYouDialog(self.user), chosen)
+        if self.identity_problem:
+            self.notify(self.identity_problem, title="Who are you?", severity="warning", markup=False)
 
     def _remember_theme(self, theme: Any) -> None:
         from sg_assess.config_write import save_setting

@@ -165,11 +165,16 @@ class WhoAreYouDialog(_Form[Identity]):
             yield RadioButton("Supervisor", id="supervisor")
 
     def result(self) -> Identity | str:
-        name = self.query_one("#name", Input).value.strip()
-        if not name:
-            return "Enter your name."
+        from sg_assess.errors import SgError
+        from sg_assess.identity import check_name, check_role
+
         pressed = self.query_one("#role", RadioSet).pressed_button
-        return Identity(name, pressed.id if pressed and pressed.id else "practitioner")
+        try:
+            name = check_name(self.query_one("#name", Input).value, what="your name")
+            role = check_role(pressed.id if pressed and pressed.id else "practitioner")
+        except SgError as exc:
+            return f"{str(exc)[:1].upper()}{str(exc)[1:]}."
+        return Identity(name, role)
 
     def action_cancel(self) -> None:
         """Escape (inherited binding) cannot skip this: every change is recorded with a name."""

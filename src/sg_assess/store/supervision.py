@@ -167,6 +167,8 @@ class SupervisionMixin:
         with db.write_connection(self.engine) as conn:
             self._head(conn, assessment_id)
             if reply_to is not None:
+                if not 0 < reply_to < 2**63:  # SQLite's integers end there; a larger one names no comment
+                    raise NotFound(f"no comment {reply_to} on assessment {assessment_id[:8]}")
                 parent = conn.execute(text("SELECT section_id FROM comment WHERE id = :id AND assessment_id = :a"),
                                       {"id": reply_to, "a": assessment_id}).first()
                 if parent is None:

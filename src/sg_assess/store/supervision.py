@@ -141,7 +141,7 @@ class SupervisionMixin:
                           "score": score, "decl": declaration})
             self._event(conn, assessment_id, "signed_off", actor, role, now, {"score": score, "reason": reason})
             conn.execute(text("UPDATE assessment SET status = 'signed_off', signed_off_at = :now, updated_at = :now, "
-                              "child_snapshot = :child, revision = revision + 1 WHERE id = :id"),
+                              "child_snapshot = COALESCE(child_snapshot, :child), revision = revision + 1 WHERE id = :id"),
                          {"now": now, "id": assessment_id, "child": json.dumps(dict(child), sort_keys=True)})
         return declaration
 
@@ -223,7 +223,8 @@ class SupervisionMixin:
     def actions_due(self: Store, *, until: str | None = None, include_done: bool = False,
                     limit: int = 1000) -> list[ActionRecord]:
         """Next steps with a review date (on or before ``until``), the earliest first."""
-        sql = ("SELECT d.assessment_id, a.child_id, c.name, d.question_id, d.row, d.what, d.who, d.by_when, "
+        sql = ("SELECT d.assessment_id, a.child_id, COALESCE(json_extract(a.child_snapshot, '$.name'), c.name), "
+               "d.question_id, d.row, d.what, d.who, d.by_when, "
                "d.review_date, d.done FROM action_due d JOIN assessment a ON a.id = d.assessment_id "
                "JOIN child c ON c.id = a.child_id WHERE d.review_date IS NOT NULL")
         params: dict[str, Any] = {"limit": limit}

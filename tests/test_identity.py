@@ -32,9 +32,14 @@ def test_the_same_person(a: str, b: str) -> None:
     assert same_person(a, b) and person_key(a) == person_key(b)
 
 
-@pytest.mark.parametrize(("a", "b"), [("Alice Worker", "Alice Walker"), ("Alice", ""), ("", ""), ("\u200b", "\u200b")])
+@pytest.mark.parametrize(("a", "b"), [("Alice Worker", "Alice Walker"), ("Alice", ""), ("", ""), ("\u200b", "\u200c"),
+                                    ("\x08", "\u200b")])
 def test_different_people(a: str, b: str) -> None:
     assert not same_person(a, b)
+
+
+def test_an_invisible_name_from_an_old_record_matches_only_itself() -> None:
+    assert same_person("\x08", "\x08") and same_person("\u200b", "\u200b")
 
 
 def test_names_are_recorded_clean_and_refused_when_nothing_is_visible() -> None:

@@ -37,11 +37,15 @@ def person_key(name: str) -> str:
 
 
 def same_person(a: str | None, b: str | None) -> bool:
-    """True when two recorded names are the same person (see ``person_key``); an empty name matches nobody."""
+    """True when two recorded names are the same person (see ``person_key``).
+
+    An empty name matches nobody.  A name with nothing visible (which
+    ``check_name`` refuses, but an old record may hold) matches only itself exactly.
+    """
     if not a or not b:
         return False
     key = person_key(a)
-    return bool(key) and key == person_key(b)
+    return key == person_key(b) if key else a == b
 
 
 def check_name(name: str | None, *, what: str = "your name") -> str:

@@ -65,13 +65,13 @@ class SgApp(App[None]):
         from sg_assess.errors import SgError
 
         self.identity_problem: str | None = None  # a name or role that cannot be recorded: asked for again
+        self.user, self.role = user or "", role or "practitioner"
         try:
             self.user = user or current_user(self.config)
             self.role = role or current_role(self.config)
         except SgError as exc:
             self.identity_problem = str(exc)
             self.needs_identity = True
-            self.user, self.role = (user or ""), "practitioner"
         self.open_id = open_id
         self.autosave_delay = autosave_delay
         self.export_dir = export_dir or paths.documents_dir()

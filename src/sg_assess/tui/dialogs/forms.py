@@ -149,6 +149,7 @@ class WhoAreYouDialog(_Form[Identity]):
     TITLE_TEXT = "Welcome to sg-assess"
     SAVE_LABEL = "Continue (ctrl+s)"
     CAN_CANCEL = False  # every change needs a name
+    AUTO_FOCUS = "#name"  # type the name at once; Tab goes on to the role
 
     def __init__(self, default_name: str) -> None:
         super().__init__()

@@ -120,15 +120,13 @@ def test_answer_submit_and_check_json(cli: Cli) -> None:
     assert checked == {"database": str(cli.db), "ok": True, "problems": []}
 
 
-def test_check_json_reports_problems_with_exit_1(cli: Cli, tmp_path: Path) -> None:
-    cli.new()
+def test_check_json_reports_problems_with_exit_1(tmp_path: Path) -> None:
     broken = tmp_path / "broken.db"
-    broken.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
+    broken.write_bytes(b"SQLite format 3\x00" + b"\xa5" * 4096)
     result = CliRunner().invoke(app, ["--db", str(broken), "check", "--json"])
-    assert result.exit_code != 0 and "Traceback" not in result.output
-    if result.exit_code == 1 and result.stdout.strip():
-        data = json.loads(result.stdout)
-        assert data["ok"] is False and data["problems"]
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    data = json.loads(result.stdout)
+    assert data["ok"] is False and data["database"] == str(broken) and "damaged" in data["problems"][0]
 
 
 def test_export_backup_and_import_json(cli: Cli, tmp_path: Path) -> None:

@@ -211,10 +211,11 @@ class Store(SupervisionMixin):
         role: str | None = None,
     ) -> str:
         """Create a draft assessment (and the child, unless ``child_id`` re-assesses one); return its id."""
-        today = max(dt.date.today(), self.clock().date())  # the later of the two: tests may fix the clock
+        moment = self.clock()  # read once: a test's or the demo's clock may move on every reading
+        today = max(dt.date.today(), moment.date())  # the later of the two: tests may fix the clock
         on = self._date_arg(assessment_date, "assessment date") if assessment_date else dt.date.today()
         plausible.check_assessment_date(on, today)
-        now = _iso(self.clock())
+        now = _iso(moment)
         with db.write_connection(self.engine) as conn:
             changed_from = None
             if child_id:

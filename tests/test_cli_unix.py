@@ -230,3 +230,23 @@ def test_show_json_escapes_c1_controls_and_bidi_overrides(cli: Cli) -> None:
     assert json.loads(raw)["answers"]["danger_statements"] == hostile  # the same data, written safely
     exported = cli("export", aid, "--format", "json", "-o", "-").stdout
     assert "\u009b" not in exported and json.loads(exported)["assessment"]["answers"]["danger_statements"] == hostile
+
+
+@pytest.mark.parametrize("args", [["list", "--child", "J\udcf6rg"], ["list", "--search", "J\udcf6rg"]])
+def test_an_argument_that_is_not_utf8_is_one_line(cli: Cli, args: list[str]) -> None:
+    cli.new()
+    result = cli(*args, code=cli_code(args))
+    assert "Ada" not in result.stdout
+
+
+def cli_code(args: list[str]) -> int:
+    return 2 if "--child" in args else 0  # a search for it simply finds nothing
+
+
+def test_invalid_utf8_from_a_real_shell(cli: Cli, isolated_env: Path) -> None:
+    cli.new()
+    done = subprocess.run([sys.executable, "-m", "sg_assess", "list", "--child", b"J\xf6rg"], capture_output=True,
+                          env=_env(isolated_env, cli.db), timeout=120)
+    assert done.returncode == 2 and crash_reports(isolated_env) == []
+    assert done.stderr.decode().strip() == ("sg-assess: an argument is not valid UTF-8 text; check the terminal's or "
+                                            "the script's encoding")

@@ -49,6 +49,9 @@ class _Group(TyperGroup):
             if isinstance(exc, OSError) and exc.errno in _OUTPUT_ERRNOS:  # '> /dev/full', a full disk, a lost mount
                 _stdout_gone()
                 _fail(f"cannot write the output: {exc.strerror or exc}", 1)
+            if isinstance(exc, UnicodeEncodeError) and exc.reason == "surrogates not allowed":
+                # bytes that are not UTF-8 in an argument (Python keeps them as lone surrogates) reached the store
+                _fail("an argument is not valid UTF-8 text; check the terminal's or the script's encoding", 2)
             from sg_assess.crash import write_crash_report
 
             report = write_crash_report(exc)

@@ -154,3 +154,26 @@ async def test_the_new_assessment_dialog_says_why(tmp_path: Path) -> None:
         assert dialog._first_problem() is None
         dialog.query_one("#dob", Input).value = days(-19 * 365)
         assert "18 or older" in (dialog._first_problem() or "")
+
+
+async def test_reassessing_from_an_older_assessment_offers_the_details_recorded_now(tmp_path: Path,
+                                                                                   questionnaire) -> None:
+    from textual.widgets import Input
+
+    from sg_assess.tui.dialogs.new_assessment import NewAssessmentDialog
+    from tests.test_tui import SIZE, make_app, settle, wait_for_screen
+
+    db = tmp_path / "r.db"
+    with Store.open(db) as store:
+        first = store.create_assessment(questionnaire=questionnaire, actor="Test Worker", child_name="Ada Example",
+                                        dob="2019-01-15", assessment_date="2026-03-02")
+        store.create_assessment(questionnaire=questionnaire, actor="Test Worker", child_id=store.summary(first).child_id,
+                                child_name="Ada Newname", assessment_date="2026-03-02")
+        store.save_answer(first, "danger_statements", "edited last: listed first", actor="Test Worker")
+    app_ = make_app(db, tmp_path)
+    async with app_.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app_.screen.selected().id == first  # the older assessment, which shows the old name
+        await pilot.press("r")
+        dialog = await wait_for_screen(pilot, NewAssessmentDialog)
+        assert dialog.query_one("#name", Input).value == "Ada Newname"

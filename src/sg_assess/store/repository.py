@@ -495,6 +495,12 @@ class Store(SupervisionMixin):
             addenda=addenda,
         )
 
+    def child(self, child_id: str) -> ChildRecord:
+        """A child's details as recorded now (each assessment keeps its own copy of them as it was made)."""
+        with self.engine.connect() as conn:
+            row = self._child_row(conn, child_id)
+        return ChildRecord(id=row["id"], name=row["name"], dob=row["dob"], due_date=row["due_date"])
+
     def history(self, assessment_id: str) -> list[HistoryRecord]:
         with self.engine.connect() as conn:
             return self._history(conn, assessment_id)

@@ -247,8 +247,7 @@ class SgApp(App[None]):
             options = [(f"{q.title} (v{q.version})", q.id) for q in sorted(catalog.best.values(), key=lambda q: q.title)]
             child = None
             if child_id:
-                record = self.store().list(child=child_id, limit=1)[0]
-                found = self.store().get(record.id, with_history=False).child
+                found = self.store().child(child_id)  # as recorded now, not as an older assessment shows them
                 child = ChildDetails(found.id, found.name, found.dob, found.due_date)
         except SgError as exc:
             self.call_from_thread(self.notify, str(exc), title="Cannot start", severity="error", markup=False)

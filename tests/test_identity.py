@@ -186,3 +186,23 @@ async def test_the_first_run_dialog_refuses_an_invisible_name(isolated_env: Path
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert not isinstance(app_.screen, WhoAreYouDialog) and app_.user == "Sam Worker"
+
+
+async def test_the_dialog_says_why_it_asks_again(tmp_path: Path) -> None:
+    from textual.widgets import Static
+
+    from sg_assess.tui.app import create_app
+    from sg_assess.tui.dialogs.forms import WhoAreYouDialog
+
+    config = tmp_path / "config.toml"
+    config.write_text('user = "Sam [b]Worker[/b]"\nrole = "admin"\n', encoding="utf-8")
+    app_ = create_app(tmp_path / "a.db", config_path=config)
+    async with app_.run_test() as pilot:
+        await pilot.pause()
+        assert isinstance(app_.screen, WhoAreYouDialog)
+        why = str(app_.screen.query_one("#why", Static).render())
+        assert "not 'admin'" in why and "config.toml" in why
+    config.write_text('user = "Sam Worker"\n', encoding="utf-8")  # a usable config: no reason shown
+    async with create_app(tmp_path / "a.db", config_path=config).run_test() as pilot:
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, WhoAreYouDialog)

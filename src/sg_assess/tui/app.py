@@ -133,9 +133,7 @@ class SgApp(App[None]):
             except SgError as exc:
                 self.notify(str(exc), title="Not remembered", severity="warning", markup=False)
 
-        self.push_screen(WhoAreYouDialog(self.user), chosen)
-        if self.identity_problem:
-            self.notify(self.identity_problem, title="Who are you?", severity="warning", markup=False)
+        self.push_screen(WhoAreYouDialog(self.user, self.identity_problem), chosen)
 
     def _remember_theme(self, theme: Any) -> None:
         from sg_assess.config_write import save_setting

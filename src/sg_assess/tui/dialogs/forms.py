@@ -151,11 +151,14 @@ class WhoAreYouDialog(_Form[Identity]):
     CAN_CANCEL = False  # every change needs a name
     AUTO_FOCUS = "#name"  # type the name at once; Tab goes on to the role
 
-    def __init__(self, default_name: str) -> None:
+    def __init__(self, default_name: str, reason: str | None = None) -> None:
         super().__init__()
         self.default_name = default_name
+        self.reason = reason  # why the configured name or role cannot be used, when that is why it asks
 
     def fields(self) -> ComposeResult:
+        if self.reason:
+            yield Static(f"Your settings cannot be used: {self.reason}", classes="hint", id="why", markup=False)
         yield Static("Every change you make is recorded with your name and role. You can change them later with "
                      "'sg-assess config'.", classes="hint")
         yield Label("Your name")

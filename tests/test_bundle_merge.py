@@ -273,4 +273,4 @@ def test_deeply_nested_brackets_are_refused_in_one_line(tmp_path: Path) -> None:
     bomb.write_text("[" * 100_000 + "]" * 100_000)
     result = CliRunner().invoke(app, ["--db", str(tmp_path / "b.db"), "import", str(bomb)])
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "not a complete bundle" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "nested too deeply" in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -54,7 +54,8 @@ def test_version_and_help() -> None:
 def test_new_prints_the_id_and_json(cli: Cli) -> None:
     aid = cli.new()
     assert len(aid) == 36
-    data = json.loads(cli("new", "--child", "Ben Sample", "--unborn", "--due", "2026-06-01", "--json").stdout)
+    data = json.loads(cli("new", "--child", "Ben Sample", "--unborn", "--due", "2026-06-01", "--date", "2026-03-02",
+                          "--json").stdout)
     assert data["age_band"] == "unborn" and data["status"] == "draft" and data["child_name"] == "Ben Sample"
 
 

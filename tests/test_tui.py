@@ -159,6 +159,7 @@ async def test_unborn_child_from_the_dialog(db: Path, tmp_path: Path) -> None:
         await pilot.pause()
         assert not dialog.query_one("#dob").display and dialog.query_one("#due").display
         dialog.query_one("#due", Input).value = "2026-06-01"
+        dialog.query_one("#date", Input).value = "2026-03-02"  # a due date is checked against the assessment date
         dialog.action_save()
         editor = await wait_for_screen(pilot, EditorScreen)
         assert editor.band == "unborn"

@@ -6,7 +6,9 @@ anything else writes a crash report (no user text) and says where it is.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -17,7 +19,7 @@ from typer.core import TyperGroup
 
 from sg_assess import __version__, paths
 from sg_assess.errors import SgError, UsageError
-from sg_assess.safetext import one_line
+from sg_assess.safetext import one_line, strip_controls
 from sg_assess.statuses import status_words
 
 STATUSES = ("draft", "submitted", "returned", "signed_off")
@@ -42,14 +44,42 @@ class _Group(TyperGroup):
             _fail(explain_failure(exc), 1)
         except KeyboardInterrupt:
             _fail("interrupted; nothing half-written was kept", 130)
+        except BrokenPipeError:  # the reader went away ('| head'): what was done is done; exit quietly
+            _stdout_gone()
+            raise typer.Exit(EXIT_PIPE_CLOSED) from None
         except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback reaches a user
             if hasattr(exc, "exit_code"):  # typer.Exit and the framework's own usage errors
                 raise
+            if isinstance(exc, OSError) and exc.errno in _OUTPUT_ERRNOS:  # '> /dev/full', a full disk, a lost mount
+                _stdout_gone()
+                _fail(f"cannot write the output: {exc.strerror or exc}", 1)
+            if isinstance(exc, UnicodeEncodeError) and exc.reason == "surrogates not allowed":
+                # bytes that are not UTF-8 in an argument (Python keeps them as lone surrogates) reached the store
+                _fail("an argument is not valid UTF-8 text; check the terminal's or the script's encoding", 2)
             from sg_assess.crash import write_crash_report
 
             report = write_crash_report(exc)
             where = f"; a report (with no assessment text) is in {report}" if report else ""
             _fail(f"unexpected error ({type(exc).__name__}){where}. Please tell your IT support", 70)
+
+
+EXIT_PIPE_CLOSED = 141  # what a shell reports for a program stopped by SIGPIPE: output was cut short by the reader
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
+def _stdout_gone() -> None:
+    """Point standard output at the null device, so Python's final flush has nowhere to fail (as Python's
+    documentation on SIGPIPE advises)."""
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        pass
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (a test runner's buffer)
+        pass
 
 
 def _database_errors() -> tuple[type[BaseException], ...]:
@@ -88,14 +118,19 @@ class State:
 
     def actor(self) -> str:
         from sg_assess.config import current_user, load_config
+        from sg_assess.identity import check_name
 
-        return self.user.strip() if self.user and self.user.strip() else current_user(load_config())
+        if self.user is not None and self.user.strip():
+            return check_name(self.user, what=f"the name given with --as or {paths.ENV_USER}")
+        return current_user(load_config())
 
     def actor_role(self) -> str:
         from sg_assess.config import current_role, load_config
-        from sg_assess.store.supervision import check_role
+        from sg_assess.identity import check_role
 
-        return check_role(self.role.strip().lower() if self.role else current_role(load_config()))
+        if self.role is not None and self.role.strip():
+            return check_role(self.role, source=f"given with --role or {paths.ENV_ROLE}")
+        return current_role(load_config())
 
     def app_identity(self) -> dict[str, str | None]:
         """--as and --role (or SG_ASSESS_USER / SG_ASSESS_ROLE) for the app, checked without importing the store."""
@@ -165,7 +200,9 @@ def main_callback(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
 ) -> None:
     """Child safeguarding assessments that never lose a word."""
-    ctx.obj = State(db=db, db_explicit=db is not None, user=user, role=role)
+    source = ctx.get_parameter_source("db")
+    explicit = getattr(source, "name", None) == "COMMANDLINE"  # typed on the command line, not SG_ASSESS_DB
+    ctx.obj = State(db=db, db_explicit=explicit, user=user, role=role)
     if ctx.invoked_subcommand is None:
         if db is not None and _names_memory(db):  # checked without importing the store: the app paints first
             _fail(f"{db!r} is an in-memory database, gone when the app closes; give a database file", 2)
@@ -190,7 +227,9 @@ def _catalog():  # noqa: ANN202
 
 
 def _emit_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+    from sg_assess.safetext import json_safe
+
+    typer.echo(json_safe(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)))
 
 
 def _note(message: str) -> None:
@@ -251,6 +290,7 @@ def answer(
     assessment: Annotated[str, typer.Argument(help="Assessment id (6+ characters).")],
     question: Annotated[str, typer.Argument(help="Question id (see 'sg-assess show ID').")],
     value: Annotated[str, typer.Argument(help="The answer; '-' reads it from standard input; groups take JSON.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Save one answer (an empty value clears it)."""
     from sg_assess.questionnaire.values import parse_input
@@ -266,8 +306,12 @@ def answer(
         state = _state(ctx)
         changed = store.save_answer(aid, question, parse_input(q, value), actor=state.actor(), role=state.actor_role())
         s = store.summary(aid)
-    state = "saved" if changed else "unchanged"
-    typer.echo(f"{state}: {question} ({s.required_answered} of {s.required_total} required answered)")
+    outcome = "saved" if changed else "unchanged"
+    if as_json:
+        _emit_json({"id": aid, "question": question, "result": outcome, "conflict": not isinstance(changed, bool),
+                    "required_answered": s.required_answered, "required_total": s.required_total})
+        return
+    typer.echo(f"{outcome}: {question} ({s.required_answered} of {s.required_total} required answered)")
 
 
 @app.command("list")
@@ -332,6 +376,7 @@ def export(
     redact: Annotated[bool, typer.Option("--redact", help="Names become initials or roles, dates of birth age "
                                                           "bands (for audits and training).")] = False,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Folder for --all.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was written as JSON.")] = False,
 ) -> None:
     """Export an assessment (or all of them) to Markdown or JSON."""
     from sg_assess.export import FORMATS, render, write_export
@@ -343,7 +388,7 @@ def export(
             raise UsageError("--all exports every assessment into --out DIR; leave out the id and -o")
         if out_dir is None:
             raise UsageError("--all needs a folder: --out DIR")
-        _export_all(ctx, out_dir, fmt, redact)
+        _export_all(ctx, out_dir, fmt, redact, as_json)
         return
     if not assessment:
         raise UsageError("give an assessment id, or --all --out DIR")
@@ -352,11 +397,16 @@ def export(
     with _state(ctx).open_store(create=False) as store:
         record = _maybe_redacted(store.get(store.resolve(assessment)), redact)
     if output == "-":
+        if as_json:
+            raise UsageError("-o - writes the export itself to standard output; leave out --json")
         sys.stdout.write(render(record, fmt))
         return
     from sg_assess.fileio import output_path
 
     path = write_export(record, fmt, output_path(output, "the export target") if output is not None else Path.cwd())
+    if as_json:
+        _emit_json({"id": record.summary.id, "format": fmt, "path": str(path), "redacted": redact})
+        return
     typer.echo(str(path))
 
 
@@ -368,7 +418,7 @@ def _maybe_redacted(record: Any, redact: bool) -> Any:
     return redacted(record)
 
 
-def _export_all(ctx: typer.Context, out_dir: Path, fmt: str, redact: bool = False) -> None:
+def _export_all(ctx: typer.Context, out_dir: Path, fmt: str, redact: bool = False, as_json: bool = False) -> None:
     from rich.progress import Progress
 
     from sg_assess.export import write_export
@@ -383,9 +433,13 @@ def _export_all(ctx: typer.Context, out_dir: Path, fmt: str, redact: bool = Fals
         ids = list(store.iter_ids())
         with Progress(console=stderr_console(), transient=True) as progress:
             task = progress.add_task("Exporting", total=len(ids))
+            written = []
             for aid in ids:
-                write_export(_maybe_redacted(store.get(aid), redact), fmt, out_dir)
+                written.append({"id": aid, "path": str(write_export(_maybe_redacted(store.get(aid), redact), fmt, out_dir))})
                 progress.advance(task)
+    if as_json:
+        _emit_json({"format": fmt, "folder": str(out_dir), "redacted": redact, "exported": written})
+        return
     typer.echo(f"exported {len(ids)} assessment{'s' if len(ids) != 1 else ''} to {out_dir}")
 
 
@@ -436,7 +490,7 @@ def questionnaires_check(
 
 
 @app.command("paths")
-def paths_(ctx: typer.Context) -> None:
+def paths_(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Where the database, config, logs and questionnaires are."""
     from sg_assess.config import load_config
     from sg_assess.questionnaire.loader import search_path
@@ -451,17 +505,27 @@ def paths_(ctx: typer.Context) -> None:
         ["documents", str(paths.documents_dir())],
         *[["questionnaires", str(p)] for p in search_path(config.questionnaire_dirs)],
     ]
+    if as_json:
+        data: dict[str, Any] = {label.replace(" ", "_"): value for label, value in rows if label != "questionnaires"}
+        data["questionnaires"] = [value for label, value in rows if label == "questionnaires"]
+        _emit_json(data)
+        return
     for label, value in rows:
-        typer.echo(f"{label + ':':<16} {value}")
+        typer.echo(f"{label + ':':<16} {strip_controls(value)}")
 
 
 @app.command()
-def check(ctx: typer.Context) -> None:
+def check(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Check the database's integrity (reads only; changes nothing)."""
     from sg_assess.store.db import check_database, resolve_location
 
     location = resolve_location(_state(ctx).file_location())
     problems = check_database(location, seals=True)  # and every signed-off record as it was signed off
+    if as_json:
+        _emit_json({"database": str(location), "ok": not problems, "problems": problems})
+        if problems:
+            raise typer.Exit(1)
+        return
     if problems:
         for line in problems:
             typer.echo(f"problem: {line}")
@@ -474,6 +538,7 @@ def backup(
     ctx: typer.Context,
     dest: Annotated[str | None, typer.Argument(help="Backup file or folder (default: the data folder's backups; "
                                                     "a trailing / makes a folder).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Back up the database with SQLite's backup API (safe while it is in use); default: beside the daily ones."""
     import datetime as dt
@@ -493,6 +558,9 @@ def backup(
         if target.absolute() == store.location.path:
             raise UsageError("the backup would overwrite the database itself; choose another file")
         store.backup(target)
+    if as_json:
+        _emit_json({"database": str(store.location.path), "backup": str(target)})
+        return
     typer.echo(str(target))
 
 
@@ -500,6 +568,7 @@ def backup(
 def import_(
     ctx: typer.Context,
     bundle_file: Annotated[Path, typer.Argument(metavar="FILE", help="A bundle made with 'export --format bundle'.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Import an assessment from a hand-off bundle (checked; never overwrites a newer copy)."""
     from sg_assess.store.bundle import import_bundle
@@ -508,6 +577,9 @@ def import_(
     notes: list[str] = []  # what the merge kept or could not reconcile: the person is told
     with state.open_store() as store:
         aid = import_bundle(store, bundle_file, actor=state.actor(), role=state.actor_role(), notes=notes)
+    if as_json:
+        _emit_json({"id": aid, "file": str(bundle_file), "notes": notes})
+        return
     typer.echo(f"imported {aid[:8]} from {bundle_file}")
     for note in notes:
         typer.echo(one_line(note))
@@ -556,8 +628,13 @@ def demo(
     state = _state(ctx)
     if state.db and _names_memory(state.db):
         raise UsageError(f"{state.db!r} is an in-memory database, gone when the command ends; give a database file")
+    # Its own file always: SG_ASSESS_DB and the config's database are the real records. An explicit --db is
+    # used only for a new file or an earlier demo.
     identity = state.app_identity() if open_app else {}
     target = Path(state.db) if state.db_explicit and state.db else paths.demo_db_path()
+    if state.db_explicit and target.exists() and not _holds_only_demo(target):
+        raise UsageError(f"{target} holds real assessments; the demo uses its own file: leave out --db "
+                         "(or name a new file)")
     ids, created = ensure_demo_db(target)
     if open_app:
         from sg_assess.tui.app import run
@@ -570,9 +647,29 @@ def demo(
     typer.echo(f'     sg-assess --db "{target}" show {ids[0][:8]}' if ids else "")
 
 
+def _holds_only_demo(path: Path) -> bool:
+    from sg_assess.demo import FICTIONAL_MARKER
+    from sg_assess.store.repository import Store
+
+    with Store.open(path, readonly=True, create=False) as store:
+        return all(FICTIONAL_MARKER in row.child_name for row in store.list(limit=100_000))
+
+
 def main() -> None:
-    """Console-script entry point."""
-    app(prog_name="sg-assess")
+    """Console-script entry point.  Output still buffered at the end is flushed here, where a closed pipe or a
+    full disk can still be reported properly (after ``app`` returns, Python would print a traceback)."""
+    try:
+        try:
+            app(prog_name="sg-assess")
+        finally:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _stdout_gone()
+        sys.exit(EXIT_PIPE_CLOSED)
+    except OSError as exc:
+        _stdout_gone()
+        print(f"sg-assess: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        sys.exit(1)
 
 
 

@@ -15,9 +15,10 @@ import typer
 
 from sg_assess.cli import _emit_json, _note, _state, app
 from sg_assess.errors import UsageError
-from sg_assess.safetext import one_line
+from sg_assess.safetext import one_line, strip_controls
 
 T = TypeVar("T")
+MAX_ROW_ID = 2**63 - 1  # SQLite's largest integer: a larger number cannot name a comment
 
 def _as_user(ctx: typer.Context, assessment: str, act: Callable[..., T]) -> tuple[str, T]:
     """Resolve the id, then call ``act(store, id, actor=..., role=...)`` as the current user."""
@@ -32,7 +33,8 @@ app.add_typer(review_app, name="review")
 
 
 @app.command()
-def submit(ctx: typer.Context, assessment: Annotated[str, typer.Argument(help="Assessment id.")]) -> None:
+def submit(ctx: typer.Context, assessment: Annotated[str, typer.Argument(help="Assessment id.")],
+           as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Submit an assessment for a supervisor's review (it is read-only until returned)."""
     from sg_assess import quality
 
@@ -41,6 +43,9 @@ def submit(ctx: typer.Context, assessment: Annotated[str, typer.Argument(help="A
         aid = store.resolve(assessment)
         store.submit(aid, actor=state.actor(), role=state.actor_role())
         gaps = quality.check(store.get(aid, with_history=False))
+    if as_json:
+        _emit_json({"id": aid, "status": "submitted", "gaps": len(gaps)})
+        return
     typer.echo(f"submitted: {aid[:8]} is waiting for a supervisor's review")
     if gaps:
         _note(f"note: the quality check found {len(gaps)} gap{'s' if len(gaps) != 1 else ''}; the supervisor will see them")
@@ -104,6 +109,8 @@ def comment(
 
     if message == "-":
         message = sys.stdin.read()
+    if reply_to is not None and not 1 <= reply_to <= MAX_ROW_ID:
+        raise UsageError(f"--reply-to {reply_to} is not a comment number; 'sg-assess show {assessment}' lists them")
     aid, number = _as_user(ctx, assessment, lambda store, aid, **who: store.add_comment(
         aid, message, section_id=section, reply_to=reply_to, **who))
     typer.echo(f"comment {number} added to {aid[:8]}")
@@ -146,7 +153,11 @@ def history(
 ) -> None:
     """Every change: who, when, the question, before and after."""
     with _state(ctx).open_store(create=False) as store:
-        entries = store.history(store.resolve(assessment))
+        aid = store.resolve(assessment)
+        if question and store.questionnaire_of(aid).question(question) is None:
+            raise UsageError(f"there is no question {question!r} in this assessment; 'sg-assess show {assessment}' "
+                             "lists them")
+        entries = store.history(aid)
     if question:
         entries = [h for h in entries if h.question_id == question]
     if as_json:
@@ -200,6 +211,11 @@ def actions(
 ) -> None:
     """Next steps with review dates across all assessments; overdue ones are marked."""
     today = dt.date.today().isoformat()
+    if until is not None:
+        try:
+            until = dt.date.fromisoformat(until.strip()).isoformat()
+        except ValueError:
+            raise UsageError(f"--until {until!r} is not a date; write it as YYYY-MM-DD") from None
     with _state(ctx).open_store(create=False) as store:
         due = store.actions_due(until=until)
     if as_json:
@@ -219,28 +235,43 @@ def actions(
 def config_(
     name: Annotated[str | None, typer.Option("--name", help="Your name, as recorded on every change.")] = None,
     role: Annotated[str | None, typer.Option("--role", help="practitioner or supervisor.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show your name and role (and where the config file is), or set them."""
-    from sg_assess.config import current_role, current_user, load_config
-    from sg_assess.config_write import save_setting
-    from sg_assess.store.supervision import check_role
-
-    if role is not None:
-        save_setting("role", check_role(role.strip().lower()))
-    if name is not None:
-        if not name.strip():
-            raise UsageError("the name cannot be empty")
-        save_setting("user", name.strip())
     import os
 
     from sg_assess import paths
+    from sg_assess.config import current_role, current_user, load_config
+    from sg_assess.config_write import save_setting
+    from sg_assess.errors import SgError
+    from sg_assess.identity import check_name, check_role
 
+    if role is not None:
+        save_setting("role", check_role(role, source="given with --role"))
+    if name is not None:
+        save_setting("user", check_name(name, what="the name given with --name"))
     config = load_config()
 
-    def source(env: str) -> str:
-        return f"  (from {env}, which overrides the config file)" if os.environ.get(env, "").strip() else ""
+    def source(env: str) -> str | None:
+        return env if os.environ.get(env, "").strip() else None
 
-    typer.echo(f"{'name:':<8} {one_line(current_user(config))}{source(paths.ENV_USER)}")
-    typer.echo(f"{'role:':<8} {current_role(config)}{source(paths.ENV_ROLE)}")
-    typer.echo(f"{'theme:':<8} {config.theme or 'default'}")
-    typer.echo(f"{'file:':<8} {config.path}")
+    def shown(read) -> str:  # noqa: ANN001 - a setting that cannot be used is shown as the problem, not used
+        try:
+            return read(config)
+        except SgError as exc:
+            return f"not usable: {exc}"
+
+    data = {"name": shown(current_user), "name_from": source(paths.ENV_USER), "role": shown(current_role),
+            "role_from": source(paths.ENV_ROLE), "theme": config.theme, "backups_keep": config.backups_keep,
+            "file": str(config.path)}
+    if as_json:
+        _emit_json(data)
+        return
+
+    def note(env: str | None) -> str:
+        return f"  (from {env}, which overrides the config file)" if env else ""
+
+    typer.echo(f"{'name:':<8} {one_line(data['name'])}{note(data['name_from'])}")
+    typer.echo(f"{'role:':<8} {one_line(data['role'])}{note(data['role_from'])}")
+    typer.echo(f"{'theme:':<8} {one_line(config.theme or 'default')}")
+    typer.echo(f"{'file:':<8} {strip_controls(str(config.path))}")

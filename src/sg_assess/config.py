@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sg_assess import paths
 from sg_assess.errors import SgError
+from sg_assess.identity import check_name, check_role
 
 KNOWN_KEYS = {"user", "role", "database", "questionnaire_dirs", "theme", "backups_keep"}
 
@@ -64,18 +65,25 @@ def load_config(path: Path | None = None) -> Config:
 
 
 def current_role(config: Config | None = None) -> str:
-    """practitioner or supervisor: SG_ASSESS_ROLE, the config file, or practitioner."""
-    role = os.environ.get(paths.ENV_ROLE, "").strip() or (config.role if config else None) or "practitioner"
-    return role.strip().lower()
+    """practitioner or supervisor: SG_ASSESS_ROLE, the config file, or practitioner.
+
+    Anything else is refused (UsageError naming where it came from): a role is
+    recorded on every change, so an unknown one is never used.
+    """
+    if role := os.environ.get(paths.ENV_ROLE, "").strip():
+        return check_role(role, source=f"from {paths.ENV_ROLE}")
+    if config and config.role is not None and config.role.strip():
+        return check_role(config.role, source=f"from {config.path}")
+    return "practitioner"
 
 
 def current_user(config: Config | None = None) -> str:
-    """Who is making changes: SG_ASSESS_USER, the config file, or the OS user."""
+    """Who is making changes: SG_ASSESS_USER, the config file, or the OS user (checked by ``check_name``)."""
     if name := os.environ.get(paths.ENV_USER, "").strip():
-        return name
+        return check_name(name, what=f"the name in {paths.ENV_USER}")
     if config and config.user and config.user.strip():
-        return config.user.strip()
+        return check_name(config.user, what=f"the name in {config.path}")
     try:
-        return getpass.getuser() or "unknown"
-    except (OSError, KeyError, ImportError):
+        return check_name(getpass.getuser() or "unknown", what="the login name")
+    except (OSError, KeyError, ImportError, SgError):
         return "unknown"

@@ -14,9 +14,16 @@ import sys
 def main() -> None:
     args = sys.argv[1:]
     if not args or (len(args) == 2 and args[0] == "--db"):
+        from sg_assess.errors import SgError
         from sg_assess.tui.app import run
 
-        run(args[1] if args else (os.environ.get("SG_ASSESS_DB") or None))
+        try:
+            run(args[1] if args else (os.environ.get("SG_ASSESS_DB") or None))
+        except SgError as exc:  # a config file that cannot be read: one line, as the CLI says it
+            from sg_assess.safetext import one_line
+
+            print(f"sg-assess: {one_line(str(exc))}", file=sys.stderr)
+            sys.exit(exc.exit_code)
         return
     from sg_assess.cli import main as cli_main
 

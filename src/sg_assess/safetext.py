@@ -38,3 +38,16 @@ def visible(text: str) -> str:
     odd was typed or pasted.  Line breaks and tabs are kept.
     """
     return _LINE_ENDINGS.sub("\n", text).translate(_PICTURES)
+
+
+# Characters a JSON encoder with ensure_ascii=False passes through raw although a terminal or an editor acts on
+# them: DEL and the C1 controls (U+009B is a one-byte CSI), bidi overrides and isolates, line/paragraph separators.
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def json_safe(dumped: str) -> str:
+    """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with those characters written as ``\\uXXXX`` escapes.
+
+    They can only occur inside strings there, so the JSON means exactly the same.
+    """
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from sg_assess import __version__
+from sg_assess.safetext import json_safe
 from sg_assess.store.records import AssessmentRecord
 
 FORMAT = "sg-assess/assessment"
@@ -46,4 +47,4 @@ def assessment_dict(record: AssessmentRecord, *, full: bool = True) -> dict[str,
 def render_json(record: AssessmentRecord) -> str:
     payload = {"format": FORMAT, "format_version": FORMAT_VERSION, "exported_by": f"sg-assess {__version__}",
                "assessment": assessment_dict(record, full=True)}
-    return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return json_safe(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True)) + "\n"

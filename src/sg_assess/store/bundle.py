@@ -68,15 +68,21 @@ def read_bundle(path: Path) -> dict[str, Any]:
         raise ValidationError(f"cannot read {path}: {exc.strerror or exc}") from None
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):  # RecursionError: brackets nested too deep
+    except (UnicodeDecodeError, json.JSONDecodeError):
         raise ValidationError(f"{path} is not a complete bundle (truncated or damaged?); ask for it to be sent again") from None
+    except RecursionError:  # thousands of nested brackets: no assessment looks like that
+        raise ValidationError(f"{path} is not an sg-assess bundle (its data is nested too deeply)") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValidationError(f"{path} is not an sg-assess bundle (export one with --format bundle)")
     if data.get("format_version") != FORMAT_VERSION:
         raise ValidationError(f"{path} is a bundle of format {data.get('format_version')!r}; this sg-assess reads "
                               f"format {FORMAT_VERSION}: upgrade sg-assess")
     content = data.get("content")
-    if not isinstance(content, dict) or hashlib.sha256(_canonical(content)).hexdigest() != data.get("sha256"):
+    try:
+        digest = hashlib.sha256(_canonical(content)).hexdigest() if isinstance(content, dict) else None
+    except (RecursionError, ValueError):  # nested too deeply to write back, or a number JSON cannot hold
+        raise ValidationError(f"{path} is not an sg-assess bundle (its data is nested too deeply)") from None
+    if digest is None or digest != data.get("sha256"):
         raise ValidationError(f"{path} has been changed or damaged since it was exported (its checksum does not "
                               "match); nothing was imported")
     return content

@@ -23,7 +23,8 @@ from sqlalchemy import Connection, Engine, column, func, insert, or_, select, ta
 from sg_assess.errors import DatabaseError, NotFound, UsageError, ValidationError
 from sg_assess.questionnaire.loader import from_source
 from sg_assess.questionnaire.schema import Questionnaire, age_band
-from sg_assess.questionnaire.values import answer_figures, clean_text, normalize, parse_date, text_of
+from sg_assess import plausible
+from sg_assess.questionnaire.values import answer_figures, clean_text, latest_score, normalize, parse_date, text_of
 from sg_assess.store import db
 from sg_assess.store.models import Answer, Assessment, Child, HistoryEntry, QuestionnaireDef
 from sg_assess.store.records import (
@@ -59,11 +60,16 @@ _SQL_GET = (
     "a.required_total, a.latest_score, a.questionnaire_id, a.questionnaire_version, a.submitted_at "
     "FROM assessment a JOIN child c ON c.id = a.child_id WHERE a.id = ?"
 )
-_SQL_HEAD = ("SELECT a.seq, a.status, a.questionnaire_hash, a.age_band, c.name, a.owner "
+_SQL_HEAD = ("SELECT a.seq, a.status, a.questionnaire_hash, a.age_band, "
+             "COALESCE(json_extract(a.child_snapshot, '$.name'), c.name), a.owner "
              "FROM assessment a JOIN child c ON c.id = a.child_id WHERE a.id = ?")
 
+# Each assessment shows (and is found by) the child's details as it recorded them; assessments made before
+# snapshots were kept at creation follow the child's row.
+CHILD_NAME = func.coalesce(func.json_extract(A.c.child_snapshot, "$.name"), C.c.name)
+
 SUMMARY_COLUMNS = (
-    A.c.id, A.c.child_id, C.c.name.label("child_name"), A.c.age_band, A.c.status, A.c.assessment_date,
+    A.c.id, A.c.child_id, CHILD_NAME.label("child_name"), A.c.age_band, A.c.status, A.c.assessment_date,
     A.c.practitioner, A.c.created_at, A.c.updated_at, A.c.required_answered, A.c.required_total,
     A.c.latest_score, A.c.questionnaire_id, A.c.questionnaire_version, A.c.submitted_at,
 )
@@ -79,6 +85,11 @@ def _iso(moment: dt.datetime) -> str:
 
 def _dumps(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _child_snapshot(child_id: str, name: str, dob: str | None, due: str | None) -> str:
+    """The child's details as one assessment records them (the same form sign-off has always kept)."""
+    return json.dumps({"id": child_id, "name": name, "dob": dob, "due_date": due}, sort_keys=True)
 
 
 def _loads(value: str | None) -> Any:
@@ -239,9 +250,13 @@ class Store(SupervisionMixin):
         role: str | None = None,
     ) -> str:
         """Create a draft assessment (and the child, unless ``child_id`` re-assesses one); return its id."""
+        moment = self.clock()  # read once: a test's or the demo's clock may move on every reading
+        today = max(dt.date.today(), moment.date())  # the later of the two: tests may fix the clock
         on = self._date_arg(assessment_date, "assessment date") if assessment_date else dt.date.today()
-        now = _iso(self.clock())
+        plausible.check_assessment_date(on, today)
+        now = _iso(moment)
         with db.write_connection(self.engine) as conn:
+            changed_from = None
             if child_id:
                 child = self._child_row(conn, child_id)
                 name = clean_text(child_name).strip() if child_name and child_name.strip() else child["name"]
@@ -249,8 +264,15 @@ class Store(SupervisionMixin):
                     dob_v, due_v = self._birth_args(dob, unborn, due, on)
                 else:
                     dob_v, due_v = child["dob"], child["due_date"]
+                    if due_v:  # recorded before birth: a due date long past needs the date of birth now
+                        plausible.check_due(dt.date.fromisoformat(due_v), on)
                 if (name, dob_v, due_v) != (child["name"], child["dob"], child["due_date"]):
+                    # Earlier assessments keep the details they were made with; the change is in this one's history.
+                    earlier = _child_snapshot(child["id"], child["name"], child["dob"], child["due_date"])
+                    conn.execute(update(A).where(A.c.child_id == child_id, A.c.child_snapshot.is_(None))
+                                 .values(child_snapshot=earlier))
                     conn.execute(update(C).where(C.c.id == child_id).values(name=name, dob=dob_v, due_date=due_v, updated_at=now))
+                    changed_from = {"name": child["name"], "dob": child["dob"], "due_date": child["due_date"]}
             else:
                 name = clean_text(child_name or "").strip()  # a broken paste's lone surrogates become U+FFFD
                 if not name:
@@ -268,6 +290,7 @@ class Store(SupervisionMixin):
                 assessment_date=on.isoformat(), age_band=band, status="draft", practitioner=actor,
                 created_at=now, updated_at=now, required_answered=done, required_total=total,
                 latest_score=None, revision=0, owner=actor,
+                child_snapshot=_child_snapshot(child_id, name, dob_v, due_v),
             ))
             seq = result.inserted_primary_key[0]
             conn.execute(text("INSERT INTO assessment_fts(rowid, name, body) VALUES (:seq, :name, '')"),
@@ -275,7 +298,8 @@ class Store(SupervisionMixin):
             conn.execute(insert(H).values(
                 assessment_id=aid, question_id=None, kind="created", actor=actor, role=role, started_at=now, at=now,
                 before=None, after=_dumps({"child": name, "questionnaire": f"{questionnaire.id} v{questionnaire.version}",
-                                           "assessment_date": on.isoformat()}),
+                                           "assessment_date": on.isoformat(),
+                                           **({"child_details_changed_from": changed_from} if changed_from else {})}),
             ))
         return aid
 
@@ -292,12 +316,13 @@ class Store(SupervisionMixin):
                 raise UsageError("give either a date of birth, or --unborn with a due date, not both")
             if not due:
                 raise UsageError("an unborn child needs a due date (--due YYYY-MM-DD)")
-            return None, self._date_arg(due, "due date").isoformat()
+            due_day = self._date_arg(due, "due date")
+            plausible.check_due(due_day, on)
+            return None, due_day.isoformat()
         if not dob:
             raise UsageError("the child's date of birth is needed (--dob YYYY-MM-DD), or --unborn --due YYYY-MM-DD")
         born = self._date_arg(dob, "date of birth")
-        if born > on:
-            raise ValidationError(f"the date of birth {dob} is after the assessment date {on}; for a pre-birth assessment use --unborn --due")
+        plausible.check_dob(born, on)
         return born.isoformat(), None
 
     @staticmethod
@@ -442,7 +467,8 @@ class Store(SupervisionMixin):
             query = query.where(A.c.status == status)
         if child:
             needle = child.strip()
-            query = query.where(or_(C.c.id.startswith(needle.lower()), C.c.name.contains(needle, autoescape=True)))
+            query = query.where(or_(C.c.id.startswith(needle.lower()), C.c.name.contains(needle, autoescape=True),
+                                    CHILD_NAME.contains(needle, autoescape=True)))
         match = fts_query(search, prefix_last=as_you_type) if search else None
         if search and match is None:
             return []
@@ -514,6 +540,12 @@ class Store(SupervisionMixin):
             comments=comments,
             addenda=addenda,
         )
+
+    def child(self, child_id: str) -> ChildRecord:
+        """A child's details as recorded now (each assessment keeps its own copy of them as it was made)."""
+        with self.engine.connect() as conn:
+            row = self._child_row(conn, child_id)
+        return ChildRecord(id=row["id"], name=row["name"], dob=row["dob"], due_date=row["due_date"])
 
     def history(self, assessment_id: str) -> list[HistoryRecord]:
         with self.engine.connect() as conn:

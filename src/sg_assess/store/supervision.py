@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import text
 
 from sg_assess.errors import NotFound, Refused, UsageError, ValidationError
-from sg_assess.identity import same_person
+from sg_assess.identity import ROLES, check_name, same_person  # noqa: F401 - ROLES is imported from here too
+from sg_assess.identity import check_role as _check_role
 from sg_assess.statuses import status_words
 from sg_assess.store import db
 from sg_assess.store.freeze import make_seal
@@ -30,15 +31,12 @@ from sg_assess.store.records import ActionRecord, AssessmentSummary, ChronologyE
 if TYPE_CHECKING:
     from sg_assess.store.repository import Store
 
-ROLES = ("practitioner", "supervisor")
 EDITABLE = frozenset({"draft", "returned"})
 MAX_NOTE_CHARS = 10_000_000  # as for answers: a long paste is kept whole
 
 
 def check_role(role: str | None) -> str:
-    if role not in ROLES:
-        raise UsageError(f"the role must be practitioner or supervisor, not {role!r}; set it with 'sg-assess config --role'")
-    return role
+    return _check_role(role)
 
 
 def check_editable(assessment_id: str, status: str, owner: str, actor: str) -> None:
@@ -50,7 +48,7 @@ def check_editable(assessment_id: str, status: str, owner: str, actor: str) -> N
         raise Refused(f"assessment {short} is submitted for review and read-only until a supervisor returns it")
     if status not in EDITABLE:
         raise Refused(f"assessment {short} is {status_words(status).lower()} and cannot be edited")
-    if owner and actor != owner:
+    if owner and not same_person(actor, owner):
         raise Refused(f"only {owner} can edit assessment {short}; they can hand it over to you (sg-assess hand-over)")
 
 
@@ -162,7 +160,10 @@ class SupervisionMixin:
                          {"a": assessment_id, "actor": actor, "role": role, "now": now, "reason": reason,
                           "score": score, "decl": declaration})
             self._event(conn, assessment_id, "signed_off", actor, role, now, {"score": score, "reason": reason})
-            snapshot = json.dumps(dict(child), sort_keys=True)
+            # The details this assessment was made with, if it kept them; else the child's as they are now.
+            kept = conn.execute(text("SELECT child_snapshot FROM assessment WHERE id = :id"),
+                                {"id": assessment_id}).scalar_one_or_none()
+            snapshot = kept or json.dumps(dict(child), sort_keys=True)
             seal = make_seal(conn.connection.driver_connection.execute, assessment_id, signed_off_at=now,
                              child_snapshot=snapshot)
             conn.execute(text("UPDATE assessment SET status = 'signed_off', signed_off_at = :now, updated_at = :now, "
@@ -171,7 +172,7 @@ class SupervisionMixin:
         return declaration
 
     def hand_over(self: Store, assessment_id: str, *, actor: str, role: str, to: str) -> None:
-        to = _text(to, "the name of the practitioner to hand it to")
+        to = check_name(to, what="the name of the practitioner to hand it to")
         now = self._now()
         with db.write_connection(self.engine) as conn:
             head = self._head(conn, assessment_id)
@@ -192,6 +193,8 @@ class SupervisionMixin:
         with db.write_connection(self.engine) as conn:
             self._head(conn, assessment_id)
             if reply_to is not None:
+                if not 0 < reply_to < 2**63:  # SQLite's integers end there; a larger one names no comment
+                    raise NotFound(f"no comment {reply_to} on assessment {assessment_id[:8]}")
                 parent = conn.execute(text("SELECT section_id FROM comment WHERE id = :id AND assessment_id = :a"),
                                       {"id": reply_to, "a": assessment_id}).first()
                 if parent is None:
@@ -246,7 +249,8 @@ class SupervisionMixin:
     def actions_due(self: Store, *, until: str | None = None, include_done: bool = False,
                     limit: int = 1000) -> list[ActionRecord]:
         """Next steps with a review date (on or before ``until``), the earliest first."""
-        sql = ("SELECT d.assessment_id, a.child_id, c.name, d.question_id, d.row, d.what, d.who, d.by_when, "
+        sql = ("SELECT d.assessment_id, a.child_id, COALESCE(json_extract(a.child_snapshot, '$.name'), c.name), "
+               "d.question_id, d.row, d.what, d.who, d.by_when, "
                "d.review_date, d.done FROM action_due d JOIN assessment a ON a.id = d.assessment_id "
                "JOIN child c ON c.id = a.child_id WHERE d.review_date IS NOT NULL")
         params: dict[str, Any] = {"limit": limit}

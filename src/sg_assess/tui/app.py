@@ -77,8 +77,16 @@ class SgApp(App[None]):
         # Ask who the user is on first run, unless told (tests, --as) or already known (config, environment).
         self.needs_identity = (user is None and not self.config.user and not self.config.role
                                and not os.environ.get(paths.ENV_USER) and not os.environ.get(paths.ENV_ROLE))
-        self.user = user or current_user(self.config)
-        self.role = role or current_role(self.config)
+        from sg_assess.errors import SgError
+
+        self.identity_problem: str | None = None  # a name or role that cannot be recorded: asked for again
+        self.user, self.role = user or "", role or "practitioner"
+        try:
+            self.user = user or current_user(self.config)
+            self.role = role or current_role(self.config)
+        except SgError as exc:
+            self.identity_problem = str(exc)
+            self.needs_identity = True
         self.open_id = open_id
         self.autosave_delay = autosave_delay
         self.export_dir = export_dir or paths.documents_dir()
@@ -184,6 +192,7 @@ class SgApp(App[None]):
 
             self.user, self.role = identity.name, identity.role
             self.needs_identity = False
+            self.identity_problem = None
             self.mutate_reactive(SgApp.title)  # every header shows the new name
             try:
                 save_setting("user", identity.name, self.config.path)
@@ -193,8 +202,9 @@ class SgApp(App[None]):
             for then in waiting:
                 then()
 
-        name = "" if first_run else self.user
-        self.push_screen(WhoAreYouDialog(name, self.role, first_run=first_run), chosen)
+        # Nothing is suggested on first run; a configured name that cannot be used is shown with the reason.
+        name = self.user if (self.identity_problem or not first_run) else ""
+        self.push_screen(WhoAreYouDialog(name, self.role, first_run=first_run, reason=self.identity_problem), chosen)
 
     def identity_line(self) -> str:
         from sg_assess.tui.text import plain_line
@@ -325,8 +335,7 @@ class SgApp(App[None]):
             options = [(f"{q.title} (v{q.version})", q.id) for q in sorted(catalog.best.values(), key=lambda q: q.title)]
             child = None
             if child_id:
-                record = self.store().list(child=child_id, limit=1)[0]
-                found = self.store().get(record.id, with_history=False).child
+                found = self.store().child(child_id)  # as recorded now, not as an older assessment shows them
                 child = ChildDetails(found.id, found.name, found.dob, found.due_date)
         except SgError as exc:
             self.call_from_thread(self.notify, str(exc), title="Cannot start", severity="error", markup=False)

@@ -285,17 +285,21 @@ class WhoAreYouDialog(_Form[Identity]):
     TITLE_TEXT = "Welcome to sg-assess"
     SAVE_LABEL = "Continue (ctrl+s)"
 
-    def __init__(self, name: str = "", role: str = "practitioner", *, first_run: bool = True) -> None:
+    def __init__(self, name: str = "", role: str = "practitioner", *, first_run: bool = True,
+                 reason: str | None = None) -> None:
         super().__init__()
         self.default_name = name  # on first run nothing is suggested (the computer's login is often not the name)
         self.default_role = role
         self.first_run = first_run
+        self.reason = reason  # why the configured name or role cannot be used, when that is why it asks
         if first_run:
             self.CANCEL_LABEL = "Not now (Esc)"
         else:
             self.TITLE_TEXT = "Who you are"
 
     def fields(self) -> ComposeResult:
+        if self.reason:
+            yield Static(f"Your settings cannot be used: {self.reason}", classes="hint", id="why", markup=False)
         # Short: at 80x24 the whole dialog, title to buttons, must fit.
         later = " Skip it, and you are asked before opening an assessment." if self.first_run else ""
         yield Static("Recorded with every change you make; ctrl+p changes it later." + later, classes="hint")
@@ -307,10 +311,13 @@ class WhoAreYouDialog(_Form[Identity]):
             yield MarkedRadioButton("Supervisor", value=self.default_role == "supervisor", id="supervisor")
 
     def result(self) -> Identity | str:
-        from sg_assess.safetext import one_line
+        from sg_assess.errors import SgError
+        from sg_assess.identity import check_name, check_role
 
-        name = one_line(self.query_one("#name", Input).value)  # recorded on every change: one clean line
-        if not name:
-            return "Enter your name."
         pressed = self.query_one("#role", RadioSet).pressed_button
-        return Identity(name, pressed.id if pressed and pressed.id else "practitioner")
+        try:  # the one check of names and roles, as for --as, --role, the environment and the config file
+            name = check_name(self.query_one("#name", Input).value, what="your name")
+            role = check_role(pressed.id if pressed and pressed.id else "practitioner")
+        except SgError as exc:
+            return f"{str(exc)[:1].upper()}{str(exc)[1:]}."
+        return Identity(name, role)

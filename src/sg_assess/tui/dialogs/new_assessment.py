@@ -9,7 +9,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
-from sg_assess.questionnaire.schema import age_band
 from sg_assess.tui.dialogs.forms import _Form
 from sg_assess.tui.text import literal_line
 from sg_assess.tui.widgets.marks import MarkedCheckbox
@@ -111,12 +110,18 @@ class NewAssessmentDialog(_Form[NewAssessment]):
             return f"Enter the {birth_label.lower()} (YYYY-MM-DD)."
         if not on_date:
             return "Enter the assessment date (YYYY-MM-DD)."
-        if not unborn:
-            try:
-                age_band(dt.date.fromisoformat(birth), dt.date.fromisoformat(on_date))
-            except ValueError as exc:
-                hint = "; for a pre-birth assessment tick Unborn" if birth > on_date else ""
-                return f"Cannot assess: the {exc}{hint}."
+        from sg_assess import plausible
+        from sg_assess.errors import ValidationError
+
+        try:
+            on = dt.date.fromisoformat(on_date)
+            plausible.check_assessment_date(on, self.today if self.today > dt.date.today() else dt.date.today())
+            (plausible.check_due if unborn else plausible.check_dob)(dt.date.fromisoformat(birth), on)
+        except ValidationError as exc:
+            text = str(exc).replace("use --unborn --due", "tick Unborn")
+            return f"Cannot assess: {text}."
+        except ValueError:
+            return None  # not a date: the field's own validator says so
         return None
 
     def result(self) -> NewAssessment | str:

@@ -37,6 +37,11 @@ class SgApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         Binding("f1", "help", "Help", id="app.help"),
+        # Moving focus is a priority binding, handled as the key arrives: Textual's own (on the screen) is found
+        # only after the key has travelled up from the focused widget, and keys typed meanwhile went to the
+        # field being left, or were lost (issue 8.1).
+        Binding("tab", "focus_next", "Next field", id="app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", "Previous field", id="app.focus_previous", show=False, priority=True),
     ]
 
     def __init__(
@@ -92,6 +97,14 @@ class SgApp(App[None]):
 
     def mark_loaded(self) -> None:
         self.loaded.set()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("focus_next", "focus_previous"):
+            from textual.widgets import TextArea
+
+            focused = self.focused  # a text area that indents with Tab keeps it
+            return not (isinstance(focused, TextArea) and focused.tab_behavior == "indent")
+        return True
 
     # -- start and stop -----------------------------------------------------------------
 

@@ -1,0 +1,66 @@
+"""Every keystroke lands in the field it was typed into (issue 8, points 1, 10, 11, 12 and pastes).
+
+Keys here are posted to the app the way the terminal driver posts them, one
+after another without waiting for the app to finish the previous one: that is
+what a fast typist (30 ms a key) does to a busy app.  ``pilot.press`` waits
+for the app between keys, so it cannot show these faults.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from textual import events
+from textual.widgets import Input
+
+from sg_assess.tui.screens.editor import EditorScreen
+from tests.test_tui import blocks, db, make_app, new_assessment, open_editor, settle  # noqa: F401 (db: a fixture)
+
+SIZE = (100, 32)
+
+
+def burst(app: Any, *keys: str) -> None:
+    """Post keys as the driver does, all at once: printable characters as themselves, others by name."""
+    for key in keys:
+        if len(key) == 1:
+            app.post_message(events.Key(key, key))
+        else:
+            app.post_message(events.Key(key, None))
+
+
+def inputs(editor: EditorScreen, *qids: str) -> dict[str, str]:
+    found = blocks(editor)
+    return {q: found[q].query_one(Input).value for q in qids}
+
+
+async def test_tab_then_typing_goes_into_the_next_field(db: Path, tmp_path: Path, questionnaire) -> None:
+    aid = new_assessment(db, questionnaire)
+    async with make_app(db, tmp_path).run_test(size=SIZE) as pilot:
+        editor = await open_editor(pilot, aid)
+        blocks(editor)["ethnicity"].focus_input()
+        await pilot.pause()
+        burst(pilot.app, *"one", "tab", *"two", "tab", *"three", "shift+tab", "shift+tab", *"X",
+              "tab", "tab", *"word")
+        await settle(pilot)
+        assert inputs(editor, "ethnicity", "religion_belief", "first_language") == {
+            "ethnicity": "oneX", "religion_belief": "two", "first_language": "threeword"}
+
+
+async def test_tab_in_a_text_area_that_indents_is_kept_by_it(db: Path, tmp_path: Path, questionnaire) -> None:
+    """The rule does not fire for a text area whose Tab indents: the Tab goes into the text."""
+    from textual.widgets import TextArea
+
+    aid = new_assessment(db, questionnaire)
+    async with make_app(db, tmp_path).run_test(size=SIZE) as pilot:
+        editor = await open_editor(pilot, aid)
+        area = blocks(editor)["communication"].query_one(TextArea)
+        area.tab_behavior = "indent"
+        area.focus()
+        await pilot.pause()
+        burst(pilot.app, "a", "tab", "b")
+        await settle(pilot)
+        assert pilot.app.focused is area
+        assert area.text.replace(" ", "") in ("a\tb", "ab")
+        assert area.text != "ab"

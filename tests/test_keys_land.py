@@ -64,3 +64,44 @@ async def test_tab_in_a_text_area_that_indents_is_kept_by_it(db: Path, tmp_path:
         assert pilot.app.focused is area
         assert area.text.replace(" ", "") in ("a\tb", "ab")
         assert area.text != "ab"
+
+
+# -- point 12: home search shows only the results of the current search ------------------------
+
+
+async def _home_with_two(db: Path, tmp_path: Path, questionnaire) -> tuple[Any, Any]:
+    from sg_assess.store.repository import Store
+
+    a = new_assessment(db, questionnaire)
+    new_assessment(db, questionnaire, child_name="Ben Sample", dob="2012-05-05")
+    with Store.open(db) as store:
+        store.save_answer(a, "danger_statements", "worried about the trampoline", actor="Test Worker")
+    return a, None
+
+
+async def test_results_of_an_earlier_search_are_not_shown(db: Path, tmp_path: Path, questionnaire) -> None:
+    await _home_with_two(db, tmp_path, questionnaire)
+    async with make_app(db, tmp_path).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        home = pilot.app.screen
+        home.query_one("#search", Input).value = "Ben"
+        await settle(pilot)
+        assert [r.child_name for r in home.rows] == ["Ben Sample"]
+        home.rows = []  # the table emptied for a new page, as when the text changes ...
+        home.query_one("#assessments").clear()
+        home._load_page({"search": "trampoline", "status": None}, 0)  # ... and a slow, earlier search answers
+        await settle(pilot)
+        assert [r.child_name for r in home.rows] == []  # not Ada's: the box says "Ben"
+        home.reload()
+        await settle(pilot)
+        assert [r.child_name for r in home.rows] == ["Ben Sample"]
+
+
+async def test_results_of_the_current_search_are_shown(db: Path, tmp_path: Path, questionnaire) -> None:
+    await _home_with_two(db, tmp_path, questionnaire)
+    async with make_app(db, tmp_path).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        home = pilot.app.screen
+        home.query_one("#search", Input).value = "trampoline"
+        await settle(pilot)
+        assert [r.child_name for r in home.rows] == ["Ada Example"]

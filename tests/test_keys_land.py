@@ -105,3 +105,48 @@ async def test_results_of_the_current_search_are_shown(db: Path, tmp_path: Path,
         home.query_one("#search", Input).value = "trampoline"
         await settle(pilot)
         assert [r.child_name for r in home.rows] == ["Ada Example"]
+
+
+# -- point 11: after a conflict merge the cursor stays where the person was typing --------------
+
+
+async def test_after_a_merge_the_cursor_stays_at_the_end_of_your_text(db: Path, tmp_path: Path, questionnaire) -> None:
+    from textual.widgets import TextArea
+
+    from sg_assess.store.repository import Store
+
+    aid = new_assessment(db, questionnaire)
+    with Store.open(db) as store:
+        store.save_answer(aid, "communication", "First", actor="Test Worker")
+    app = make_app(db, tmp_path)
+    app.notify = lambda *a, **k: None  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_editor(pilot, aid)
+        with Store.open(db) as other_window:
+            other_window.save_answer(aid, "communication", "From the other window", actor="Test Worker")
+        area = blocks(editor)["communication"].query_one(TextArea)
+        area.focus()
+        area.text = "Signs and\nsome words"
+        area.move_cursor((1, 10))
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert area.text.startswith("Signs and\nsome words\n\n[Also saved by") and "From the other window" in area.text
+        assert area.cursor_location == (1, 10)  # not (0, 0): the next words go after "some words"
+
+
+async def test_text_typed_while_a_merge_was_saved_is_kept(db: Path, tmp_path: Path, questionnaire) -> None:
+    from textual.widgets import TextArea
+
+    aid = new_assessment(db, questionnaire)
+    async with make_app(db, tmp_path).run_test(size=SIZE) as pilot:
+        editor = await open_editor(pilot, aid)
+        block = blocks(editor)["communication"]
+        area = block.query_one(TextArea)
+        area.text = "Mine and more"
+        area.move_cursor((0, 13))
+        merged = "Mine\n\n[Also saved by X at 10:00 UTC, kept so nothing is lost:]\nOther"
+        block.show_value(merged)
+        assert area.text == "Mine and more\n\n[Also saved by X at 10:00 UTC, kept so nothing is lost:]\nOther"
+        assert area.cursor_location == (0, 13)
+        block.show_value("Something else entirely")  # not a merge: shown as it is
+        assert area.text == "Something else entirely"

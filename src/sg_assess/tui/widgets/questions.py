@@ -151,6 +151,19 @@ class _TextualBlock(QuestionBlock):
         self.shown = visible(value) if isinstance(value, str) else ""
         self._reported = self.shown or None
 
+    def merged_text(self, value: str, current: str) -> str:
+        """The text to show for a merged answer: the stored one, plus anything typed since it was sent.
+
+        A merged answer is the person's text with the other version after it; if they went on typing
+        while it was saved, their newer text takes the place of the older one, and is saved next.
+        """
+        shown = visible(value)
+        marker = shown.rfind("\n\n[Also saved by ")
+        own = shown[:marker] if marker >= 0 else shown
+        if marker >= 0 and current != own and current.startswith(own):
+            return current + shown[len(own):]
+        return shown
+
 
 class TextBlock(_TextualBlock):
     def compose_input(self) -> ComposeResult:
@@ -158,8 +171,12 @@ class TextBlock(_TextualBlock):
         yield Input(self.shown, id="input", select_on_focus=False)
 
     def show_value(self, value: str) -> None:
+        """Show the merged answer with the cursor where the person was typing (never moved to the start)."""
+        box = self.query_one(Input)
+        cursor = box.cursor_position
         self._reported = visible(value)
-        self.query_one(Input).value = self._reported
+        box.value = self.merged_text(value, box.value)
+        box.cursor_position = min(cursor, len(box.value))
 
     @property
     def value(self) -> Any:
@@ -178,8 +195,15 @@ class LongTextBlock(_TextualBlock):
         yield TextArea(self.shown, id="input", tab_behavior="focus", soft_wrap=wrap, show_line_numbers=False)
 
     def show_value(self, value: str) -> None:
+        """Show the merged answer with the cursor where the person was typing (never moved to the start).
+
+        Their own text comes first in a merged answer, so the place they were typing is unchanged.
+        """
+        area = self.query_one(TextArea)
+        cursor = area.cursor_location
         self._reported = visible(value)
-        self.query_one(TextArea).text = self._reported
+        area.text = self.merged_text(value, area.text)  # load_text puts the cursor at the start ...
+        area.move_cursor(cursor)  # ... so put it back (move_cursor clamps it to the text)
 
     @property
     def value(self) -> Any:

@@ -150,3 +150,83 @@ async def test_text_typed_while_a_merge_was_saved_is_kept(db: Path, tmp_path: Pa
         assert area.cursor_location == (0, 13)
         block.show_value("Something else entirely")  # not a merge: shown as it is
         assert area.text == "Something else entirely"
+
+
+# -- point 10: an impossible date is kept, marked, and never reported as saved ---------------------
+
+
+async def _date_box(pilot, db: Path, questionnaire) -> tuple[EditorScreen, Input, str]:
+    from sg_assess.store.repository import Store
+
+    aid = new_assessment(db, questionnaire)
+    with Store.open(db) as store:
+        store.save_answer(aid, "child_seen", "yes", actor="Test Worker")
+    editor = await open_editor(pilot, aid)
+    editor.show_section(1)  # The child's voice: child_seen_date
+    await settle(pilot)
+    return editor, blocks(editor)["child_seen_date"].query_one(Input), aid
+
+
+def status(editor: EditorScreen) -> str:
+    from textual.widgets import Static
+
+    return str(editor.query_one("#status", Static).render())
+
+
+async def test_an_impossible_date_stays_is_marked_and_is_not_called_saved(db: Path, tmp_path: Path,
+                                                                         questionnaire) -> None:
+    from tests.test_tui import stored
+
+    async with make_app(db, tmp_path).run_test(size=SIZE) as pilot:
+        editor, box, aid = await _date_box(pilot, db, questionnaire)
+        box.focus()
+        box.value = "2026-02-30"
+        await settle(pilot)
+        assert "NOT SAVED" in status(editor) and "Saved" not in status(editor)
+        assert box.has_class("-invalid")
+        editor.action_next_section()  # moving on ...
+        await settle(pilot)
+        assert "NOT SAVED" in status(editor)
+        editor.action_previous_section()  # ... and back: the text is still there, still marked
+        await settle(pilot)
+        box = blocks(editor)["child_seen_date"].query_one(Input)
+        assert box.value == "2026-02-30" and box.has_class("-invalid")
+        await pilot.press("escape")  # leaving asks first
+        await settle(pilot)
+        assert pilot.app.screen is editor
+        box.value = "2026-02-27"  # corrected: saved, and the status says so
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert "NOT SAVED" not in status(editor)
+        assert stored(db, aid)["child_seen_date"] == "2026-02-27"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert pilot.app.screen is not editor
+
+
+async def test_escape_twice_leaves_without_the_impossible_date(db: Path, tmp_path: Path, questionnaire) -> None:
+    async with make_app(db, tmp_path).run_test(size=SIZE) as pilot:
+        editor, box, aid = await _date_box(pilot, db, questionnaire)
+        box.value = "2026-13-01"
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert pilot.app.screen is editor
+        await pilot.press("escape")
+        await settle(pilot)
+        assert pilot.app.screen is not editor
+
+
+async def test_a_real_date_is_saved_and_called_saved(db: Path, tmp_path: Path, questionnaire) -> None:
+    from tests.test_tui import stored
+
+    async with make_app(db, tmp_path).run_test(size=SIZE) as pilot:
+        editor, box, aid = await _date_box(pilot, db, questionnaire)
+        box.value = "2026-02-27"
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert "NOT SAVED" not in status(editor) and "Saved" in status(editor)
+        assert stored(db, aid)["child_seen_date"] == "2026-02-27"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert pilot.app.screen is not editor

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, ListItem, ListView, ProgressBar, Static
+from textual.widgets import Footer, Header, Input, Label, ListItem, ListView, ProgressBar, Static
 
 from sg_assess.export.markdown import BAND_NAMES
 from sg_assess.questionnaire.schema import Questionnaire, Section
@@ -87,6 +87,10 @@ class EditorScreen(Screen[None]):
         self.current = 0
         self.focus_unanswered = focus_unanswered
         self.guidance_open = False
+        # Text that cannot be saved as it is (an impossible date): question id -> (text, why). Kept when the
+        # section changes, shown again when it comes back, and the status line never says "saved" meanwhile.
+        self.unsaved: dict[str, tuple[str, str]] = {}
+        self._leave_anyway = False
         self.autosaver = Autosaver(self._save, delay=autosave_delay, on_state=self._on_save_state,
                                    on_conflict=self._on_conflict, stored=record.answers)
 
@@ -145,6 +149,9 @@ class EditorScreen(Screen[None]):
         for block in blocks:
             block.disabled = bool(self.read_only)
         await container.mount_all([*widgets, *blocks])
+        for block in blocks:
+            if isinstance(block, QuestionBlock) and block.question.id in self.unsaved:
+                block.query_one(Input).value = self.unsaved[block.question.id][0]  # shown again, marked invalid
         container.scroll_home(animate=False)
         self._after_mount(focus)
 
@@ -207,6 +214,17 @@ class EditorScreen(Screen[None]):
         if condition or was_answered != (event.question_id in self.answers):
             self.refresh_marks()  # only when completeness can change: not on every keystroke
 
+    @on(QuestionBlock.Unsaved)
+    def _unsaved(self, event: QuestionBlock.Unsaved) -> None:
+        qid = event.block.question.id
+        if event.text is None:
+            if self.unsaved.pop(qid, None) is None:
+                return
+        else:
+            self.unsaved[qid] = (event.text, event.reason)
+            self._leave_anyway = False
+        self._on_save_state(self.autosaver.state)
+
     @on(QuestionBlock.Left)
     def _left_question(self) -> None:
         self.autosaver.flush()
@@ -241,6 +259,13 @@ class EditorScreen(Screen[None]):
         if state.error:
             status.update(literal_line(
                 f"NOT SAVED: {state.error}. Your text is kept and saving is retried; F6 exports what you have."))
+            status.set_class(True, "warning")
+            return
+        if self.unsaved:
+            qid, (text, reason) = next(iter(self.unsaved.items()))
+            question = self.q.question(qid)
+            status.update(literal_line(f"NOT SAVED: '{text}' in '{question.prompt if question else qid}': {reason}. "
+                                       "Correct it or clear it."))
             status.set_class(True, "warning")
             return
         status.set_class(False, "warning")
@@ -300,6 +325,16 @@ class EditorScreen(Screen[None]):
         self.app.push_screen(PreviewScreen(self.current_record()))
 
     def action_close(self) -> None:
+        if self.unsaved and not self._leave_anyway:
+            self._leave_anyway = True  # said once; Escape again leaves without it
+            qid = next(iter(self.unsaved))
+            question = self.q.question(qid)
+            self.notify(f"'{question.prompt if question else qid}' holds '{self.unsaved[qid][0]}', which is not a date "
+                        "and is not saved. Correct it, or press Escape again to leave without it.",
+                        title="Not saved", severity="warning", timeout=15, markup=False)
+            if (index := self._section_index(qid)) != self.current:
+                self.show_section(index, focus=qid)
+            return
         self.flush_now()
         self.dismiss(None)
 

@@ -71,6 +71,15 @@ class QuestionBlock(Vertical):
         def question_id(self) -> str:
             return self.block.question.id
 
+    class Unsaved(Message):
+        """What is in the field cannot be saved as it is (an impossible date): ``text`` and why; None when it can."""
+
+        def __init__(self, block: QuestionBlock, text: str | None, reason: str = "") -> None:
+            super().__init__()
+            self.block = block
+            self.text = text
+            self.reason = reason
+
     class Left(Message):
         """Focus left this question: save it now."""
 
@@ -231,8 +240,11 @@ class DateBlock(QuestionBlock):
         result = event.validation_result
         if result is not None and not result.is_valid:
             self.show_problem(result.failure_descriptions[0])
-            return  # an impossible date stays in the box, and is not saved until it is a date
+            # An impossible date stays in the box, is not saved until it is a date, and the editor says so.
+            self.post_message(self.Unsaved(self, event.value, result.failure_descriptions[0]))
+            return
         self.show_problem("")
+        self.post_message(self.Unsaved(self, None))
         self.changed()
 
 

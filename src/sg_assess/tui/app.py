@@ -40,8 +40,8 @@ class SgApp(App[None]):
         # Moving focus is a priority binding, handled as the key arrives: Textual's own (on the screen) is found
         # only after the key has travelled up from the focused widget, and keys typed meanwhile went to the
         # field being left, or were lost (issue 8.1).
-        Binding("tab", "focus_next", "Next field", id="app.focus_next", show=False, priority=True),
-        Binding("shift+tab", "focus_previous", "Previous field", id="app.focus_previous", show=False, priority=True),
+        Binding("tab", "focus_next", "Focus Next", id="app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", "Focus Previous", id="app.focus_previous", show=False, priority=True),
     ]
 
     def __init__(

@@ -127,6 +127,10 @@ class Store(SupervisionMixin):
                                     f"'sg-assess restore \"{good}\"' puts it back") from None
             raise
         if backup_keep > 0 and loc.path is not None and not readonly:
+            # Close our connections first: the backup's checks open and close the file, and closing any descriptor
+            # of it drops every SQLite lock this process holds on it (POSIX locks).  Another program closing then
+            # thinks it is the last, deletes the write-ahead log, and every later save here goes into a deleted file.
+            engine.dispose()
             backups.daily_backup(loc.path, keep=backup_keep)
         return cls(engine, loc, clock=clock)
 

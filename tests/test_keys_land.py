@@ -48,6 +48,22 @@ async def test_tab_then_typing_goes_into_the_next_field(db: Path, tmp_path: Path
             "ethnicity": "oneX", "religion_belief": "two", "first_language": "threeword"}
 
 
+async def test_keys_before_a_tab_act_on_the_field_they_were_typed_in(db: Path, tmp_path: Path,
+                                                                     questionnaire) -> None:
+    """Down and Enter on a yes/no, then Tab and Enter on the next: each answer where it was typed."""
+    from textual.widgets import RadioSet
+
+    aid = new_assessment(db, questionnaire)
+    async with make_app(db, tmp_path).run_test(size=SIZE) as pilot:
+        editor = await open_editor(pilot, aid)
+        blocks(editor)["interpreter_needed"].query_one(RadioSet).focus()
+        await pilot.pause()
+        burst(pilot.app, "down", "enter", "tab", "enter")
+        await settle(pilot)
+        assert {q: blocks(editor)[q].value for q in ("interpreter_needed", "disability")} == {
+            "interpreter_needed": "no", "disability": "yes"}
+
+
 async def test_tab_in_a_text_area_that_indents_is_kept_by_it(db: Path, tmp_path: Path, questionnaire) -> None:
     """The rule does not fire for a text area whose Tab indents: the Tab goes into the text."""
     from textual.widgets import TextArea

@@ -16,10 +16,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
 
 from sg_assess import paths
 from sg_assess.tui.screens.home import HomeScreen
@@ -37,11 +38,6 @@ class SgApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         Binding("f1", "help", "Help", id="app.help"),
-        # Moving focus is a priority binding, handled as the key arrives: Textual's own (on the screen) is found
-        # only after the key has travelled up from the focused widget, and keys typed meanwhile went to the
-        # field being left, or were lost (issue 8.1).
-        Binding("tab", "focus_next", "Focus Next", id="app.focus_next", show=False, priority=True),
-        Binding("shift+tab", "focus_previous", "Focus Previous", id="app.focus_previous", show=False, priority=True),
     ]
 
     def __init__(
@@ -80,6 +76,9 @@ class SgApp(App[None]):
         self._store: Store | None = None
         self._store_lock = threading.Lock()
         self.loaded = threading.Event()  # set when the home table is first filled (benchmarks wait on it)
+        self._held_keys: list[events.Key] | None = None  # keys typed while a Tab was on its way
+        self._focus_pending = False
+        self._hold_timer: Timer | None = None
 
     # -- the store ----------------------------------------------------------------------
 
@@ -98,13 +97,58 @@ class SgApp(App[None]):
     def mark_loaded(self) -> None:
         self.loaded.set()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("focus_next", "focus_previous"):
-            from textual.widgets import TextArea
+    # -- every key to the field it was typed in ---------------------------------------------
+    #
+    # Textual sends a key to the widget focused when it arrives; Tab moves the focus only once it has
+    # travelled up from that widget to the screen's binding.  Keys typed meanwhile went to the field being
+    # left, or were lost (issue 8.1: 'ravoword', 'twothree').  So while a Tab is on its way, later keys wait,
+    # and are sent on, in order, once the focus has moved.  Keys before the Tab are untouched: they travel
+    # ahead of it, so a Down or Enter typed before it still acts on the field it was typed in.
 
-            focused = self.focused  # a text area that indents with Tab keeps it
-            return not (isinstance(focused, TextArea) and focused.tab_behavior == "indent")
-        return True
+    FOCUS_KEYS = ("tab", "shift+tab")
+    HOLD_LIMIT = 0.5  # seconds: if a Tab never reaches the focus change (a widget kept it), send the keys on
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self._held_keys is not None:
+                self._held_keys.append(event)
+                return
+            self._note_focus_key(event)
+        await super().on_event(event)
+
+    def _note_focus_key(self, event: events.Key) -> None:
+        focused = self.focused
+        if event.key in self.FOCUS_KEYS and not (focused is not None and focused.check_consume_key(event.key, None)):
+            if self._held_keys is None:
+                self._held_keys = []
+            self._focus_pending = True
+            self._hold_timer = self.set_timer(self.HOLD_LIMIT, self._focus_moved)
+
+    def _focus_moved(self) -> None:
+        if not self._focus_pending:
+            return
+        self._focus_pending = False
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+        self.call_later(self._send_held_keys)  # the keys that arrive meanwhile join the queue, in order
+
+    async def _send_held_keys(self) -> None:
+        while self._held_keys is not None and not self._focus_pending:
+            if not self._held_keys:
+                self._held_keys = None
+                return
+            event = self._held_keys.pop(0)
+            self._note_focus_key(event)
+            await super().on_event(event)
+
+    def action_focus_next(self) -> None:
+        super().action_focus_next()
+        self._focus_moved()
+
+    def action_focus_previous(self) -> None:
+        super().action_focus_previous()
+        self._focus_moved()
 
     # -- start and stop -----------------------------------------------------------------
 

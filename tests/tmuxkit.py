@@ -44,6 +44,7 @@ def app_env(home: Path, user: str = "Test Worker", role: str | None = None) -> d
         "SHELL": "/bin/sh",  # tmux runs the pane's command with $SHELL -c
         "PYTHONIOENCODING": "utf-8",
         "TERM": "xterm-256color",
+        "XDG_DOCUMENTS_DIR": str(home / "documents"),  # exports go here, never to the real Documents folder
     })
     if role:
         env["SG_ASSESS_ROLE"] = role
@@ -88,7 +89,7 @@ class Tmux:
     def start(cls, env: dict[str, str], command: list[str], size: tuple[int, int] = (80, 24),
               interval: float = KEY_INTERVAL) -> Tmux:
         term = cls(env, interval=interval)
-        passed = [f"{k}={v}" for k, v in env.items() if k.startswith("SG_ASSESS_") or k == "TERM"]
+        passed = [f"{k}={v}" for k, v in env.items() if k.startswith(("SG_ASSESS_", "XDG_")) or k == "TERM"]
         term.tmux("new-session", "-d", "-s", term.session, "-x", str(size[0]), "-y", str(size[1]),
                   "exec " + shlex.join(["env", *passed, *command]))
         term.tmux("set-option", "-t", term.session, "remain-on-exit", "on")

@@ -77,8 +77,9 @@ class SgApp(App[None]):
         self._store_lock = threading.Lock()
         self.loaded = threading.Event()  # set when the home table is first filled (benchmarks wait on it)
         self._held_keys: list[events.Key] | None = None  # keys typed while a Tab was on its way
-        self._focus_pending = False
-        self._hold_timer: Timer | None = None
+        self._holds: dict[str, Timer] = {}  # why keys are held, each with a timer that sends them on anyway
+        self._tab_holds: list[str] = []
+        self._hold_count = 0
 
     # -- the store ----------------------------------------------------------------------
 
@@ -106,7 +107,7 @@ class SgApp(App[None]):
     # ahead of it, so a Down or Enter typed before it still acts on the field it was typed in.
 
     FOCUS_KEYS = ("tab", "shift+tab")
-    HOLD_LIMIT = 0.5  # seconds: if a Tab never reaches the focus change (a widget kept it), send the keys on
+    HOLD_LIMIT = {"tab": 0.5, "mount": 3.0}  # seconds: if the focus never comes (a widget kept the Tab), send on
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
@@ -116,25 +117,40 @@ class SgApp(App[None]):
             self._note_focus_key(event)
         await super().on_event(event)
 
+    def hold_keys(self, reason: str = "mount") -> str:
+        """Keep the keys typed from now on until ``release_keys(token)``: the focus is about to move (a Tab on its
+        way, a section being mounted that will focus its first question).  Returns the token."""
+        if self._held_keys is None:
+            self._held_keys = []
+        self._hold_count += 1
+        token = f"{reason}-{self._hold_count}"
+        self._holds[token] = self.set_timer(self.HOLD_LIMIT.get(reason, 3.0), lambda: self.release_keys(token))
+        if reason == "tab":
+            self._tab_holds.append(token)
+        return token
+
+    def release_keys(self, token: str | None) -> None:
+        """The focus has moved: send the keys held meanwhile to where it is now, in the order typed."""
+        timer = self._holds.pop(token, None) if token else None
+        if timer is None:
+            return
+        timer.stop()
+        if token in self._tab_holds:
+            self._tab_holds.remove(token)
+        if not self._holds:
+            self.call_later(self._send_held_keys)  # keys arriving meanwhile join the queue, in order
+
+    def _release_tab(self) -> None:
+        if self._tab_holds:
+            self.release_keys(self._tab_holds[0])  # Tabs travel in order: this is the oldest one on its way
+
     def _note_focus_key(self, event: events.Key) -> None:
         focused = self.focused
         if event.key in self.FOCUS_KEYS and not (focused is not None and focused.check_consume_key(event.key, None)):
-            if self._held_keys is None:
-                self._held_keys = []
-            self._focus_pending = True
-            self._hold_timer = self.set_timer(self.HOLD_LIMIT, self._focus_moved)
-
-    def _focus_moved(self) -> None:
-        if not self._focus_pending:
-            return
-        self._focus_pending = False
-        if self._hold_timer is not None:
-            self._hold_timer.stop()
-            self._hold_timer = None
-        self.call_later(self._send_held_keys)  # the keys that arrive meanwhile join the queue, in order
+            self.hold_keys("tab")
 
     async def _send_held_keys(self) -> None:
-        while self._held_keys is not None and not self._focus_pending:
+        while self._held_keys is not None and not self._holds:
             if not self._held_keys:
                 self._held_keys = None
                 return
@@ -144,11 +160,11 @@ class SgApp(App[None]):
 
     def action_focus_next(self) -> None:
         super().action_focus_next()
-        self._focus_moved()
+        self.call_later(self._release_tab)  # after the focus change itself
 
     def action_focus_previous(self) -> None:
         super().action_focus_previous()
-        self._focus_moved()
+        self.call_later(self._release_tab)
 
     # -- start and stop -----------------------------------------------------------------
 

@@ -91,6 +91,7 @@ class EditorScreen(Screen[None]):
         # section changes, shown again when it comes back, and the status line never says "saved" meanwhile.
         self.unsaved: dict[str, tuple[str, str]] = {}
         self._leave_anyway = False
+        self._key_hold: str | None = None  # keys typed while a section is mounted wait for its first question
         self.autosaver = Autosaver(self._save, delay=autosave_delay, on_state=self._on_save_state,
                                    on_conflict=self._on_conflict, stored=record.answers)
 
@@ -132,6 +133,9 @@ class EditorScreen(Screen[None]):
         sections = self.query_one("#sections", ListView)
         if sections.index != self.current:
             sections.index = self.current
+        # Keys typed while the section is mounted wait for its first question to have the focus (issue 8.1).
+        previous, self._key_hold = self._key_hold, self.app.hold_keys("mount")
+        self.app.release_keys(previous)  # a mount still under way is cancelled by this one
         self.run_worker(self._mount_section(self.sections[self.current], focus), exclusive=True, group="section")
 
     async def _mount_section(self, section: Section, focus: str | None) -> None:
@@ -163,6 +167,8 @@ class EditorScreen(Screen[None]):
         target = next((b for b in blocks if b.question.id == focus), blocks[0] if blocks else None)
         if target is not None:
             target.focus_input()
+        self.app.call_later(self.app.release_keys, self._key_hold)  # after the focus change (it is queued too)
+        if target is not None:
             if focus:
                 # After layout: straight after mounting the new blocks have no size yet, and nothing would scroll.
                 container = self.query_one("#section", VerticalScroll)

@@ -246,3 +246,41 @@ async def test_a_real_date_is_saved_and_called_saved(db: Path, tmp_path: Path, q
         await pilot.press("escape")
         await settle(pilot)
         assert pilot.app.screen is not editor
+
+
+# -- pastes into a one-line field -------------------------------------------------------------
+
+
+async def test_a_paste_of_several_lines_keeps_every_line_visible(db: Path, tmp_path: Path, questionnaire) -> None:
+    from tests.test_tui import stored
+
+    aid = new_assessment(db, questionnaire)
+    app = make_app(db, tmp_path)
+    told: list[str] = []
+    app.notify = lambda message, **kwargs: told.append(str(message))  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_editor(pilot, aid)
+        box = blocks(editor)["ethnicity"].query_one(Input)
+        box.focus()
+        await pilot.pause()
+        box.post_message(events.Paste("Mixed heritage\r\nmother: White Irish\nfather: Black Caribbean"))
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert box.value == "Mixed heritage ⏎ mother: White Irish ⏎ father: Black Caribbean"
+        assert any("3 lines" in message for message in told)
+    assert stored(db, aid)["ethnicity"] == "Mixed heritage ⏎ mother: White Irish ⏎ father: Black Caribbean"
+
+
+async def test_a_paste_of_one_line_is_pasted_as_it_is(db: Path, tmp_path: Path, questionnaire) -> None:
+    aid = new_assessment(db, questionnaire)
+    app = make_app(db, tmp_path)
+    told: list[str] = []
+    app.notify = lambda message, **kwargs: told.append(str(message))  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_editor(pilot, aid)
+        box = blocks(editor)["ethnicity"].query_one(Input)
+        box.focus()
+        await pilot.pause()
+        box.post_message(events.Paste("White British"))
+        await settle(pilot)
+        assert box.value == "White British" and not told

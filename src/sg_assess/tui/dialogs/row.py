@@ -13,7 +13,7 @@ from sg_assess.questionnaire.schema import Question
 from sg_assess.questionnaire.values import GROUP_FIELDS, normalize
 from sg_assess.safetext import visible
 from sg_assess.tui.dialogs.forms import _Form
-from sg_assess.tui.widgets.questions import GROUP_LABELS, DateValidator
+from sg_assess.tui.widgets.questions import GROUP_LABELS, DateValidator, LineInput
 
 DEFAULT_TRUE = {"involved"}
 
@@ -43,7 +43,7 @@ class RowDialog(_Form[dict[str, Any]]):
             if ftype == "date":
                 yield Input(text, id=f"f-{name}", placeholder="YYYY-MM-DD", validators=[DateValidator()])
             else:
-                yield Input(text, id=f"f-{name}", type="integer" if ftype == "score" else "text")
+                yield LineInput(text, id=f"f-{name}", type="integer" if ftype == "score" else "text")
 
     def collect(self) -> dict[str, Any]:
         row: dict[str, Any] = {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.events import DescendantBlur
@@ -54,6 +54,33 @@ class DateValidator(Validator):
         except ValueError:
             return self.failure(f"{text} is not a real date")
         return self.success()
+
+
+LINE_BREAK = " ⏎ "  # how a line break pasted into a one-line field is shown (and kept)
+
+
+class LineInput(Input):
+    """A one-line field that never drops or silently joins the lines of a paste.
+
+    Textual's Input keeps only the first line of a pasted text.  Here every line
+    is kept, with each line break shown as ⏎ so the person sees where the lines
+    were, and is told.
+    """
+
+    def on_paste(self, event: events.Paste) -> None:
+        lines = event.text.splitlines()
+        if len(lines) < 2:
+            return  # one line: Textual's own paste
+        event.prevent_default()
+        event.stop()
+        text = LINE_BREAK.join(line.rstrip() for line in lines).strip()
+        selection = self.selection
+        if selection.is_empty:
+            self.insert_text_at_cursor(text)
+        else:
+            self.replace(text, *selection)
+        self.notify(f"The pasted text had {len(lines)} lines; this answer holds one line, so each line break is shown "
+                    "as ⏎. Edit it, or paste into a longer answer.", title="Pasted", timeout=8, markup=False)
 
 
 class QuestionBlock(Vertical):
@@ -177,7 +204,7 @@ class _TextualBlock(QuestionBlock):
 class TextBlock(_TextualBlock):
     def compose_input(self) -> ComposeResult:
         # Never select all on focus: one keystroke would replace the whole answer (and autosave would keep that).
-        yield Input(self.shown, id="input", select_on_focus=False)
+        yield LineInput(self.shown, id="input", select_on_focus=False)
 
     def show_value(self, value: str) -> None:
         """Show the merged answer with the cursor where the person was typing (never moved to the start)."""

@@ -107,7 +107,7 @@ class SgApp(App[None]):
     # ahead of it, so a Down or Enter typed before it still acts on the field it was typed in.
 
     FOCUS_KEYS = ("tab", "shift+tab")
-    HOLD_LIMIT = {"tab": 0.5, "mount": 3.0}  # seconds: if the focus never comes (a widget kept the Tab), send on
+    HOLD_LIMIT = {"tab": 2.0, "mount": 3.0}  # seconds: if the focus never comes (a widget kept the Tab), send on
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:

@@ -79,6 +79,7 @@ class SgApp(App[None]):
         self._held_keys: list[events.Key] | None = None  # keys typed while a Tab was on its way
         self._holds: dict[str, Timer] = {}  # why keys are held, each with a timer that sends them on anyway
         self._tab_holds: list[str] = []
+        self._sending_held = False
         self._hold_count = 0
 
     # -- the store ----------------------------------------------------------------------
@@ -150,13 +151,19 @@ class SgApp(App[None]):
             self.hold_keys("tab")
 
     async def _send_held_keys(self) -> None:
-        while self._held_keys is not None and not self._holds:
-            if not self._held_keys:
-                self._held_keys = None
-                return
-            event = self._held_keys.pop(0)
-            self._note_focus_key(event)
-            await super().on_event(event)
+        if self._sending_held:
+            return  # one sender at a time, or keys could overtake each other
+        self._sending_held = True
+        try:
+            while self._held_keys is not None and not self._holds:
+                if not self._held_keys:
+                    self._held_keys = None
+                    return
+                event = self._held_keys.pop(0)
+                self._note_focus_key(event)
+                await super().on_event(event)
+        finally:
+            self._sending_held = False
 
     def action_focus_next(self) -> None:
         super().action_focus_next()

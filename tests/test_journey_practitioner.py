@@ -105,10 +105,9 @@ def journey(t: Tmux, env: dict[str, str], db: Path) -> str:
     t.keys("Down", "Space")  # Domestic abuse
     t.keys("Tab")
 
-    go_to_section_by_keys = ["F8", "F8"]  # What's working well?, Safety scale
-    t.keys(go_to_section_by_keys[0])
+    t.keys("F8")  # What's working well?
     t.wait_for("What is working well for")
-    t.keys(go_to_section_by_keys[1])
+    t.keys("F8")  # Safety scale
     t.wait_for("Where does each significant")
     t.keys("a")  # a safety-scale score (a scale row)
     t.wait_for("Add: ")

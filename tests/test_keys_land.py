@@ -64,6 +64,19 @@ async def test_keys_before_a_tab_act_on_the_field_they_were_typed_in(db: Path, t
             "interpreter_needed": "no", "disability": "yes"}
 
 
+async def test_keys_typed_as_a_section_opens_go_to_its_first_question(db: Path, tmp_path: Path,
+                                                                     questionnaire) -> None:
+    aid = new_assessment(db, questionnaire)
+    async with make_app(db, tmp_path).run_test(size=SIZE) as pilot:
+        editor = await open_editor(pilot, aid)
+        editor.show_section(1)
+        await settle(pilot)
+        burst(pilot.app, "f7", *"Roma")  # back to About the child, typing at once
+        await settle(pilot)
+        assert editor.current == 0
+        assert inputs(editor, "ethnicity") == {"ethnicity": "Roma"}
+
+
 async def test_tab_in_a_text_area_that_indents_is_kept_by_it(db: Path, tmp_path: Path, questionnaire) -> None:
     """The rule does not fire for a text area whose Tab indents: the Tab goes into the text."""
     from textual.widgets import TextArea

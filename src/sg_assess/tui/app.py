@@ -80,6 +80,7 @@ class SgApp(App[None]):
         self._holds: dict[str, Timer] = {}  # why keys are held, each with a timer that sends them on anyway
         self._tab_holds: list[str] = []
         self._sending_held = False
+        self._key_moves: list[str] = []
         self._hold_count = 0
 
     # -- the store ----------------------------------------------------------------------
@@ -138,6 +139,8 @@ class SgApp(App[None]):
         timer.stop()
         if token in self._tab_holds:
             self._tab_holds.remove(token)
+        if token in self._key_moves:
+            self._key_moves.remove(token)
         if not self._holds:
             self.call_later(self._send_held_keys)  # keys arriving meanwhile join the queue, in order
 
@@ -149,6 +152,13 @@ class SgApp(App[None]):
         focused = self.focused
         if event.key in self.FOCUS_KEYS and not (focused is not None and focused.check_consume_key(event.key, None)):
             self.hold_keys("tab")
+        elif event.key in getattr(self.screen, "KEYS_THAT_MOVE_FOCUS", ()):
+            self._key_moves.append(self.hold_keys("key"))  # F7/F8: released once the new section holds the keys
+
+    def key_moved_focus(self) -> None:
+        """A screen's focus-moving key (``KEYS_THAT_MOVE_FOCUS``) has been acted on."""
+        if self._key_moves:
+            self.release_keys(self._key_moves.pop(0))
 
     async def _send_held_keys(self) -> None:
         if self._sending_held:

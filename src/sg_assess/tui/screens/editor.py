@@ -73,6 +73,7 @@ class EditorScreen(Screen[None]):
     ]
 
     app: SgApp
+    KEYS_THAT_MOVE_FOCUS = ("f7", "f8")  # keys typed after them wait for the new section's first question
 
     def __init__(self, record: AssessmentRecord, *, autosave_delay: float = 1.0, focus_unanswered: bool = False,
                  user: str = "") -> None:
@@ -306,10 +307,12 @@ class EditorScreen(Screen[None]):
     def action_previous_section(self) -> None:
         if self.current > 0:
             self.show_section(self.current - 1)
+        self.app.key_moved_focus()
 
     def action_next_section(self) -> None:
         if self.current < len(self.sections) - 1:
             self.show_section(self.current + 1)
+        self.app.key_moved_focus()
 
     def go_to_question(self, qid: str) -> None:
         self.show_section(self._section_index(qid), focus=qid)

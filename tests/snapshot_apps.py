@@ -68,9 +68,15 @@ def copy_db(source: Path, target: Path) -> Path:
 
 
 def make_app(db: Path, workdir: Path) -> SgApp:
-    """The app as the CLI builds it, with the fixed user, date and folders."""
-    return create_app(db, user=USER, export_dir=workdir / "exports", config_path=workdir / "config.toml",
-                      today=lambda: TODAY, autosave_delay=60.0)
+    """The app as the CLI builds it, with the fixed user, date and folders.
+
+    Animations are off: a scroll then lands in one step instead of gliding over
+    several frames, so a picture never catches a scroll bar's thumb half way.
+    """
+    app = create_app(db, user=USER, export_dir=workdir / "exports", config_path=workdir / "config.toml",
+                     today=lambda: TODAY, autosave_delay=60.0)
+    app.animation_level = "none"
+    return app
 
 
 # -- waiting -----------------------------------------------------------------------------------------------------------
@@ -94,7 +100,7 @@ async def settle(pilot: Pilot, timeout: float = 10.0) -> None:
     Cursors: shown if focused, never blinking.  Stopping changing: some updates
     (the footer redrawn after focus moves, a dialog laid out again once its
     scroll bar appears) land a refresh or two later, so the screen is drawn
-    until two drawings in a row are the same.
+    until three drawings in a row, and the scroll positions with them, are the same.
     """
     app = pilot.app
     await app.workers.wait_for_complete()
@@ -105,16 +111,30 @@ async def settle(pilot: Pilot, timeout: float = 10.0) -> None:
                 widget.cursor_blink = False
     deadline = time.monotonic() + timeout
     previous = None
+    same = 0
     while True:
         await pilot.pause()
         await pilot.wait_for_scheduled_animations()
-        drawn = app.export_screenshot()
-        if drawn == previous:
+        await pilot.wait_for_animation()
+        drawn = (app.export_screenshot(), scroll_state(app))
+        same = same + 1 if drawn == previous else 0
+        if same == 2:  # three drawings in a row alike: a late refresh on a busy machine has had its chance
             return
         if time.monotonic() > deadline:
             raise TimeoutError(f"the screen kept changing (screen: {app.screen!r})")
         previous = drawn
         await asyncio.sleep(0.05)
+
+
+def scroll_state(app: Any) -> list[tuple[int, float, float, float]]:
+    """Where every scrollable widget on screen is scrolled to, and how far it can scroll.
+
+    Compared between two drawings as well as the drawings themselves: a scroll
+    (or a change of how much there is to scroll) that has been asked for but
+    not yet drawn is caught here.
+    """
+    return [(id(w), w.scroll_x, w.scroll_y, w.max_scroll_y) for w in app.screen.query("*")
+            if w.is_scrollable and (w.max_scroll_y or w.scroll_y or w.max_scroll_x)]
 
 
 async def home_loaded(pilot: Pilot) -> None:

@@ -117,3 +117,35 @@ def test_cli_backup_uses_the_backup_folder_and_damage_is_one_line(db_path: Path,
     result = runner.invoke(app, ["--db", str(db_path), "list"])
     assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
     assert "damaged" in result.stderr and "sg-assess restore" in result.stderr and "Traceback" not in result.output
+
+
+def _other_program_reads(db: Path) -> list[tuple[str, str]]:
+    """Another process (as `sg-assess show` or a SQL tool) opens the database, reads the answers and closes."""
+    import subprocess
+    import sys
+
+    code = ("import sqlite3, sys, json; c = sqlite3.connect(sys.argv[1]); "
+            "print(json.dumps(c.execute('SELECT question_id, value FROM answer ORDER BY 1').fetchall())); c.close()")
+    out = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True, check=True).stdout
+    import json
+
+    return [tuple(row) for row in json.loads(out)]
+
+
+@pytest.mark.parametrize("new_file", [True, False], ids=["created-by-this-open", "existing"])
+def test_saves_after_the_days_backup_reach_other_programs(db_path: Path, questionnaire, new_file: bool) -> None:
+    """The day's backup, made as the app opens, must not cost the app its locks on the file (issue 8.1: in a
+    database the app had created, answers typed after another program had read it were shown as saved and
+    never reached the file: that program, closing, took itself for the last and deleted the write-ahead log)."""
+    if not new_file:
+        with Store.open(db_path):
+            pass
+    with Store.open(db_path) as store:
+        aid = store.create_assessment(questionnaire=questionnaire, child_name="Ada", dob="2019-01-15",
+                                      actor="Test Worker")
+        # The day's backup, made while the store is open (the app makes it in a thread once it is ready).
+        assert store.daily_backup(7) is not None and backups.backups(db_path)
+        store.save_answer(aid, "ethnicity", "first", actor="Test Worker")
+        assert ("ethnicity", '"first"') in _other_program_reads(db_path)
+        store.save_answer(aid, "religion_belief", "second", actor="Test Worker")
+        assert ("religion_belief", '"second"') in _other_program_reads(db_path)

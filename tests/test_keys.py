@@ -222,6 +222,10 @@ async def every_key_from(pilot, widgets: list[Any]) -> list[str]:
             if active is not None and active.binding is binding:
                 await pilot.press(key)
                 await pilot.pause()
+                for _ in range(100):  # a key that moves the focus (F7/F8) holds later keys until it has moved
+                    if not app.keys_waiting:
+                        break
+                    await pilot.pause(0.02)
                 name = binding.action.split("(")[0]
                 target = app if name.startswith("app.") else node
                 assert calls and calls[-1] == (target, name.removeprefix("app.")), \
@@ -355,7 +359,7 @@ async def test_every_footer_key_works_from_every_widget_of_the_other_screens(dem
         from sg_assess.quality import check
         assert "OptionList:escape" in await on(QualityScreen(check(record)), QualityScreen, OptionList)
         editor_question = ada.questionnaire.question("agencies_involved")
-        assert {"Input:ctrl+s", "MarkedCheckbox:escape", "Button:ctrl+s"} <= set(
+        assert {"LineInput:ctrl+s", "MarkedCheckbox:escape", "Button:ctrl+s"} <= set(
             await on(RowDialog(editor_question, None), RowDialog, Input, Checkbox, Button))
         assert "Select:ctrl+s" in await on(NewAssessmentDialog([("One", "a"), ("Two", "b")]), NewAssessmentDialog,
                                            Input, Checkbox, Select)

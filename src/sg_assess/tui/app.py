@@ -16,11 +16,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
+from textual.timer import Timer
 
 from sg_assess import paths
 from sg_assess.tui.screens.home import HomeScreen
@@ -100,6 +101,12 @@ class SgApp(App[None]):
         self.loaded = threading.Event()  # set when the home table is first filled (benchmarks wait on it)
         self.backup_thread: threading.Thread | None = None  # today's backup, started once the app is ready
         self._identity_waiting: list[Callable[[], None]] = []
+        self._held_keys: list[events.Key] | None = None  # keys typed while a Tab was on its way
+        self._holds: dict[str, Timer] = {}  # why keys are held, each with a timer that sends them on anyway
+        self._tab_holds: list[str] = []
+        self._sending_held = False
+        self._key_moves: list[str] = []
+        self._hold_count = 0
 
     # -- the store ----------------------------------------------------------------------
 
@@ -135,6 +142,94 @@ class SgApp(App[None]):
                                       timeout=15, markup=False)
             except RuntimeError:  # the app has already stopped
                 pass
+
+    # -- every key to the field it was typed in ---------------------------------------------
+    #
+    # Textual sends a key to the widget focused when it arrives; Tab moves the focus only once it has
+    # travelled up from that widget to the screen's binding.  Keys typed meanwhile went to the field being
+    # left, or were lost (issue 8.1: 'ravoword', 'twothree').  So while a Tab is on its way, later keys wait,
+    # and are sent on, in order, once the focus has moved.  Keys before the Tab are untouched: they travel
+    # ahead of it, so a Down or Enter typed before it still acts on the field it was typed in.
+
+    FOCUS_KEYS = ("tab", "shift+tab")
+    HOLD_LIMIT = {"tab": 2.0, "mount": 3.0}  # seconds: if the focus never comes (a widget kept the Tab), send on
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self._held_keys is not None:
+                self._held_keys.append(event)
+                return
+            self._note_focus_key(event)
+        await super().on_event(event)
+
+    @property
+    def keys_waiting(self) -> bool:
+        """Whether keys are being held for a focus change still on its way."""
+        return bool(self._holds) or bool(self._held_keys)
+
+    def hold_keys(self, reason: str = "mount") -> str:
+        """Keep the keys typed from now on until ``release_keys(token)``: the focus is about to move (a Tab on its
+        way, a section being mounted that will focus its first question).  Returns the token."""
+        if self._held_keys is None:
+            self._held_keys = []
+        self._hold_count += 1
+        token = f"{reason}-{self._hold_count}"
+        self._holds[token] = self.set_timer(self.HOLD_LIMIT.get(reason, 3.0), lambda: self.release_keys(token))
+        if reason == "tab":
+            self._tab_holds.append(token)
+        return token
+
+    def release_keys(self, token: str | None) -> None:
+        """The focus has moved: send the keys held meanwhile to where it is now, in the order typed."""
+        timer = self._holds.pop(token, None) if token else None
+        if timer is None:
+            return
+        timer.stop()
+        if token in self._tab_holds:
+            self._tab_holds.remove(token)
+        if token in self._key_moves:
+            self._key_moves.remove(token)
+        if not self._holds:
+            self.call_later(self._send_held_keys)  # keys arriving meanwhile join the queue, in order
+
+    def _release_tab(self) -> None:
+        if self._tab_holds:
+            self.release_keys(self._tab_holds[0])  # Tabs travel in order: this is the oldest one on its way
+
+    def _note_focus_key(self, event: events.Key) -> None:
+        focused = self.focused
+        if event.key in self.FOCUS_KEYS and not (focused is not None and focused.check_consume_key(event.key, None)):
+            self.hold_keys("tab")
+        elif event.key in getattr(self.screen, "KEYS_THAT_MOVE_FOCUS", ()):
+            self._key_moves.append(self.hold_keys("key"))  # F7/F8: released once the new section holds the keys
+
+    def key_moved_focus(self) -> None:
+        """A screen's focus-moving key (``KEYS_THAT_MOVE_FOCUS``) has been acted on."""
+        if self._key_moves:
+            self.release_keys(self._key_moves.pop(0))
+
+    async def _send_held_keys(self) -> None:
+        if self._sending_held:
+            return  # one sender at a time, or keys could overtake each other
+        self._sending_held = True
+        try:
+            while self._held_keys is not None and not self._holds:
+                if not self._held_keys:
+                    self._held_keys = None
+                    return
+                event = self._held_keys.pop(0)
+                self._note_focus_key(event)
+                await super().on_event(event)
+        finally:
+            self._sending_held = False
+
+    def action_focus_next(self) -> None:
+        super().action_focus_next()
+        self.call_later(self._release_tab)  # after the focus change itself
+
+    def action_focus_previous(self) -> None:
+        super().action_focus_previous()
+        self.call_later(self._release_tab)
 
     # -- start and stop -----------------------------------------------------------------
 

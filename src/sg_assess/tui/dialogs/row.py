@@ -15,7 +15,7 @@ from sg_assess.questionnaire.values import GROUP_FIELDS, normalize
 from sg_assess.safetext import visible
 from sg_assess.tui.dialogs.forms import _Form
 from sg_assess.tui.widgets.marks import MarkedCheckbox
-from sg_assess.tui.widgets.questions import GROUP_LABELS, DateValidator
+from sg_assess.tui.widgets.questions import GROUP_LABELS, DateValidator, LineInput
 
 DEFAULT_TRUE = {"involved"}
 
@@ -49,7 +49,7 @@ class RowDialog(_Form[dict[str, Any]]):
                     yield Input(text, id=f"f-{name}", placeholder="YYYY-MM-DD", validators=[DateValidator()],
                                 compact=True)
                 else:
-                    yield Input(text, id=f"f-{name}", type="integer" if ftype == "score" else "text", compact=True)
+                    yield LineInput(text, id=f"f-{name}", type="integer" if ftype == "score" else "text", compact=True)
 
     def collect(self) -> dict[str, Any]:
         row: dict[str, Any] = {}

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Label, ListItem, ListView, ProgressBar, Static
+from textual.widgets import Header, Input, Label, ListItem, ListView, ProgressBar, Static
 
 from sg_assess.export.markdown import BAND_NAMES
 from sg_assess.questionnaire.schema import Questionnaire, Section
@@ -77,6 +77,7 @@ class EditorScreen(Screen[None]):
     ]
 
     app: SgApp
+    KEYS_THAT_MOVE_FOCUS = ("f7", "f8")  # keys typed after them wait for the new section's first question
 
     def __init__(self, record: AssessmentRecord, *, autosave_delay: float = 1.0, focus_unanswered: bool = False,
                  user: str = "") -> None:
@@ -91,6 +92,11 @@ class EditorScreen(Screen[None]):
         self.current = 0
         self.focus_unanswered = focus_unanswered
         self.guidance_open = False
+        # Text that cannot be saved as it is (an impossible date): question id -> (text, why). Kept when the
+        # section changes, shown again when it comes back, and the status line never says "saved" meanwhile.
+        self.unsaved: dict[str, tuple[str, str]] = {}
+        self._leave_anyway = False
+        self._key_hold: str | None = None  # keys typed while a section is mounted wait for its first question
         self.autosaver = Autosaver(self._save, delay=autosave_delay, on_state=self._on_save_state,
                                    on_conflict=self._on_conflict, stored=record.answers)
 
@@ -137,6 +143,9 @@ class EditorScreen(Screen[None]):
         sections = self.query_one("#sections", ListView)
         if sections.index != self.current:
             sections.index = self.current
+        # Keys typed while the section is mounted wait for its first question to have the focus (issue 8.1).
+        previous, self._key_hold = self._key_hold, self.app.hold_keys("mount")
+        self.app.release_keys(previous)  # a mount still under way is cancelled by this one
         self.run_worker(self._mount_section(self.sections[self.current], focus), exclusive=True, group="section")
 
     async def _mount_section(self, section: Section, focus: str | None) -> None:
@@ -154,6 +163,9 @@ class EditorScreen(Screen[None]):
         for block in blocks:
             block.disabled = bool(self.read_only)
         await container.mount_all([*widgets, *blocks])
+        for block in blocks:
+            if isinstance(block, QuestionBlock) and block.question.id in self.unsaved:
+                block.query_one(Input).value = self.unsaved[block.question.id][0]  # shown again, marked invalid
         container.scroll_home(animate=False)
         self._after_mount(focus)
 
@@ -165,6 +177,8 @@ class EditorScreen(Screen[None]):
         target = next((b for b in blocks if b.question.id == focus), blocks[0] if blocks else None)
         if target is not None:
             target.focus_input()
+        self.app.call_later(self.app.release_keys, self._key_hold)  # after the focus change (it is queued too)
+        if target is not None:
             if focus:
                 # After layout: straight after mounting the new blocks have no size yet, and nothing would scroll.
                 container = self.query_one("#section", VerticalScroll)
@@ -216,6 +230,17 @@ class EditorScreen(Screen[None]):
         if condition or was_answered != (event.question_id in self.answers):
             self.refresh_marks()  # only when completeness can change: not on every keystroke
 
+    @on(QuestionBlock.Unsaved)
+    def _unsaved(self, event: QuestionBlock.Unsaved) -> None:
+        qid = event.block.question.id
+        if event.text is None:
+            if self.unsaved.pop(qid, None) is None:
+                return
+        else:
+            self.unsaved[qid] = (event.text, event.reason)
+            self._leave_anyway = False
+        self._on_save_state(self.autosaver.state)
+
     @on(QuestionBlock.Left)
     def _left_question(self) -> None:
         self.autosaver.flush()
@@ -252,6 +277,13 @@ class EditorScreen(Screen[None]):
                 f"NOT SAVED: {state.error}. Your text is kept and saving is retried; F6 exports what you have."))
             status.set_class(True, "warning")
             return
+        if self.unsaved:
+            qid, (text, reason) = next(iter(self.unsaved.items()))
+            question = self.q.question(qid)
+            status.update(literal_line(f"NOT SAVED: '{text}' in '{question.prompt if question else qid}': {reason}. "
+                                       "Correct it or clear it."))
+            status.set_class(True, "warning")
+            return
         status.set_class(False, "warning")
         saved = f"Saved at {state.last_saved:%H:%M:%S}" if state.last_saved else "All answers saved"
         waiting = f" · {state.pending} change{'s' if state.pending != 1 else ''} waiting" if state.pending else ""
@@ -284,10 +316,12 @@ class EditorScreen(Screen[None]):
     def action_previous_section(self) -> None:
         if self.current > 0:
             self.show_section(self.current - 1)
+        self.app.key_moved_focus()
 
     def action_next_section(self) -> None:
         if self.current < len(self.sections) - 1:
             self.show_section(self.current + 1)
+        self.app.key_moved_focus()
 
     def go_to_question(self, qid: str) -> None:
         self.show_section(self._section_index(qid), focus=qid)
@@ -309,6 +343,16 @@ class EditorScreen(Screen[None]):
         self.app.push_screen(PreviewScreen(self.current_record()))
 
     def action_close(self) -> None:
+        if self.unsaved and not self._leave_anyway:
+            self._leave_anyway = True  # said once; Escape again leaves without it
+            qid = next(iter(self.unsaved))
+            question = self.q.question(qid)
+            self.notify(f"'{question.prompt if question else qid}' holds '{self.unsaved[qid][0]}', which is not a date "
+                        "and is not saved. Correct it, or press Escape again to leave without it.",
+                        title="Not saved", severity="warning", timeout=15, markup=False)
+            if (index := self._section_index(qid)) != self.current:
+                self.show_section(index, focus=qid)
+            return
         self.flush_now()
         self.dismiss(None)
 

@@ -105,7 +105,7 @@ class HomeScreen(Screen[None]):
         except SgError as exc:
             self.app.call_from_thread(self._show_problem, str(exc))
             return
-        self.app.call_from_thread(self._add_page, page, offset)
+        self.app.call_from_thread(self._add_page, page, offset, filters)
         if overdue is not None:
             self.app.call_from_thread(self._show_overdue, overdue)
 
@@ -114,9 +114,9 @@ class HomeScreen(Screen[None]):
         banner.update(f"⚠ {count} next step{'s are' if count != 1 else ' is'} overdue for review: press a" if count else "")
         banner.display = bool(count)
 
-    def _add_page(self, page: list[AssessmentSummary], offset: int) -> None:
-        if offset != len(self.rows):
-            return  # a stale page from before the filters changed
+    def _add_page(self, page: list[AssessmentSummary], offset: int, filters: dict[str, Any] | None = None) -> None:
+        if offset != len(self.rows) or (filters is not None and filters != self.filters()):
+            return  # a stale page: asked for before the search text or the status filter changed
         self.more = len(page) > PAGE
         page = page[:PAGE]
         self.rows.extend(page)

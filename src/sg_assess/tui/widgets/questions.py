@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -59,6 +59,33 @@ class DateValidator(Validator):
         return self.success()
 
 
+LINE_BREAK = " ⏎ "  # how a line break pasted into a one-line field is shown (and kept)
+
+
+class LineInput(Input):
+    """A one-line field that never drops or silently joins the lines of a paste.
+
+    Textual's Input keeps only the first line of a pasted text.  Here every line
+    is kept, with each line break shown as ⏎ so the person sees where the lines
+    were, and is told.
+    """
+
+    def on_paste(self, event: events.Paste) -> None:
+        lines = event.text.splitlines()
+        if len(lines) < 2:
+            return  # one line: Textual's own paste
+        event.prevent_default()
+        event.stop()
+        text = LINE_BREAK.join(line.rstrip() for line in lines).strip()
+        selection = self.selection
+        if selection.is_empty:
+            self.insert_text_at_cursor(text)
+        else:
+            self.replace(text, *selection)
+        self.notify(f"The pasted text had {len(lines)} lines; this answer holds one line, so each line break is shown "
+                    "as ⏎. Edit it, or paste into a longer answer.", title="Pasted", timeout=8, markup=False)
+
+
 class QuestionBlock(Vertical):
     """A question: prompt, guidance (toggled with F2), input, and a line for problems."""
 
@@ -73,6 +100,15 @@ class QuestionBlock(Vertical):
         @property
         def question_id(self) -> str:
             return self.block.question.id
+
+    class Unsaved(Message):
+        """What is in the field cannot be saved as it is (an impossible date): ``text`` and why; None when it can."""
+
+        def __init__(self, block: QuestionBlock, text: str | None, reason: str = "") -> None:
+            super().__init__()
+            self.block = block
+            self.text = text
+            self.reason = reason
 
     class Left(Message):
         """Focus left this question: save it now."""
@@ -154,15 +190,32 @@ class _TextualBlock(QuestionBlock):
         self.shown = visible(value) if isinstance(value, str) else ""
         self._reported = self.shown or None
 
+    def merged_text(self, value: str, current: str) -> str:
+        """The text to show for a merged answer: the stored one, plus anything typed since it was sent.
+
+        A merged answer is the person's text with the other version after it; if they went on typing
+        while it was saved, their newer text takes the place of the older one, and is saved next.
+        """
+        shown = visible(value)
+        marker = shown.rfind("\n\n[Also saved by ")
+        own = shown[:marker] if marker >= 0 else shown
+        if marker >= 0 and current != own and current.startswith(own):
+            return current + shown[len(own):]
+        return shown
+
 
 class TextBlock(_TextualBlock):
     def compose_input(self) -> ComposeResult:
         # Never select all on focus: one keystroke would replace the whole answer (and autosave would keep that).
-        yield Input(self.shown, id="input", select_on_focus=False)
+        yield LineInput(self.shown, id="input", select_on_focus=False)
 
     def show_value(self, value: str) -> None:
+        """Show the merged answer with the cursor where the person was typing (never moved to the start)."""
+        box = self.query_one(Input)
+        cursor = box.cursor_position
         self._reported = visible(value)
-        self.query_one(Input).value = self._reported
+        box.value = self.merged_text(value, box.value)
+        box.cursor_position = min(cursor, len(box.value))
 
     @property
     def value(self) -> Any:
@@ -181,8 +234,15 @@ class LongTextBlock(_TextualBlock):
         yield AnswerArea(self.shown, id="input", tab_behavior="focus", soft_wrap=wrap, show_line_numbers=False)
 
     def show_value(self, value: str) -> None:
+        """Show the merged answer with the cursor where the person was typing (never moved to the start).
+
+        Their own text comes first in a merged answer, so the place they were typing is unchanged.
+        """
+        area = self.query_one(TextArea)
+        cursor = area.cursor_location
         self._reported = visible(value)
-        self.query_one(TextArea).text = self._reported
+        area.text = self.merged_text(value, area.text)  # load_text puts the cursor at the start ...
+        area.move_cursor(cursor)  # ... so put it back (move_cursor clamps it to the text)
 
     @property
     def value(self) -> Any:
@@ -210,8 +270,11 @@ class DateBlock(QuestionBlock):
         result = event.validation_result
         if result is not None and not result.is_valid:
             self.show_problem(result.failure_descriptions[0])
-            return  # an impossible date stays in the box, and is not saved until it is a date
+            # An impossible date stays in the box, is not saved until it is a date, and the editor says so.
+            self.post_message(self.Unsaved(self, event.value, result.failure_descriptions[0]))
+            return
         self.show_problem("")
+        self.post_message(self.Unsaved(self, None))
         self.changed()
 
 

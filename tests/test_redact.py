@@ -337,3 +337,8 @@ def test_cli_redact(tmp_path: Path) -> None:
     refused = runner.invoke(app, ["--db", str(tmp_path / "demo.db"), "export", ids[0][:8], "--redact", "--format",
                                   "bundle", "-o", "-"])
     assert refused.exit_code == 2 and "cannot be redacted" in refused.stderr
+
+
+def test_an_organisation_is_named_by_its_last_telling_word(tmp_path: Path, questionnaire) -> None:
+    text = "Anytown School Nursing Service, Anytown Health Centre, Anytown General Hospital, Anytown Police."
+    assert said(tmp_path, questionnaire, text) == "[organisation], [GP surgery], [hospital], [police]."

@@ -232,7 +232,9 @@ _ORG_KINDS = (("nursery", re.compile(r"\bnursery|pre-?school\b", re.I)),
               ("school", re.compile(r"\b(?:school|academy|primary|juniors|infants|grammar)\b", re.I)),
               ("hospital", re.compile(r"\bhospital\b", re.I)),
               ("GP surgery", re.compile(r"\b(?:surgery|health centre|medical (?:centre|practice))\b", re.I)),
-              ("police", re.compile(r"\bpolice\b", re.I)))
+              ("police", re.compile(r"\bpolice\b", re.I)),
+              ("organisation", re.compile(r"\b(?:" + _ORG_WORDS.replace("|Police", "").replace("|Hospital", "")
+                                          .replace("|Surgery", "").replace("|Practice", "") + r")\b", re.I)))
 _PRIVATE = re.compile("[\ue000\ue001\U000f0000-\U000ffffd]")
 _SENTINEL = re.compile("\ue000([\U000f0000-\U000ffffd])\ue001")
 _PARENS = re.compile(r"\s*\([^)]*\)")
@@ -278,7 +280,9 @@ def _dates(m: re.Match[str]) -> set[dt.date]:
 
 
 def _org_kind(name: str) -> str:
-    return next((kind for kind, pattern in _ORG_KINDS if pattern.search(name)), "organisation")
+    """The kind an organisation's name says it is, read from its last telling word ("School Nursing Service")."""
+    found = [(m.end(), kind != "organisation", kind) for kind, pattern in _ORG_KINDS for m in pattern.finditer(name)]
+    return max(found)[2] if found else "organisation"
 
 
 def _segments(text: str) -> list[str]:
@@ -612,7 +616,7 @@ def redact(record: AssessmentRecord) -> RedactedRecord:
                                   child_name="[child]", practitioner=r.actor(s.practitioner))
     child = dataclasses.replace(record.child, id=summary.child_id, name="[child]",
                                 dob=f"withheld (age band {band})" if record.child.dob else None,
-                                due_date="withheld (unborn)" if record.child.due_date else None)
+                                due_date="withheld" if record.child.due_date else None)
     known = dict(
         summary=summary, child=child, questionnaire=record.questionnaire,
         questionnaire_hash=record.questionnaire_hash,

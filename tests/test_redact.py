@@ -342,3 +342,11 @@ def test_cli_redact(tmp_path: Path) -> None:
 def test_an_organisation_is_named_by_its_last_telling_word(tmp_path: Path, questionnaire) -> None:
     text = "Anytown School Nursing Service, Anytown Health Centre, Anytown General Hospital, Anytown Police."
     assert said(tmp_path, questionnaire, text) == "[organisation], [GP surgery], [hospital], [police]."
+
+
+def test_a_first_name_alone_in_another_table_is_the_same_person(tmp_path: Path, questionnaire) -> None:
+    scale = [{"who": "Maria", "role": "Mum", "score": 5}, {"who": "Gran", "role": "Nan", "score": 6}]
+    record = redact(make(tmp_path, questionnaire, {"parents": [MUM], "safety_scale": scale,
+                                                   "danger_statements": "Maria said so."}))
+    assert [row["who"] for row in record.answers["safety_scale"]] == ["[mother]", "Gran"]
+    assert record.answers["danger_statements"] == "[mother] said so."

@@ -172,7 +172,7 @@ def _shipped_flags(qid: str, version: int) -> tuple[tuple[str, str], ...]:
 
 # -- patterns ------------------------------------------------------------------------------------------------------
 
-_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _UUID = re.compile(r"(?<![\w-])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![\w-])", re.I)
 _HEX = re.compile(r"(?<![\w-])(?=[0-9a-f-]*\d)[0-9a-f]{8,}(?:-[0-9a-f]{1,12}){0,4}-?(?![\w-])", re.I)
 _PHONE = re.compile(r"(?<![\w+])(?:\+44[\s-]?(?:\(0\)[\s-]?)?|\(?0)(?:[\s)-]{0,2}\d){9,10}(?!\d)")
@@ -329,7 +329,13 @@ class Redactor:
         key = _key(name or "")
         if not key or (len(key) == 1 and key[0].capitalize() in _NOT_A_NAME):
             return None
-        return self.people.setdefault(key, _Entity(kind, [name or ""]))
+        if key not in self.people:
+            # "Maria" in one table and "Maria Example" in another are one person, where only one person fits.
+            fits = {id(e): e for k, e in self.people.items() if set(key) <= set(k) or set(k) <= set(key)}
+            entity = next(iter(fits.values())) if len(fits) == 1 else _Entity(kind, [])
+            entity.aliases.append(name or "")
+            self.people[key] = entity
+        return self.people[key]
 
     def _org(self, name: str, kind: str | None = None, into: dict[str, _Entity] | None = None) -> _Entity | None:
         name = _PARENS.sub("", name).strip(" .,;")

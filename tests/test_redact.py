@@ -350,3 +350,20 @@ def test_a_first_name_alone_in_another_table_is_the_same_person(tmp_path: Path, 
                                                    "danger_statements": "Maria said so."}))
     assert [row["who"] for row in record.answers["safety_scale"]] == ["[mother]", "Gran"]
     assert record.answers["danger_statements"] == "[mother] said so."
+
+
+def test_a_name_only_an_earlier_version_held_goes_too(tmp_path: Path, questionnaire, clock) -> None:
+    with Store.open(tmp_path / "r.db", clock=clock) as store:
+        aid = store.create_assessment(questionnaire=questionnaire, child_name="Ada Example", dob="2019-01-15",
+                                      actor="Sam Worker")
+        store.save_answer(aid, "parents", [{"name": "Maria Exampel", "relationship": "Mother"},
+                                           {"name": "Jay Sample", "relationship": "Partner"}], actor="Sam Worker")
+        clock.advance(hours=2)  # a later sitting: the history keeps the version before it
+        store.save_answer(aid, "parents", [MUM], actor="Sam Worker")
+        store.save_answer(aid, "danger_statements", "Maria Exampel, Jay and Maria.", actor="Sam Worker")
+        record = store.get(aid)
+    assert any("Exampel" in json.dumps(h.before) for h in record.history)
+    out = redact(record)
+    assert out.answers["danger_statements"] == "[mother], [name] and [mother]."
+    text = render(out, "json")
+    assert "Exampel" not in text and "Jay" not in text and "Sample" not in text

@@ -321,6 +321,15 @@ class Redactor:
         self._collect()
         for group in (self.people.values(), self.orgs.values(), self.places.values()):
             _number_labels(list(group))
+        # Names only an earlier version held (a spelling since corrected, a person since removed): each part not
+        # already someone's becomes [name].
+        self._former = _Entity("name", [], label="name")
+        for h in record.history:
+            for row in [*(h.before if isinstance(h.before, list) else []), *(h.after if isinstance(h.after, list) else [])]:
+                for field in ("name", "who"):
+                    name = row.get(field) if isinstance(row, dict) else None
+                    if isinstance(name, str) and _key(name) and _key(name) not in self.people:
+                        self._former.aliases.append(name)
         self._build_patterns()
 
     # who and what the record names
@@ -432,7 +441,7 @@ class Redactor:
 
     def _build_patterns(self) -> None:
         parts: dict[str, None] = {}
-        for entity in self.people.values():
+        for entity in [*self.people.values(), self._former]:
             for alias in entity.aliases:
                 parts.update(dict.fromkeys(name_parts(alias)))
         alternatives = []
@@ -453,6 +462,9 @@ class Redactor:
                     people = self.part_people.setdefault(part.casefold(), [])
                     if entity not in people:
                         people.append(entity)
+        for alias in self._former.aliases:
+            for part in name_parts(alias):
+                self.part_people.setdefault(part.casefold(), [self._former])
         aliases = sorted({a for e in [*self.orgs.values(), *self.places.values()] for a in e.aliases}, key=len,
                          reverse=True)
         self.by_alias = {a.casefold(): e for e in [*self.orgs.values(), *self.places.values()] for a in e.aliases}
@@ -527,7 +539,9 @@ class Redactor:
             return "[name]"
         labels = []  # parts of different people side by side: each on its own
         for k in keys:
-            people = self.part_people.get(k, [])
+            people = [e for e in self.part_people.get(k, []) if e is not self._former]
+            if not people and len(labels) and k in self.part_people:
+                continue  # a part only an earlier spelling held, after a known part: the same person
             label = f"[{people[0].label}]" if len(people) == 1 else "[name]"
             if not labels or labels[-1] != label:
                 labels.append(label)

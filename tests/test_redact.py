@@ -367,3 +367,23 @@ def test_a_name_only_an_earlier_version_held_goes_too(tmp_path: Path, questionna
     assert out.answers["danger_statements"] == "[mother], [name] and [mother]."
     text = render(out, "json")
     assert "Exampel" not in text and "Jay" not in text and "Sample" not in text
+
+
+def test_redaction_adds_one_quote_and_no_structure(tmp_path: Path) -> None:
+    from collections import Counter
+
+    from markdown_it import MarkdownIt
+
+    def census(text: str) -> Counter[str]:
+        tokens = MarkdownIt("commonmark").enable("table").parse(text)
+        inline = [c.type for t in tokens if t.children for c in t.children]
+        return Counter([t.type for t in tokens] + inline)
+
+    ids, _ = ensure_demo_db(tmp_path / "demo.db")
+    with Store.open(tmp_path / "demo.db") as store:
+        record = store.get(ids[0])
+    plain, redacted = census(render(record, "md")), census(render(redact(record), "md"))
+    assert redacted["blockquote_open"] == plain["blockquote_open"] + 1
+    assert redacted["link_open"] == plain["link_open"] == 0
+    for kind in ("heading_open", "table_open", "tr_open", "bullet_list_open", "fence", "html_block", "hr"):
+        assert redacted[kind] == plain[kind], kind

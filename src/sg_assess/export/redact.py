@@ -663,7 +663,8 @@ def mark(text: str, fmt: str) -> str:
         data = json.loads(text)
         data["redacted"] = BANNER
         return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    banner = "> **REDACTED.** " + BANNER.removeprefix("REDACTED. ").replace("[", "\\[").replace("]", "\\]")
+    # Code spans keep the example labels literal without a backslash in the raw file.
+    banner = "> **REDACTED.** " + re.sub(r"(\[[a-z 0-9]+\])", r"`\1`", BANNER.removeprefix("REDACTED. "))
     lines = text.split("\n")
     at = 1 if lines and lines[0].startswith("# ") else 0
     return "\n".join([*lines[:at], *([""] if at else []), banner, "", *lines[at:]]).replace("\n\n\n", "\n\n", 1)

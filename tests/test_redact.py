@@ -387,3 +387,13 @@ def test_redaction_adds_one_quote_and_no_structure(tmp_path: Path) -> None:
     assert redacted["link_open"] == plain["link_open"] == 0
     for kind in ("heading_open", "table_open", "tr_open", "bullet_list_open", "fence", "html_block", "hr"):
         assert redacted[kind] == plain[kind], kind
+
+
+def test_a_name_nobody_recorded_goes_beside_a_family_role(tmp_path: Path, questionnaire) -> None:
+    text = ("Interpreter for Ada's mother, Meera; her brother Theo and Nan came. Her mother, Tuesday and I met; "
+            "her mother tongue is Gujarati; my friend, Who knows. Meera and THEO agreed, as did Mr Fenwick; "
+            "Fenwick is kind.")
+    assert said(tmp_path, questionnaire, text) == (
+        "Interpreter for [child]'s mother, [name]; her brother [name] and Nan came. Her mother, Tuesday and I met; "
+        "her mother tongue is Gujarati; my friend, Who knows. [name] and [name] agreed, as did [name]; "
+        "[name] is kind.")

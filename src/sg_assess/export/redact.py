@@ -78,6 +78,9 @@ _NOT_A_NAME = frozenset({"I", "A", "An", "The", "And", "Or", "But", "If", "So", 
                          "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March",
                          "April", "May", "June", "July", "August", "September", "October", "November", "December"})
 _WORD = re.compile(r"[^\W\d_][\w'’]*")
+_NOT_AFTER_ROLE = frozenset({"Who", "When", "Where", "Why", "How", "What", "Which", "Then", "Now", "Today", "Yesterday",
+                             "Tomorrow", "Also", "Both", "Not", "This", "That", "These", "Those", "There", "Here",
+                             "Although", "Because", "As", "Since", "While", "Until", "After", "Before", "Who's"})
 
 
 def name_parts(name: str) -> list[str]:
@@ -235,6 +238,14 @@ _ORG_KINDS = (("nursery", re.compile(r"\bnursery|pre-?school\b", re.I)),
               ("police", re.compile(r"\bpolice\b", re.I)),
               ("organisation", re.compile(r"\b(?:" + _ORG_WORDS.replace("|Police", "").replace("|Hospital", "")
                                           .replace("|Surgery", "").replace("|Practice", "") + r")\b", re.I)))
+# A title before a name nobody recorded ("Mr Fenwick", "Nana Joan").
+_TITLE_NAME = re.compile(r"(?<![\w-])(?<!\w['’])(?:" + "|".join(TITLES) + r")\.?[ \t]+([A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?)"
+                         r"(?![\w-])")
+# A name nobody recorded, given beside a family role ("his mother, Meera", "her brother Theo").
+_APPOSITIVE = re.compile(r"(?<![\w-])((?i:mother|mum|father|dad|brother|sister|half-brother|half-sister|stepfather|"
+                         r"stepmother|stepdad|stepmum|aunt|auntie|uncle|cousin|grandmother|grandfather|nan|gran|"
+                         r"grandma|grandad|son|daughter|partner|boyfriend|girlfriend|husband|wife|friend|"
+                         r"neighbour|carer)(?:,[ \t]*|[ \t]+))([A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?)(?![\w-])")
 _PRIVATE = re.compile("[\ue000\ue001\U000f0000-\U000ffffd]")
 _SENTINEL = re.compile("\ue000([\U000f0000-\U000ffffd])\ue001")
 _PARENS = re.compile(r"\s*\([^)]*\)")
@@ -329,6 +340,13 @@ class Redactor:
                 for field in ("name", "who"):
                     name = row.get(field) if isinstance(row, dict) else None
                     if isinstance(name, str) and _key(name) and _key(name) not in self.people:
+                        self._former.aliases.append(name)
+        # Names nobody recorded but the text gives away (after a title, beside a family role) go everywhere.
+        for text in _strings([record.answers, [c.text for c in record.comments], [a.text for a in record.addenda]]):
+            for pattern in (_TITLE_NAME, _APPOSITIVE):
+                for m in pattern.finditer(text):
+                    name = m.group(m.lastindex or 0)
+                    if name not in _NOT_A_NAME and name not in _NOT_AFTER_ROLE and (name.casefold(),) not in self.people:
                         self._former.aliases.append(name)
         self._build_patterns()
 
@@ -454,7 +472,7 @@ class Redactor:
         title = "(?:" + "|".join(TITLES) + r")\.?[ \t]+"
         self.name_run = re.compile(rf"(?<![\w-])(?<!\w['’])(?:{title})?{name}(?:(?:[ \t]+|-){name})*(?![\w-])") \
             if alternatives else None
-        self.unknown_title = re.compile(rf"(?<![\w-])(?<!\w['’]){title}[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?(?![\w-])")
+        self.unknown_title = _TITLE_NAME
         self.part_people: dict[str, list[_Entity]] = {}
         for entity in {id(e): e for e in self.people.values()}.values():
             for alias in entity.aliases:
@@ -502,6 +520,8 @@ class Redactor:
         if self.name_run is not None:
             t = self.name_run.sub(lambda m: held(self._name(m.group(0))), t)
         t = self.unknown_title.sub(self._unknown, t)
+        t = _APPOSITIVE.sub(lambda m: m.group(0) if m.group(2) in _NOT_A_NAME or m.group(2) in _NOT_AFTER_ROLE
+                            else m.group(1) + held("[name]"), t)
         labels = {v: k for k, v in self._held.items()}
         return _SENTINEL.sub(lambda m: labels[m.group(1)], t)
 

@@ -397,3 +397,11 @@ def test_a_name_nobody_recorded_goes_beside_a_family_role(tmp_path: Path, questi
         "Interpreter for [child]'s mother, [name]; her brother [name] and Nan came. Her mother, Tuesday and I met; "
         "her mother tongue is Gujarati; my friend, Who knows. [name] and [name] agreed, as did [name]; "
         "[name] is kind.")
+
+
+def test_a_possessive_after_a_title_is_the_recorded_person(tmp_path: Path, questionnaire) -> None:
+    people = [{"name": "Pearl Madeup", "relationship": "Maternal grandmother"},
+              {"name": "Mel Sample", "relationship": "Maternal aunt"}]
+    text = "At Nana Pearl's church and her aunt Mel's house; Mr Fenwick's car; Pearl's cat."
+    assert said(tmp_path, questionnaire, text, people) == (
+        "At [grandmother]'s church and her aunt [aunt]'s house; [name]'s car; [grandmother]'s cat.")

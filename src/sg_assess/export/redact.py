@@ -239,13 +239,13 @@ _ORG_KINDS = (("nursery", re.compile(r"\bnursery|pre-?school\b", re.I)),
               ("organisation", re.compile(r"\b(?:" + _ORG_WORDS.replace("|Police", "").replace("|Hospital", "")
                                           .replace("|Surgery", "").replace("|Practice", "") + r")\b", re.I)))
 # A title before a name nobody recorded ("Mr Fenwick", "Nana Joan").
-_TITLE_NAME = re.compile(r"(?<![\w-])(?<!\w['’])(?:" + "|".join(TITLES) + r")\.?[ \t]+([A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?)"
+_TITLE_NAME = re.compile(r"(?<![\w-])(?<!\w['’])(?:" + "|".join(TITLES) + r")\.?[ \t]+([A-Z][a-z]+(?:['’][A-Z][a-z]+)?(?:-[A-Z][a-z]+)?)"
                          r"(?![\w-])")
 # A name nobody recorded, given beside a family role ("his mother, Meera", "her brother Theo").
 _APPOSITIVE = re.compile(r"(?<![\w-])((?i:mother|mum|father|dad|brother|sister|half-brother|half-sister|stepfather|"
                          r"stepmother|stepdad|stepmum|aunt|auntie|uncle|cousin|grandmother|grandfather|nan|gran|"
                          r"grandma|grandad|son|daughter|partner|boyfriend|girlfriend|husband|wife|friend|"
-                         r"neighbour|carer)(?:,[ \t]*|[ \t]+))([A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?)(?![\w-])")
+                         r"neighbour|carer)(?:,[ \t]*|[ \t]+))([A-Z][a-z]+(?:['’][A-Z][a-z]+)?(?:-[A-Z][a-z]+)?)(?![\w-])")
 _PRIVATE = re.compile("[\ue000\ue001\U000f0000-\U000ffffd]")
 _SENTINEL = re.compile("\ue000([\U000f0000-\U000ffffd])\ue001")
 _PARENS = re.compile(r"\s*\([^)]*\)")
@@ -342,11 +342,12 @@ class Redactor:
                     if isinstance(name, str) and _key(name) and _key(name) not in self.people:
                         self._former.aliases.append(name)
         # Names nobody recorded but the text gives away (after a title, beside a family role) go everywhere.
+        known = {part for key in self.people for part in key}
         for text in _strings([record.answers, [c.text for c in record.comments], [a.text for a in record.addenda]]):
             for pattern in (_TITLE_NAME, _APPOSITIVE):
                 for m in pattern.finditer(text):
                     name = m.group(m.lastindex or 0)
-                    if name not in _NOT_A_NAME and name not in _NOT_AFTER_ROLE and (name.casefold(),) not in self.people:
+                    if name not in _NOT_A_NAME and name not in _NOT_AFTER_ROLE and name.casefold() not in known:
                         self._former.aliases.append(name)
         self._build_patterns()
 

@@ -54,8 +54,8 @@ def test_people_become_short_roles_never_the_whole_relationship(tmp_path: Path, 
     people = [MUM, DAD, {"name": "Jay Sample", "relationship": "Mother's partner; lives in the household at weekends"},
               {"name": "Pearl Madeup", "relationship": "Maternal grandmother (Nana Pearl); knows the worries"},
               {"name": "Finn Sample", "relationship": "Half-brother, 14 months old"}]
-    record = redact(make(tmp_path, questionnaire, {"parents": people, "danger_statements":
-                                                   "Maria and Tom argued; Jay, Pearl and Finn were there. Ada saw it."}))
+    text = "Maria and Tom argued; Jay, Pearl and Finn were there. Ada saw it."
+    record = redact(make(tmp_path, questionnaire, {"parents": people, "danger_statements": text}))
     assert [row["name"] for row in record.answers["parents"]] == [
         "[mother]", "[father]", "[mother's partner]", "[grandmother]", "[half-brother]"]
     assert record.answers["danger_statements"] == (

@@ -78,6 +78,8 @@ _NOT_A_NAME = frozenset({"I", "A", "An", "The", "And", "Or", "But", "If", "So", 
                          "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March",
                          "April", "May", "June", "July", "August", "September", "October", "November", "December"})
 _WORD = re.compile(r"[^\W\d_][\w'’]*")
+_B = r"(?<![\w-])(?<!\w['’])"  # a word starts here (not inside a word, a hyphenated word or after O')
+_NAME = r"([A-Z][a-z]+(?:['’][A-Z][a-z]+)?(?:-[A-Z][a-z]+)?)"  # a capitalised name, without any 's after it
 _NOT_AFTER_ROLE = frozenset({"Who", "When", "Where", "Why", "How", "What", "Which", "Then", "Now", "Today", "Yesterday",
                              "Tomorrow", "Also", "Both", "Not", "This", "That", "These", "Those", "There", "Here",
                              "Although", "Because", "As", "Since", "While", "Until", "After", "Before", "Who's"})
@@ -132,7 +134,7 @@ _ROLE_WORDS: dict[str, str] = {
     "solicitor": "solicitor", "lead professional": "lead professional", "practitioner": "practitioner",
     "supervisor": "supervisor", "manager": "manager", "faith leader": "faith leader", "coach": "coach",
 }
-_ROLE_RE = re.compile(r"(?<![\w-])(?<!\w['’])(" + "|".join(re.escape(w) for w in sorted(_ROLE_WORDS, key=len, reverse=True))
+_ROLE_RE = re.compile(_B + "(" + "|".join(re.escape(w) for w in sorted(_ROLE_WORDS, key=len, reverse=True))
                       + r")(?![\w-])", re.IGNORECASE)
 CARER_ROLES = {"mother": "mother", "father": "father", "male_carer": "male carer", "female_carer": "female carer",
                "other_carer": "carer"}
@@ -184,7 +186,7 @@ _STREET_WORDS = ("Road|Rd|Street|Avenue|Ave|Lane|Close|Drive|Way|Court|Crescent|
                  "Square|Walk|Row|Rise|Parade|Hill|View|Green|Park|Wharf|Yard")
 _ADDRESS = re.compile(r"(?<![\w/.,-])(?:(?:Flat|Apartment|Unit)\s+\d+[A-Za-z]?,?\s+)?\d{1,4}[A-Za-z]?,?\s+"
                       r"(?:[A-Z][\w'’-]*\s+){1,3}(?:" + _STREET_WORDS + r")(?![\w-])")
-_STREET = re.compile(r"(?<![\w-])(?<!\w['’])(?:[A-Z][\w'’-]*\s+){1,3}(?:Road|Street|Avenue|Lane|Crescent|Gardens|Terrace|"
+_STREET = re.compile(_B + r"(?:[A-Z][\w'’-]*\s+){1,3}(?:Road|Street|Avenue|Lane|Crescent|Gardens|Terrace|"
                      r"Drive|Grove|Mews)(?![\w-])")
 _STOP = frozenset({"The", "A", "An", "At", "In", "On", "To", "From", "By", "Of", "Her", "His", "Their", "Our", "My",
                    "Your", "And", "Or", "Near", "Off", "Into", "Via", "With", "For", "Down", "Up", "Along"})
@@ -215,11 +217,11 @@ _GENERIC_SCHOOL = frozenset({"primary", "secondary", "junior", "juniors", "infan
                              "academy", "college", "nursery", "pre-school", "preschool", "grammar", "special",
                              "sixth", "form", "free", "middle", "upper", "lower", "virtual", "the", "community",
                              "church", "catholic", "c", "of", "e", "ce", "rc"})
-_SCHOOL = re.compile(r"(?<![\w-])(?<!\w['’])(?:(?:St\.?|[A-Z][\w'’-]*)\s+(?:(?:of|C|E|de|la)\s+)*){1,5}(?:"
+_SCHOOL = re.compile(_B + r"(?:(?:St\.?|[A-Z][\w'’-]*)\s+(?:(?:of|C|E|de|la)\s+)*){1,5}(?:"
                      + _SCHOOL_WORDS + r")(?:\s+School)?(?![\w-])")
 _ORG_WORDS = ("Services|Service|Team|Hub|Advice|Trust|Council|Centre|Center|Clinic|Hospital|Surgery|Practice|"
               "Police|Partnership|Foundation|Charity|Project|Unit|Association|Church|Mosque|Temple|Synagogue|Club")
-_ORG_RUN = re.compile(r"(?<![\w-])(?<!\w['’])(?:[A-Z][\w'’-]*\s+(?:(?:of|for|and|&)\s+)?){1,5}(?:" + _ORG_WORDS
+_ORG_RUN = re.compile(_B + r"(?:[A-Z][\w'’-]*\s+(?:(?:of|for|and|&)\s+)?){1,5}(?:" + _ORG_WORDS
                       + r")(?![\w-])")
 # Words that make a service's generic name, not one place's ("Early Help Service", "Talking Therapies clinic").
 _GENERIC_ORG = frozenset("""early help children's childrens child social care family families health visiting mental
@@ -239,13 +241,12 @@ _ORG_KINDS = (("nursery", re.compile(r"\bnursery|pre-?school\b", re.I)),
               ("organisation", re.compile(r"\b(?:" + _ORG_WORDS.replace("|Police", "").replace("|Hospital", "")
                                           .replace("|Surgery", "").replace("|Practice", "") + r")\b", re.I)))
 # A title before a name nobody recorded ("Mr Fenwick", "Nana Joan").
-_TITLE_NAME = re.compile(r"(?<![\w-])(?<!\w['’])(?:" + "|".join(TITLES) + r")\.?[ \t]+([A-Z][a-z]+(?:['’][A-Z][a-z]+)?(?:-[A-Z][a-z]+)?)"
-                         r"(?![\w-])")
+_TITLE_NAME = re.compile(_B + "(?:" + "|".join(TITLES) + r")\.?[ \t]+" + _NAME + r"(?![\w-])")
 # A name nobody recorded, given beside a family role ("his mother, Meera", "her brother Theo").
 _APPOSITIVE = re.compile(r"(?<![\w-])((?i:mother|mum|father|dad|brother|sister|half-brother|half-sister|stepfather|"
                          r"stepmother|stepdad|stepmum|aunt|auntie|uncle|cousin|grandmother|grandfather|nan|gran|"
                          r"grandma|grandad|son|daughter|partner|boyfriend|girlfriend|husband|wife|friend|"
-                         r"neighbour|carer)(?:,[ \t]*|[ \t]+))([A-Z][a-z]+(?:['’][A-Z][a-z]+)?(?:-[A-Z][a-z]+)?)(?![\w-])")
+                         r"neighbour|carer)(?:,[ \t]*|[ \t]+))" + _NAME + r"(?![\w-])")
 _PRIVATE = re.compile("[\ue000\ue001\U000f0000-\U000ffffd]")
 _SENTINEL = re.compile("\ue000([\U000f0000-\U000ffffd])\ue001")
 _PARENS = re.compile(r"\s*\([^)]*\)")
@@ -336,7 +337,8 @@ class Redactor:
         # already someone's becomes [name].
         self._former = _Entity("name", [], label="name")
         for h in record.history:
-            for row in [*(h.before if isinstance(h.before, list) else []), *(h.after if isinstance(h.after, list) else [])]:
+            versions = [v for v in (h.before, h.after) if isinstance(v, list)]
+            for row in (row for version in versions for row in version):
                 for field in ("name", "who"):
                     name = row.get(field) if isinstance(row, dict) else None
                     if isinstance(name, str) and _key(name) and _key(name) not in self.people:
@@ -379,8 +381,9 @@ class Redactor:
             found |= self._school(m.group(0)) is not None
         segments = _segments(text)
         for i, segment in enumerate(segments):
-            if (first and i == 0 and not found) or (_all_capitalised(_PARENS.sub("", segment)) and
-                                                    len(_WORD.findall(segment)) >= 2 and _key(segment) not in self.people):
+            named = (_all_capitalised(_PARENS.sub("", segment)) and len(_WORD.findall(segment)) >= 2
+                     and _key(segment) not in self.people)
+            if (first and i == 0 and not found) or named:
                 found |= self._org(segment) is not None
         return found
 
@@ -471,7 +474,7 @@ class Redactor:
                 alternatives.append(f"(?i:{re.escape(part)})")
         name = "(?:" + "|".join(alternatives) + ")"
         title = "(?:" + "|".join(TITLES) + r")\.?[ \t]+"
-        self.name_run = re.compile(rf"(?<![\w-])(?<!\w['’])(?:{title})?{name}(?:(?:[ \t]+|-){name})*(?![\w-])") \
+        self.name_run = re.compile(_B + rf"(?:{title})?{name}(?:(?:[ \t]+|-){name})*(?![\w-])") \
             if alternatives else None
         self.unknown_title = _TITLE_NAME
         self.part_people: dict[str, list[_Entity]] = {}
@@ -487,7 +490,7 @@ class Redactor:
         aliases = sorted({a for e in [*self.orgs.values(), *self.places.values()] for a in e.aliases}, key=len,
                          reverse=True)
         self.by_alias = {a.casefold(): e for e in [*self.orgs.values(), *self.places.values()] for a in e.aliases}
-        self.org_pattern = re.compile(r"(?<![\w-])(?<!\w['’])(?:" + "|".join(re.escape(a) for a in aliases) + r")(?![\w-])",
+        self.org_pattern = re.compile(_B + "(?:" + "|".join(re.escape(a) for a in aliases) + r")(?![\w-])",
                                       re.I) if aliases else None
 
     # the scan

@@ -59,7 +59,8 @@ def test_people_become_short_roles_never_the_whole_relationship(tmp_path: Path, 
     assert [row["name"] for row in record.answers["parents"]] == [
         "[mother]", "[father]", "[mother's partner]", "[grandmother]", "[half-brother]"]
     assert record.answers["danger_statements"] == (
-        "[mother] and [father] argued; [mother's partner], [grandmother] and [half-brother] were there. [child] saw it.")
+        "[mother] and [father] argued; [mother's partner], [grandmother] and [half-brother] were there. "
+        "[child] saw it.")
     assert record.summary.child_name == "[child]" and record.child.name == "[child]"
     assert record.summary.practitioner == "[practitioner]"
     # The relationship itself stays (it says who the person is), with any name in it replaced.

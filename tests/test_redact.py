@@ -136,7 +136,8 @@ def test_place_names_do_not_multiply(tmp_path: Path, questionnaire) -> None:
 
 @pytest.mark.parametrize("written", ["2019-01-15", "15/01/2019", "15/1/2019", "15.01.2019", "15-01-2019",
                                      "15 January 2019", "15th January 2019", "January 15, 2019", "January 15th 2019",
-                                     "15th Jan 2019", "15 Jan. 2019", "Jan 15 2019", "15/01/19"])
+                                     "15th Jan 2019", "15 Jan. 2019", "Jan 15 2019", "15/01/19",
+                                     "2019/01/15", "15th of Jan 19", "01/15/2019"])
 def test_the_date_of_birth_goes_in_any_common_format(tmp_path: Path, questionnaire, written: str) -> None:
     assert said(tmp_path, questionnaire, f"Ada (born {written}) and again {written}.") == (
         "[child] (born [date of birth]) and again [date of birth].")

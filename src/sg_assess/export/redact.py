@@ -196,10 +196,10 @@ _MONTHS = {m: i for i, names in enumerate((("january", "jan"), ("february", "feb
                                            ("november", "nov"), ("december", "dec")), start=1) for m in names}
 _MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DATE = re.compile(
-    r"(?<![\w/.-])(?:(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
+    r"(?<![\w/.-])(?:(?P<iy>\d{4})([-/.])(?P<im>\d{1,2})\2(?P<id>\d{1,2})"
     r"|(?P<nd>\d{1,2})[/.-](?P<nm>\d{1,2})[/.-](?P<ny>\d{4}|\d{2})"
-    rf"|(?P<td>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH.replace('(', '(?P<tm>', 1)},?\s+(?P<ty>\d{{4}})"
-    rf"|{_MONTH.replace('(', '(?P<mm>', 1)}\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<my>\d{{4}}))(?![\w/-])",
+    rf"|(?P<td>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH.replace('(', '(?P<tm>', 1)},?\s+(?P<ty>\d{{4}}|\d{{2}})"
+    rf"|{_MONTH.replace('(', '(?P<mm>', 1)}\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<my>\d{{4}}|\d{{2}}))(?![\w/-])",
     re.I)
 _BIRTH_CONTEXT = re.compile(r"(?:\bborn(?:\s+on)?|\bD\.?O\.?B\.?|\bdate\s+of\s+birth)\s*[:-]?\s*$", re.I)
 _NUMBER_WORDS = {w: i for i, w in enumerate(
@@ -269,19 +269,22 @@ def _years(n: int, unit: str | None) -> float:
     return n / 12 if unit.startswith("m") else n / 52 if unit.startswith("w") else n
 
 
+def _years_of(year: str) -> list[str]:
+    """A year as written; '19' may be 1919 or 2019 (both are compared with the date of birth)."""
+    return [year] if len(year) == 4 else [f"19{year}", f"20{year}"]
+
+
 def _dates(m: re.Match[str]) -> set[dt.date]:
     """Every date the match can mean (a numeric date read day-first, and month-first if that is a date too)."""
     g = m.groupdict()
     if g["iy"]:
         triples = [(g["iy"], g["im"], g["id"])]
     elif g["ny"]:
-        year = g["ny"] if len(g["ny"]) == 4 else f"20{g['ny']}" if int(g["ny"]) <= dt.date.today().year % 100 \
-            else f"19{g['ny']}"
-        triples = [(year, g["nm"], g["nd"]), (year, g["nd"], g["nm"])]
+        triples = [(y, mo, d) for y in _years_of(g["ny"]) for mo, d in ((g["nm"], g["nd"]), (g["nd"], g["nm"]))]
     elif g["ty"]:
-        triples = [(g["ty"], _MONTHS[g["tm"].casefold()], g["td"])]
+        triples = [(y, _MONTHS[g["tm"].casefold()], g["td"]) for y in _years_of(g["ty"])]
     else:
-        triples = [(g["my"], _MONTHS[g["mm"].casefold()], g["md"])]
+        triples = [(y, _MONTHS[g["mm"].casefold()], g["md"]) for y in _years_of(g["my"])]
     found = set()
     for y, mo, d in triples:
         try:

@@ -7,6 +7,7 @@ The sweep over the demo data checks that nothing recorded survives in any redact
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -280,6 +281,7 @@ def test_a_redacted_export_says_so_at_the_top(tmp_path: Path, questionnaire) -> 
 PHONE = re.compile(r"(?:\+44|\b0)\s?\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b")
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+ORDINARY_PHRASES = ("The example the adults set", "class teacher", "social worker", "health visitor", "a sample")
 SCHOOL = re.compile(r"Anytown (?:Primary|Academy)|School \(fictional\)")
 
 
@@ -299,6 +301,7 @@ def test_nothing_recorded_survives_in_any_demo_export(tmp_path: Path) -> None:
     ids, _ = ensure_demo_db(tmp_path / "demo.db")
     with Store.open(tmp_path / "demo.db") as store:
         records = [store.get(aid) for aid in ids]
+    seen = 0
     for record in records:
         parts = name_parts(record)
         assert {"Example", "Sample", "Placeholder", "Testcase"} & parts
@@ -315,11 +318,17 @@ def test_nothing_recorded_survives_in_any_demo_export(tmp_path: Path) -> None:
             assert not UUID.search(text) and not SCHOOL.search(text), (record.id, fmt)
             assert record.id[:8] not in text and record.summary.child_id[:8] not in text
             if record.child.dob:
-                assert record.child.dob not in text
+                born = dt.date.fromisoformat(record.child.dob)
+                for written in (record.child.dob, f"{born.day} {born:%B %Y}", f"{born:%d/%m/%Y}"):
+                    assert written not in text, (record.id, written)
             original = render(record, fmt)
             for place in ("Othertown", "Anytown"):
                 assert text.count(place) <= original.count(place), (record.id, place)
         assert "REDACTED" in render(out, "md")[:600]
+        seen += sum(phrase in render(record, "md") for phrase in ORDINARY_PHRASES)
+        for phrase in ORDINARY_PHRASES:  # ordinary words that are also the demo's surnames
+            assert (phrase in render(record, "md")) <= (phrase in render(out, "md")), (record.id, phrase)
+    assert seen >= 2
 
 
 def test_cli_redact(tmp_path: Path) -> None:

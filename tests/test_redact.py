@@ -416,3 +416,12 @@ def test_a_possessive_after_a_title_is_the_recorded_person(tmp_path: Path, quest
     text = "At Nana Pearl's church and her aunt Mel's house; Mr Fenwick's car; Pearl's cat."
     assert said(tmp_path, questionnaire, text, people) == (
         "At [grandmother]'s church and her aunt [aunt]'s house; [name]'s car; [grandmother]'s cat.")
+
+
+def test_an_unknown_redact_flag_is_one_clear_line(questionnaire) -> None:
+    from sg_assess.errors import QuestionnaireError
+    from sg_assess.questionnaire.loader import from_source
+
+    with pytest.raises(QuestionnaireError) as caught:
+        from_source(questionnaire.source.replace('id = "ethnicity"', 'id = "ethnicity"\nredact = "school"'))
+    assert any("redact" in line and "ethnicity" in line for line in caught.value.problems), caught.value.problems

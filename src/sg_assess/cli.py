@@ -373,8 +373,8 @@ def export(
                                                                      "output; a trailing / makes a folder).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="md, json, or bundle (for another machine).")] = "md",
     all_: Annotated[bool, typer.Option("--all", help="Export every assessment (needs --out).")] = False,
-    redact: Annotated[bool, typer.Option("--redact", help="Names become initials or roles, dates of birth age "
-                                                          "bands (for audits and training).")] = False,
+    redact: Annotated[bool, typer.Option("--redact", help="People become roles ([mother]); names, dates of "
+                                                          "birth, contacts, schools and ids go (for audits).")] = False,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Folder for --all.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print what was written as JSON.")] = False,
 ) -> None:

@@ -14,11 +14,21 @@ SUFFIXES = {"md": ".md", "json": ".json", "bundle": ".bundle.json"}
 def export_filename(record: AssessmentRecord, fmt: str) -> str:
     """A safe, unique file name: child's name (shortened if need be), assessment date and short id."""
     s = record.summary
+    name = "redacted" if getattr(record, "redacted", False) else s.child_name  # a redacted one names nobody
     # The date and id are safe characters and make the name unique: only the child's name is cut.
-    return safe_filename(s.child_name, max_len=60, suffix=f"_{s.assessment_date}_{s.short_id}{SUFFIXES[fmt]}")
+    return safe_filename(name, max_len=60, suffix=f"_{s.assessment_date}_{s.short_id}{SUFFIXES[fmt]}")
 
 
 def render(record: AssessmentRecord, fmt: str) -> str:
+    text = _render(record, fmt)
+    if getattr(record, "redacted", False):  # export/redact.py: the banner saying what was removed
+        from sg_assess.export.redact import mark
+
+        text = mark(text, fmt)
+    return text
+
+
+def _render(record: AssessmentRecord, fmt: str) -> str:
     if fmt == "md":
         from sg_assess.export.markdown import render_markdown
 

@@ -49,6 +49,8 @@ class Question(_Model):
     ages: list[AgeBand] | None = None
     principles: list[Ident] = []
     show_if: ShowIf | None = None
+    # What a redacted export withholds from this answer (export/redact.py): an organisation, a place, or a person.
+    redact: Literal["organisation", "place", "person"] | None = None
 
     @property
     def is_group(self) -> bool:

@@ -38,6 +38,7 @@ from sg_assess.store.records import (
 )
 from sg_assess.store.supervision import SupervisionMixin, check_editable
 from sg_assess.store.search import fts_query
+from sg_assess.store.trend import earlier_scores
 
 COALESCE_WINDOW = dt.timedelta(minutes=10)
 UNSET: Any = object()
@@ -498,6 +499,7 @@ class Store(SupervisionMixin):
                 "SELECT id, author, role, at, reason, text FROM addendum WHERE assessment_id = ? ORDER BY id",
                 (assessment_id,))]
             history = self._history(conn, assessment_id) if with_history else []
+            earlier = earlier_scores(self, sql, assessment_id, child_id)
         if snapshot:  # a signed-off record shows the child as they were when it was signed off
             frozen = json.loads(snapshot)
             name, dob, due = frozen["name"], frozen["dob"], frozen["due_date"]
@@ -515,6 +517,7 @@ class Store(SupervisionMixin):
             reviews=reviews,
             comments=comments,
             addenda=addenda,
+            earlier=earlier,
         )
 
     def history(self, assessment_id: str) -> list[HistoryRecord]:

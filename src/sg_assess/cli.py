@@ -298,7 +298,7 @@ def show(
 ) -> None:
     """Show a whole assessment."""
     with _state(ctx).open_store(create=False) as store:
-        record = store.get(store.resolve(assessment), with_history=False)
+        record = store.get(store.resolve(assessment))  # with history: the author's role and accepted gaps
     if as_json:
         from sg_assess.export.jsonexport import assessment_dict
 

@@ -235,10 +235,12 @@ def test_accepted_gaps_are_shown_with_their_reason(store: Store, assessment: str
     assert "Submitted with gaps" not in render_markdown(record)  # nothing recorded, nothing shown
     entry = HistoryRecord(id=99, question_id=None, kind="submitted", actor="Test Worker", role="practitioner",
                           started_at="2026-03-02T09:00:00+00:00", at="2026-03-02T09:00:00+00:00", before=None,
-                          after={"reason": "Strategy meeting today", "gaps": [{"message": "No child's score"}]})
+                          after={"reason": "Strategy meeting today",
+                                 "accepted": [{"kind": "urgent", "question": "q", "rule": "r", "message": "No score"},
+                                              {"kind": "gap", "question": "q2", "rule": "r2", "message": "Not answered"}]})
     md = render_markdown(dataclasses.replace(record, history=[*record.history, entry]))
     assert ("Submitted with gaps by Test Worker on 2 March 2026, 09:00 GMT. Reason given: Strategy meeting today\n\n"
-            "- No child's score") in md
+            "- Urgent: No score\n- Not answered") in md
 
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -255,3 +257,36 @@ def test_summary_lines_carry_any_text_as_plain_text(v2: tuple[Store, str], text:
         assert [t.markup for t in tokens if t.type == "heading_open"].count("#") == 1
         kinds = {c.type for t in tokens for c in [t, *(t.children or [])]}
         assert not kinds & {"html_block", "html_inline", "link_open", "image", "code_block", "fence", "code_inline"}
+
+
+def test_the_author_line_names_the_role_and_the_agency_from_the_config(db_path: Path, isolated_env) -> None:
+    from typer.testing import CliRunner
+
+    from sg_assess.cli import app
+    from sg_assess.config import load_config
+    from sg_assess.paths import config_file
+
+    runner = CliRunner()
+
+    def new_and_show() -> str:
+        result = runner.invoke(app, ["--db", str(db_path), "--as", "Sam Worker", "--role", "practitioner", "new",
+                                     "--child", "Ada Example", "--dob", "2019-01-15", "--date", "2026-03-02"])
+        assert result.exit_code == 0, result.output
+        return runner.invoke(app, ["--db", str(db_path), "show", result.stdout.strip()[:8]]).stdout
+
+    assert "**Author:** Sam Worker, practitioner\n" in new_and_show()  # no agency in the config: none shown
+    config_file().parent.mkdir(parents=True, exist_ok=True)
+    config_file().write_text('agency = "Anytown Children\'s Services"\n', encoding="utf-8")
+    assert load_config().agency == "Anytown Children's Services"
+    assert "**Author:** Sam Worker, practitioner, Anytown Children's Services\n" in new_and_show()
+
+
+def test_an_agency_that_is_not_text_is_a_clear_config_error(isolated_env) -> None:
+    from sg_assess.config import load_config
+    from sg_assess.errors import SgError
+    from sg_assess.paths import config_file
+
+    config_file().parent.mkdir(parents=True, exist_ok=True)
+    config_file().write_text("agency = 3\n", encoding="utf-8")
+    with pytest.raises(SgError, match="agency must be a string"):
+        load_config()

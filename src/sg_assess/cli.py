@@ -209,8 +209,11 @@ def new(
     with _state(ctx).open_store() as store:
         resolved_child = store.resolve_child(child_id) if child_id else None
         state = _state(ctx)
+        from sg_assess.config import load_config
+
         aid = store.create_assessment(questionnaire=q, actor=state.actor(), role=state.actor_role(), child_name=child,
-                                      dob=dob, unborn=unborn, due=due, child_id=resolved_child, assessment_date=on)
+                                      dob=dob, unborn=unborn, due=due, child_id=resolved_child, assessment_date=on,
+                                      agency=load_config().agency)
         summary = store.summary(aid)
     if as_json:
         _emit_json(asdict(summary))

@@ -38,16 +38,22 @@ def mapped_answer(record: AssessmentRecord, line: str) -> tuple[bool, Any]:
 
 
 def accepted_gaps(record: AssessmentRecord) -> list[tuple[str, str, str, list[str]]]:
-    """(actor, role, at, gaps) with the reason, for each submission that accepted gaps: (actor, at, reason, gaps).
+    """(actor, at, reason, gaps) for each submission that went with gaps accepted, oldest first.
 
-    The reason and the gaps are kept in the submission's history entry (``after``: {"reason", "gaps"}) once
-    submit takes a reason; older records hold none, and this returns nothing for them.
+    Submit keeps the reason and the gaps it accepts in the submission's history entry
+    (``after``: {"reason": ..., "accepted": [{"kind", "question", "rule", "message"}, ...]}); records from before
+    that hold none, and give nothing here.
     """
     out: list[tuple[str, str, str, list[str]]] = []
     for h in record.history:
         if h.kind == "submitted" and isinstance(h.after, dict) and h.after.get("reason"):
-            gaps = h.after.get("gaps") or []
-            names = [str(g.get("message") or g.get("question") or g) if isinstance(g, dict) else str(g) for g in gaps]
+            names = []
+            for g in h.after.get("accepted") or h.after.get("gaps") or []:
+                if isinstance(g, dict):
+                    urgent = "Urgent: " if g.get("kind") == "urgent" else ""
+                    names.append(urgent + str(g.get("message") or g.get("question") or ""))
+                else:
+                    names.append(str(g))
             out.append((h.actor, h.at, str(h.after["reason"]), names))
     return out
 

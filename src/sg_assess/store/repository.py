@@ -238,8 +238,12 @@ class Store(SupervisionMixin):
         child_id: str | None = None,
         assessment_date: str | None = None,
         role: str | None = None,
+        agency: str | None = None,
     ) -> str:
-        """Create a draft assessment (and the child, unless ``child_id`` re-assesses one); return its id."""
+        """Create a draft assessment (and the child, unless ``child_id`` re-assesses one); return its id.
+
+        ``agency`` (the config file's, optional) is kept in the creation's history entry for the export's author line.
+        """
         on = self._date_arg(assessment_date, "assessment date") if assessment_date else dt.date.today()
         now = _iso(self.clock())
         with db.write_connection(self.engine) as conn:
@@ -276,7 +280,8 @@ class Store(SupervisionMixin):
             conn.execute(insert(H).values(
                 assessment_id=aid, question_id=None, kind="created", actor=actor, role=role, started_at=now, at=now,
                 before=None, after=_dumps({"child": name, "questionnaire": f"{questionnaire.id} v{questionnaire.version}",
-                                           "assessment_date": on.isoformat()}),
+                                           "assessment_date": on.isoformat(),
+                                           **({"agency": clean_text(agency).strip()} if agency and agency.strip() else {})}),
             ))
         return aid
 

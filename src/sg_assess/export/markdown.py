@@ -32,11 +32,11 @@ from sg_assess.export.dates import age_text, local_time, long_date
 from sg_assess.export.summary import accepted_gaps, mapped_answer, scale_facts, trend
 from sg_assess.store.records import AssessmentRecord
 
-# Escaped wherever they stand: a backslash, code, emphasis, links and images, strikethrough, table cells.
-_ALWAYS = frozenset("\\`*[~|")
 _DOTS = "."  # markdown-it and GitHub read only the ASCII full stop in a host name
-# Escaped only where they would open something (each pattern matches the character to escape):
+# Each pattern matches a character to escape: always, or only where it would open something.
 _CONTEXT = (
+    re.compile(r"[\\`*\[~|]"),  # wherever they stand: backslash, code, emphasis, links and images, strikethrough, cells
+    re.compile(r"_(?![^\W_])|(?<![^\W_])_"),  # '_' at a word's edge (inside a word it can neither open nor close)
     re.compile(r"&(?=#|[A-Za-z][A-Za-z0-9]*;)"),  # an entity (&amp; &#65;), not "Tom & Jerry"
     re.compile(r"<(?=[A-Za-z/!?])"),  # HTML or an autolink, not "age < 5"
     re.compile(rf"(?<=[^\s{_DOTS}])[{_DOTS}](?=[^\W\d_]{{2}})"),  # a dot inside a host name (example.org)
@@ -61,20 +61,18 @@ BAND_NAMES = {"unborn": "Unborn (pre-birth)", "0-2": "0 to 2 years", "3-4": "3 t
 
 def _escape(text: str) -> str:
     """Backslash only what could open structure where it stands (see the module docstring); prose stays as typed."""
-    at: set[int] = set()
-    for i, ch in enumerate(text):
-        if ch in _ALWAYS:
-            at.add(i)
-        elif ch == "_" and not (0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()):
-            at.add(i)  # an underscore inside a word (snake_case) can neither open nor close emphasis
-    for rx in _CONTEXT:
-        at.update(m.start() for m in rx.finditer(text))
+    at = {m.start() for rx in _CONTEXT for m in rx.finditer(text)}
     start = _LINE_START.match(text)
     if start:
         at.add(start.start(start.lastindex or 0))
     if not at:
         return text
-    return "".join("\\" + ch if i in at else ch for i, ch in enumerate(text))
+    out, last = [], 0
+    for i in sorted(at):
+        out += [text[last:i], "\\"]
+        last = i
+    out.append(text[last:])
+    return "".join(out)
 
 
 def escape_line(text: str) -> str:

@@ -65,7 +65,20 @@ def _shipped(qid: str, version: int) -> dict[str, str]:
         return {}
 
 
+_MAPS: dict[tuple[str, int, str], dict[str, str]] = {}
+
+
 def summary_map(q: Questionnaire) -> dict[str, str]:
+    """The Summary's table for this questionnaire (see ``_summary_map``), worked out once per questionnaire text."""
+    if not q.content_hash:  # built in memory, not loaded: nothing to key on
+        return _summary_map(q)
+    key = (q.id, q.version, q.content_hash)
+    if key not in _MAPS:
+        _MAPS[key] = _summary_map(q)
+    return _MAPS[key]
+
+
+def _summary_map(q: Questionnaire) -> dict[str, str]:
     """The questionnaire's own [summary] table, or the one shipped for its id and version; only usable lines kept.
 
     A shipped table is checked against the questionnaire it is for; a line that does not fit is left out

@@ -32,18 +32,19 @@ from sg_assess.export.dates import age_text, local_time, long_date
 from sg_assess.export.summary import accepted_gaps, mapped_answer, scale_facts, trend
 from sg_assess.store.records import AssessmentRecord
 
-_DOTS = "."  # markdown-it and GitHub read only the ASCII full stop in a host name
 # Each pattern matches a character to escape: always, or only where it would open something.
 _CONTEXT = (
     re.compile(r"[\\`*\[~|]"),  # wherever they stand: backslash, code, emphasis, links and images, strikethrough, cells
-    re.compile(r"_(?![^\W_])|(?<![^\W_])_"),  # '_' at a word's edge (inside a word it can neither open nor close)
+    re.compile(r"_(?:(?![^\W_])|(?<![^\W_]_))"),  # '_' at a word's edge (inside a word it can neither open nor close)
     re.compile(r"&(?=#|[A-Za-z][A-Za-z0-9]*;)"),  # an entity (&amp; &#65;), not "Tom & Jerry"
     re.compile(r"<(?=[A-Za-z/!?])"),  # HTML or an autolink, not "age < 5"
-    re.compile(rf"(?<=[^\s{_DOTS}])[{_DOTS}](?=[^\W\d_]{{2}})"),  # a dot inside a host name (example.org)
-    re.compile(r"(?<=/)/(?=\S)"),  # the second slash of "//" (https://x, //host)
-    re.compile(r"(?<=\S)@(?=\S)"),  # an email address or mailto:
-    re.compile(r"(?<!#)#(?=#*\s*$)"),  # a trailing run of '#' (a heading's closing sequence would swallow it)
+    re.compile(r"\.(?<=[^\s.]\.)(?=[^\W\d_]{2})"),  # a dot inside a host name (example.org; only ASCII '.' links)
+    re.compile(r"/(?<=//)(?=\S)"),  # the second slash of "//" (https://x, //host)
+    re.compile(r"@(?<=\S@)(?=\S)"),  # an email address or mailto:
+    re.compile(r"#(?<!##)(?=#*\s*$)"),  # a trailing run of '#' (a heading's closing sequence would swallow it)
 )
+# One pass over the text: every alternative starts with its character, so the scan skips plain prose quickly.
+_ANY = re.compile("|".join(f"(?:{rx.pattern})" for rx in _CONTEXT))
 # At the start of a line (after any indent): heading, quote, list item, ordered list, rule or setext underline.
 _LINE_START = re.compile(r"\s*(?:(#)(?=#{0,5}(?:\s|$))|(>)|([-+])(?=\s|$)|\d{1,9}([.)])(?=\s|$)|([-=])[-=\s]*$)")
 _NBSP = "\u00a0"
@@ -61,7 +62,7 @@ BAND_NAMES = {"unborn": "Unborn (pre-birth)", "0-2": "0 to 2 years", "3-4": "3 t
 
 def _escape(text: str) -> str:
     """Backslash only what could open structure where it stands (see the module docstring); prose stays as typed."""
-    at = {m.start() for rx in _CONTEXT for m in rx.finditer(text)}
+    at = {m.start() for m in _ANY.finditer(text)}
     start = _LINE_START.match(text)
     if start:
         at.add(start.start(start.lastindex or 0))

@@ -48,7 +48,7 @@ def test_ordinary_prose_comes_out_as_typed() -> None:
     ("*em*", "\\*em\\*"), ("_em_", "\\_em\\_"), ("`code`", "\\`code\\`"), ("[x](y)", "\\[x](y)"),
     ("![i](y)", "!\\[i](y)"), ("~~s~~", "\\~\\~s\\~\\~"), ("a | b", "a \\| b"), ("<b>", "\\<b>"),
     ("&amp;", "\\&amp;"), ("&#65;", "\\&#65;"), ("back\\slash", "back\\\\slash"), ("Ada #", "Ada \\#"),
-    ("https://x.org", "https:/\\/x\\.org"), ("www.example.org", "www\\.example\\.org"),
+    ("https://x.org", "https:/\\/x\\.org"), ("www.example.org", "www\\.example\\.org"), ("WWW.a.1", "WWW\\.a.1"),
     ("a@b.org", "a\\@b\\.org"),
 ])
 def test_each_context_rule_fires(text: str, escaped: str) -> None:

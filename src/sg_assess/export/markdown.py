@@ -39,6 +39,7 @@ _CONTEXT = (
     re.compile(r"&(?=#|[A-Za-z][A-Za-z0-9]*;)"),  # an entity (&amp; &#65;), not "Tom & Jerry"
     re.compile(r"<(?=[A-Za-z/!?])"),  # HTML or an autolink, not "age < 5"
     re.compile(r"\.(?<=[^\s.]\.)(?=[^\W\d_]{2})"),  # a dot inside a host name (example.org; only ASCII '.' links)
+    re.compile(r"\.(?<=(?i:www)\.)"),  # GitHub links "www." before any domain (www.a.1), whatever its ending
     re.compile(r"/(?<=//)(?=\S)"),  # the second slash of "//" (https://x, //host)
     re.compile(r"@(?<=\S@)(?=\S)"),  # an email address or mailto:
     re.compile(r"#(?<!##)(?=#*\s*$)"),  # a trailing run of '#' (a heading's closing sequence would swallow it)

@@ -23,6 +23,7 @@ from sg_assess import fileio
 from sg_assess.errors import ExportError
 from sg_assess.export import export_filename, render, write_export
 from sg_assess.export.jsonexport import FORMAT, FORMAT_VERSION, render_json
+from sg_assess.export.dates import long_date
 from sg_assess.export.markdown import (
     BAND_NAMES,
     GROUP_HEADERS,
@@ -35,6 +36,7 @@ from sg_assess.export.markdown import (
 from sg_assess.fileio import atomic_target, atomic_write, safe_filename
 from sg_assess.questionnaire.loader import from_source
 from sg_assess.questionnaire.schema import Questionnaire
+from sg_assess.questionnaire.summary import summary_map
 from sg_assess.safetext import one_line, strip_controls
 from sg_assess.store.records import AssessmentRecord
 from sg_assess.store.repository import Store
@@ -48,6 +50,8 @@ MD_LINKIFY = MarkdownIt("commonmark", {"linkify": True}).enable(["linkify", "tab
 PARSERS = (MD_GFM, MD_LINKIFY)
 
 NBSP = "\u00a0"
+DATE_FIELDS = {"date", "by_when", "review_date"}  # shown as "1 March 2026"
+TREND_HEADER = ["Assessment date", "Practitioner's score", "Lowest", "Highest", "Status"]
 PARAGRAPH_ONLY = {"paragraph_open", "inline", "paragraph_close"}
 PLAIN_INLINE = {"text", "softbreak", "hardbreak"}
 # Never allowed anywhere in an export: user text must not make these, and the exporter itself never does.
@@ -151,7 +155,7 @@ def expected_h2(record: AssessmentRecord) -> list[str]:
               if any(q.is_shown(x, band, answers) or x.id in answers for x in s.questions)]
     workflow = [title for title, present in (("Review and sign-off", record.reviews), ("Comments", record.comments),
                                              ("Addenda", record.addenda), ("History summary", record.history)) if present]
-    return [*titles, "Completeness", *workflow]
+    return ["Summary", *titles, "Completeness", *workflow]
 
 
 def workflow_strong(record: AssessmentRecord) -> list[str]:
@@ -206,8 +210,16 @@ def marked(tokens: list[Token], kind: str) -> list[str]:
     return out
 
 
-HEADER_LABELS = ["Child:", "Date of birth:", "Age band:", "Assessment date:", "Practitioner:", "Status:", "Questionnaire:",
-                 "Assessment id:", "Child id:", "Last updated:", "Required answers:", "Latest safety scale score:"]
+HEADER_LABELS = ["Child:", "Date of birth:", "Age band:", "Assessment date:", "Last updated:"]
+STATUS_WORD = {"draft": "DRAFT", "submitted": "SUBMITTED", "returned": "RETURNED", "signed_off": "SIGNED OFF"}
+
+
+def summary_labels(record: AssessmentRecord) -> list[str]:
+    """The Summary's bold labels: the lines the questionnaire maps, then the scale, key dates and author."""
+    mapped = summary_map(record.questionnaire)
+    lines = [("reason", "Reason for the assessment"), ("decision", "Decision"), ("harm", "Significant harm"),
+             ("analysis", "Analysis"), ("not_known", "What is not known")]
+    return [label for line, label in lines if line in mapped] + ["Safety scale", "Key dates", "Author:"]
 
 
 def assert_safe_document(md: str, record: AssessmentRecord) -> list[Token]:
@@ -227,23 +239,28 @@ def assert_safe_document(md: str, record: AssessmentRecord) -> list[Token]:
         assert all(t.markup in ("#", "##") for t in tokens if t.type == "heading_open")  # no setext headings
         assert sum(t.type == "hr" for t in tokens) == 1
         # em: only the exporter's own notes; strong: only the header labels and the question prompts.
-        allowed_em = {"Not answered", f"Exported from sg-assess; questionnaire {q.id} version {q.version}.",
+        allowed_em = {"Not answered",
                       "This question no longer applies to the answers above; the earlier answer is kept:",
                       "Added after sign-off; the assessment above is unchanged."}
         assert set(marked(tokens, "em")) <= allowed_em
-        assert marked(tokens, "strong") == [*HEADER_LABELS, *(one_line(x.prompt) for x in shown), *workflow_strong(record)]
-        # Tables only for the repeating groups that were answered, each with its own header row.
+        assert marked(tokens, "strong") == [STATUS_WORD[record.summary.status], *HEADER_LABELS, *summary_labels(record),
+                                            *(one_line(x.prompt) for x in shown), *workflow_strong(record)]
+        # Tables only for the repeating groups that were answered, each with its own header row (and the Summary's
+        # trend table when the child has earlier assessments).
         groups = [x for x in shown if x.is_group and x.id in record.answers]
         found_tables = tables(tokens)
+        if record.earlier:
+            assert found_tables[0][0] == TREND_HEADER and len(found_tables[0]) == len(record.earlier) + 2
+            found_tables = found_tables[1:]
         assert [t[0] for t in found_tables] == [list(GROUP_HEADERS[x.kind].values()) for x in groups]
         for table, x in zip(found_tables, groups, strict=True):
             assert len(table) == 1 + len(record.answers[x.id])
             assert all(len(row) == len(GROUP_HEADERS[x.kind]) for row in table)
-        # Lists: the header, "Still to answer" (if anything is) and multi-choice answers.
+        # Lists: the header, the key dates, the footer, "Still to answer" (if anything is) and multi-choice answers.
         multi = sum(1 for x in shown if x.kind == "multi_choice" and x.id in record.answers)
         missing = record.summary.required_answered < record.summary.required_total
         history = bool(record.history)  # the history summary is a list too
-        assert sum(t.type == "bullet_list_open" for t in tokens) == 1 + missing + multi + history
+        assert sum(t.type == "bullet_list_open" for t in tokens) == 3 + missing + multi + history
     return MD_GFM.parse(md)
 
 
@@ -410,7 +427,7 @@ def test_hostile_export_has_exactly_the_intended_structure(store: Store, hostile
     # The child's name and the practitioner are literal, in the title and the header.
     assert headings(tokens)[0][1] == "Safeguarding assessment: " + one_line(HOSTILE_NAME)
     assert f"Child: {one_line(HOSTILE_NAME)}" in sections[""]
-    assert f"Practitioner: {HOSTILE_ACTOR}" in sections[""]
+    assert f"Author: {one_line(HOSTILE_ACTOR)}, role not recorded" in sections["Summary"]
     # The long answer is literal, line by line, in its own section and nowhere else.
     worries = next(f"{n}. {s.title}" for n, s in enumerate(q.sections, 1) if s.id == q.section_of("danger_statements").id)
     assert expected_block_render(HOSTILE_LONG) in sections[worries]
@@ -424,7 +441,8 @@ def test_hostile_export_has_exactly_the_intended_structure(store: Store, hostile
     for qid, rows in HOSTILE_ROWS.items():
         kind = q.question(qid).kind
         header = tuple(GROUP_HEADERS[kind].values())
-        assert found[header] == [[expected_cell(row[f]) for f in GROUP_HEADERS[kind]] for row in rows]
+        assert found[header] == [[expected_cell(long_date(row[f]) if f in DATE_FIELDS and row[f] else row[f])
+                                  for f in GROUP_HEADERS[kind]] for row in rows]
     assert found[tuple(GROUP_HEADERS["people"].values())][1][4] == "line one / line two | --- / > quote"
     # The export file name is safe too.
     name = export_filename(record, "md")
@@ -446,7 +464,7 @@ def test_any_text_anywhere_keeps_the_export_structure(store: Store, questionnair
     tokens = assert_safe_document(md, record)
     sections = section_texts(tokens)
     if "danger_statements" in record.answers:
-        worries = expected_h2(record)[9]
+        worries = expected_h2(record)[10]
         assert worries.endswith("What are we worried about?")
         assert expected_block_render(record.answers["danger_statements"]) in sections[worries]
     assert md == render_markdown(store.get(aid))
@@ -469,18 +487,23 @@ def test_markdown_is_deterministic(store: Store, db_path: Path, hostile: str) ->
 def test_header_holds_the_assessment_facts(store: Store, assessment: str) -> None:
     record = store.get(assessment)
     q = record.questionnaire
-    tokens = MD_GFM.parse(render_markdown(record))
+    md = render_markdown(record)
+    tokens = MD_GFM.parse(md)
+    assert md.split("\n")[2] == "**DRAFT** not yet submitted for review"  # the status, straight after the title
     header = [inline_text(tokens[i + 2]) for i, t in enumerate(tokens)
-              if t.type == "list_item_open" and tokens[i + 2].type == "inline"][:12]
-    assert header[:6] == ["Child: Ada Example", "Date of birth: 2019-01-15", "Age band: 5 to 9 years",
-                          "Assessment date: 2026-03-02", "Practitioner: Test Worker", "Status: Draft"]
-    assert header[6] == f"Questionnaire: {q.title} ({q.id}, version {q.version}, content {record.questionnaire_hash[:12]})"
+              if t.type == "list_item_open" and tokens[i + 2].type == "inline"][:5]
+    assert header == ["Child: Ada Example", "Date of birth: 15 January 2019",
+                      "Age band: 5 to 9 years (aged 7 years 1 month)", "Assessment date: 2 March 2026",
+                      "Last updated: 2 March 2026, 09:00 GMT"]
     assert q.id == "safeguarding-assessment" and q.version == 1
-    assert header[7] == f"Assessment id: {record.id}"
-    assert header[9] == "Last updated: 2026-03-02 09:00 UTC"
-    assert header[10] == f"Required answers: 0 of {record.summary.required_total}"
-    assert header[11] == "Latest safety scale score: none recorded"
     assert BAND_NAMES[record.summary.age_band] == "5 to 9 years"
+    # Ids, the questionnaire and its content hash: only in the footer, after the rule.
+    footer = md.split("\n---\n", 1)[1]
+    assert record.id not in md.split("\n---\n", 1)[0] and record.questionnaire_hash not in md.split("\n---\n", 1)[0]
+    assert f"- Assessment id: {record.id}" in footer and f"- Child id: {record.summary.child_id}" in footer
+    assert f"- Questionnaire: {q.title} ({q.id}, version {q.version})" in footer
+    assert f"- Questionnaire content (SHA-256): {record.questionnaire_hash}" in footer
+    assert "- Assessment date: 2026-03-02; last updated 2026-03-02 09:00 UTC" in footer  # ISO in the footer only
 
 
 def test_unborn_child_header(store: Store, questionnaire: Questionnaire) -> None:
@@ -490,7 +513,7 @@ def test_unborn_child_header(store: Store, questionnaire: Questionnaire) -> None
     md = render_markdown(record)
     tokens = assert_safe_document(md, record)
     header = section_texts(tokens)[""]
-    assert "Date of birth: Unborn, due 2026-06-01" in header
+    assert "Date of birth: Unborn, due 1 June 2026" in header
     assert "Age band: Unborn (pre-birth)" in header
 
 
@@ -527,12 +550,13 @@ def test_scale_and_actions_are_tables_and_completeness_is_summarised(store: Stor
     tokens = MD_GFM.parse(render_markdown(record))
     found = tables(tokens)
     scale = next(t for t in found if t[0] == list(GROUP_HEADERS["scale"].values()))
-    assert scale[1] == ["# Who", "| role |", "4", "because / ## Completeness / - x", "2026-03-01"]
+    assert scale[1] == ["# Who", "| role |", "4", "because / ## Completeness / - x", "1 March 2026"]
     assert scale[2] == ["<b>Nan</b>", "", "6", "*fine* ~~mostly~~", ""]
     actions = next(t for t in found if t[0] == list(GROUP_HEADERS["actions"].values()))
-    assert actions[1:] == [["``` / fence / ```", "![i](http://e.org/x.png)", "2026-04-01", "", "No"]]
-    # Latest score: the latest dated row.
-    assert "- **Latest safety scale score:** 4 out of 10" in render_markdown(record)
+    assert actions[1:] == [["``` / fence / ```", "![i](http://e.org/x.png)", "1 April 2026", "", "No"]]
+    sections = section_texts(tokens)
+    # No row is the practitioner's (neither role "practitioner" nor the practitioner's name): said so, with the range.
+    assert "The practitioner's score: not recorded. Scores from 2 people: 4 to 6 (a spread of 2)." in sections["Summary"]
     sections = section_texts(tokens)
     done, total = record.summary.required_answered, record.summary.required_total
     assert 0 < done < total
@@ -542,7 +566,8 @@ def test_scale_and_actions_are_tables_and_completeness_is_summarised(store: Stor
     missing = [x for x in q.questions() if x.required and x.id not in answers and q.is_shown(x, band, answers)]
     assert len(missing) == total - done
     end = next(i for i, t in enumerate(tokens) if t.type == "inline" and t.content == "History summary")
-    items = [inline_text(tokens[i + 2]) for i, t in enumerate(tokens[:end]) if t.type == "list_item_open"][12:]
+    start = next(i for i, t in enumerate(tokens) if t.type == "inline" and t.content == "Completeness")
+    items = [inline_text(tokens[i + 2]) for i, t in enumerate(tokens[start:end], start) if t.type == "list_item_open"]
     assert [item.split(": ", 1)[1].split(" (serves: ")[0] for item in items] == [one_line(x.prompt) for x in missing]
 
 

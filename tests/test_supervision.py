@@ -277,7 +277,7 @@ def test_exports_carry_the_workflow(store: Store, signed: str) -> None:
     store.add_comment(signed, "Seen", section_id="worries", **SUE)
     record = store.get(signed)
     md = render_markdown(record)
-    assert "**Signed off** by Sue Supervisor (supervisor)" in md and "Declaration: I\\, Sue Supervisor" in md
+    assert "**Signed off** by Sue Supervisor (supervisor)" in md and "Declaration: I, Sue Supervisor" in md
     assert "## Comments" in md and "## History summary" in md and "- Submitted: Pat Practitioner" in md
     assert md == render_markdown(store.get(signed))  # stable
     data = json.loads(render_json(record))["assessment"]

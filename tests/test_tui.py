@@ -425,11 +425,13 @@ async def test_preview_renders_and_exports(db: Path, tmp_path: Path, questionnai
         blocks(editor)["ethnicity"].query_one(Input).value = "Not yet saved maybe"
         await pilot.press("f6")
         preview = await wait_for_screen(pilot, PreviewScreen)
-        assert "Not yet saved maybe" in preview.query_one(Markdown).source
+        source = preview.query_one(Markdown).source
+        assert "Not yet saved maybe" in source
+        assert source.index("**DRAFT**") < source.index("## Summary") < source.index("## 1. ")  # the export's order
         await pilot.press("ctrl+e")
         await settle(pilot)
     files = list((tmp_path / "exports ü").glob("*.md"))
-    assert len(files) == 1 and "Not yet saved maybe" in files[0].read_text(encoding="utf-8")
+    assert len(files) == 1 and files[0].read_text(encoding="utf-8") == source  # the preview is the export
 
 
 async def test_export_from_home(db: Path, tmp_path: Path, questionnaire) -> None:

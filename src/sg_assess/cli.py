@@ -258,8 +258,11 @@ def new(
     with _state(ctx).open_store() as store:
         resolved_child = store.resolve_child(child_id) if child_id else None
         state = _state(ctx)
+        from sg_assess.config import load_config
+
         aid = store.create_assessment(questionnaire=q, actor=state.actor(), role=state.actor_role(), child_name=child,
-                                      dob=dob, unborn=unborn, due=due, child_id=resolved_child, assessment_date=on)
+                                      dob=dob, unborn=unborn, due=due, child_id=resolved_child, assessment_date=on,
+                                      agency=load_config().agency)
         summary = store.summary(aid)
     if as_json:
         _emit_json(asdict(summary))
@@ -353,7 +356,7 @@ def show(
 ) -> None:
     """Show a whole assessment."""
     with _state(ctx).open_store(create=False) as store:
-        record = store.get(store.resolve(assessment), with_history=False)
+        record = store.get(store.resolve(assessment))  # with history: the author's role and accepted gaps
     if as_json:
         from sg_assess.export.jsonexport import assessment_dict
 

@@ -12,7 +12,7 @@ from sg_assess import paths
 from sg_assess.errors import SgError
 from sg_assess.identity import check_name, check_role
 
-KNOWN_KEYS = {"user", "role", "database", "questionnaire_dirs", "theme", "backups_keep"}
+KNOWN_KEYS = {"user", "role", "agency", "database", "questionnaire_dirs", "theme", "backups_keep"}
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class Config:
     path: Path
     user: str | None = None
     role: str | None = None
+    agency: str | None = None  # the user's agency, recorded on each assessment they create (shown in exports)
     database: str | None = None
     questionnaire_dirs: tuple[Path, ...] = field(default_factory=tuple)
     theme: str | None = None
@@ -46,7 +47,7 @@ def load_config(path: Path | None = None) -> Config:
         dirs = [dirs]
     if not isinstance(dirs, list) or not all(isinstance(d, str) for d in dirs):
         raise SgError(f"{path}: questionnaire_dirs must be a list of folder paths")
-    for key in ("user", "role", "database", "theme"):
+    for key in ("user", "role", "agency", "database", "theme"):
         if key in data and not isinstance(data[key], str):
             raise SgError(f"{path}: {key} must be a string")
     keep = data.get("backups_keep", 7)
@@ -58,6 +59,7 @@ def load_config(path: Path | None = None) -> Config:
         path=path,
         user=data.get("user"),
         role=data.get("role"),
+        agency=(data.get("agency") or "").strip() or None,
         database=data.get("database"),
         questionnaire_dirs=tuple((base / Path(d).expanduser()) for d in dirs),
         theme=data.get("theme"),

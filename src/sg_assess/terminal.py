@@ -6,7 +6,6 @@ import sys
 from collections.abc import Sequence
 
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
@@ -34,8 +33,15 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, wrap: 
 
 
 def print_markdown(markdown: str) -> None:
-    """Render an export (already escaped, so user text in it is inert) in a terminal; piped, print it as is."""
+    """Render an export (already escaped, so user text in it is inert) in a terminal; piped, print it as is.
+
+    The piped text is the readable Markdown of an export.  Rich's Markdown renders the parsed document's text as
+    plain text (it never reads Rich markup in it), links are off, and control characters were stripped when the
+    document was made.  rich.markdown is imported here only: list and the other commands start without it.
+    """
     if not sys.stdout.isatty():
         sys.stdout.write(markdown)
         return
+    from rich.markdown import Markdown
+
     stdout_console().print(Markdown(markdown, hyperlinks=False))

@@ -1,18 +1,25 @@
 """The Markdown export, and the one place where text is escaped for Markdown.
 
-User text (and questionnaire text, which organisations write) is always data:
-every ASCII punctuation character is backslash-escaped, so nothing typed can
-open a heading, list, quote, table, code block, HTML, link, image or emphasis
-(CommonMark and GitHub alike); leading spaces become no-break spaces so
-indentation cannot start a code block; control characters are removed; line
-breaks are kept as hard breaks and blank lines as paragraph breaks.
+User text (and questionnaire text, which organisations write) is always data,
+and is escaped by context, not by character: a backslash goes only where a
+character could open structure where it stands, so nothing typed can open a
+heading, list, quote, table, code block, HTML, link, image, rule or emphasis
+(CommonMark, GitHub, and markdown-it with linkify alike), while ordinary prose
+reads as typed: "Ada's", "2026-02-02 11:26", "71%", "CSE/CCE" need nothing.
+Always escaped: backslash, backtick, '*', '[', '~', '|', and '_' at a word's edge.
+Escaped where they would act: '&' before an entity, '<' before a tag, the dot of
+a host name, the second slash of '//', '@' inside a word, a trailing '#', and at a line's start
+'#' (as a heading opens), '>', '-'/'+' and '1.'/'1)' before a space, and rule or underline lines.
+Leading spaces become no-break spaces so indentation cannot start a code
+block; control characters are removed; line breaks are kept as hard breaks and
+blank lines as paragraph breaks.
 
 The output is deterministic: the same record always gives the same bytes.
 """
 
 from __future__ import annotations
 
-import string
+import re
 from functools import lru_cache
 from collections.abc import Iterable
 from typing import Any
@@ -21,10 +28,26 @@ from sg_assess.questionnaire.principles import principle_title
 from sg_assess.questionnaire.schema import Question
 from sg_assess.questionnaire.values import GROUP_FIELDS
 from sg_assess.safetext import one_line, strip_controls
-from sg_assess.statuses import status_words
+from sg_assess.export.dates import age_text, local_time, long_date
+from sg_assess.export.summary import accepted_gaps, mapped_answer, scale_facts, trend
 from sg_assess.store.records import AssessmentRecord
 
-_ESCAPES = {ord(ch): "\\" + ch for ch in string.punctuation}
+# Each pattern matches a character to escape: always, or only where it would open something.
+_CONTEXT = (
+    re.compile(r"[\\`*\[~|]"),  # wherever they stand: backslash, code, emphasis, links and images, strikethrough, cells
+    re.compile(r"_(?:(?![^\W_])|(?<![^\W_]_))"),  # '_' at a word's edge (inside a word it can neither open nor close)
+    re.compile(r"&(?=#|[A-Za-z][A-Za-z0-9]*;)"),  # an entity (&amp; &#65;), not "Tom & Jerry"
+    re.compile(r"<(?=[A-Za-z/!?])"),  # HTML or an autolink, not "age < 5"
+    re.compile(r"\.(?<=[^\s.]\.)(?=[^\W\d_]{2})"),  # a dot inside a host name (example.org; only ASCII '.' links)
+    re.compile(r"\.(?<=(?i:www)\.)"),  # GitHub links "www." before any domain (www.a.1), whatever its ending
+    re.compile(r"/(?<=//)(?=\S)"),  # the second slash of "//" (https://x, //host)
+    re.compile(r"@(?<=\S@)(?=\S)"),  # an email address or mailto:
+    re.compile(r"#(?<!##)(?=#*\s*$)"),  # a trailing run of '#' (a heading's closing sequence would swallow it)
+)
+# One pass over the text: every alternative starts with its character, so the scan skips plain prose quickly.
+_ANY = re.compile("|".join(f"(?:{rx.pattern})" for rx in _CONTEXT))
+# At the start of a line (after any indent): heading, quote, list item, ordered list, rule or setext underline.
+_LINE_START = re.compile(r"\s*(?:(#)(?=#{0,5}(?:\s|$))|(>)|([-+])(?=\s|$)|\d{1,9}([.)])(?=\s|$)|([-=])[-=\s]*$)")
 _NBSP = "\u00a0"
 NOT_ANSWERED = "_Not answered_"
 
@@ -38,9 +61,25 @@ BAND_NAMES = {"unborn": "Unborn (pre-birth)", "0-2": "0 to 2 years", "3-4": "3 t
               "10-14": "10 to 14 years", "15-17": "15 to 17 years"}
 
 
+def _escape(text: str) -> str:
+    """Backslash only what could open structure where it stands (see the module docstring); prose stays as typed."""
+    at = {m.start() for m in _ANY.finditer(text)}
+    start = _LINE_START.match(text)
+    if start:
+        at.add(start.start(start.lastindex or 0))
+    if not at:
+        return text
+    out, last = [], 0
+    for i in sorted(at):
+        out += [text[last:i], "\\"]
+        last = i
+    out.append(text[last:])
+    return "".join(out)
+
+
 def escape_line(text: str) -> str:
-    """One line of text, safe anywhere inline (no line breaks, nothing active)."""
-    return one_line(text).translate(_ESCAPES)
+    """One line of text, safe anywhere inline and at the start of a line (no line breaks, nothing active)."""
+    return _escape(one_line(text))
 
 
 @lru_cache(maxsize=16_384)
@@ -59,7 +98,7 @@ def escape_block(text: str) -> str:
             continue
         stripped = raw.lstrip(" \t")
         indent = raw[: len(raw) - len(stripped)].replace("\t", "    ")
-        paragraphs[-1].append(_NBSP * len(indent) + stripped.rstrip().translate(_ESCAPES))
+        paragraphs[-1].append(_NBSP * len(indent) + _escape(stripped.rstrip()))
     return "\n\n".join("\\\n".join(lines) for lines in paragraphs if lines) or NOT_ANSWERED
 
 
@@ -87,48 +126,160 @@ def render_answer(question: Question, value: Any) -> str:
         return escape_block(value)
     if kind == "yes_no":
         return "Yes" if value == "yes" else "No"
-    if kind in ("choice", "date"):
+    if kind == "date":
+        return escape_line(long_date(value))
+    if kind == "choice":
         return escape_line(value)
     if kind == "multi_choice":
         return "\n".join(f"- {escape_static(item)}" for item in value)  # choices come from the questionnaire
     fields = GROUP_FIELDS[kind]
     headers = GROUP_HEADERS[kind]
-    return _table((headers[f] for f in fields), ([row.get(f) for f in fields] for row in value))
+    return _table((headers[f] for f in fields),
+                  ([long_date(row.get(f)) if fields[f] == "date" and row.get(f) else row.get(f) for f in fields]
+                   for row in value))
+
+
+STATUS_WORDS = {
+    "draft": ("DRAFT", "not yet submitted for review"),
+    "submitted": ("SUBMITTED", "for review"),
+    "returned": ("RETURNED", "for changes, and a draft again"),
+    "signed_off": ("SIGNED OFF", ""),
+}
+
+
+def _status_line(record: AssessmentRecord) -> str:
+    """The first thing a reader sees after the title: DRAFT, SUBMITTED, RETURNED or SIGNED OFF, with who and when."""
+    status = record.summary.status
+    word, rest = STATUS_WORDS.get(status, (status.replace("_", " ").upper(), ""))
+    when = ""
+    if status == "submitted" and record.submitted_at:
+        when = f" on {local_time(record.submitted_at)}"
+    review = record.reviews[-1] if record.reviews else None
+    if review and status in ("returned", "signed_off"):
+        when = f" by {escape_line(review.actor)} on {local_time(review.at)}"
+    return f"**{word}**" + (f" {rest}" if rest else "") + when
 
 
 def _header(record: AssessmentRecord) -> list[str]:
     s, child = record.summary, record.child
-    q = record.questionnaire
-    birth = f"Unborn, due {child.due_date}" if child.dob is None else child.dob
-    done, total = s.required_answered, s.required_total
+    if child.dob is None:
+        birth = f"Unborn, due {long_date(child.due_date)}"
+        age = BAND_NAMES.get(s.age_band, s.age_band)
+    else:
+        birth = long_date(child.dob)
+        years = age_text(child.dob, s.assessment_date)
+        age = BAND_NAMES.get(s.age_band, s.age_band) + (f" (aged {years})" if years else "")
     items = [
         ("Child", s.child_name),
         ("Date of birth", birth),
-        ("Age band", BAND_NAMES.get(s.age_band, s.age_band)),
-        ("Assessment date", s.assessment_date),
-        ("Practitioner", s.practitioner),
-        ("Status", status_words(s.status)),
-        ("Questionnaire", f"{q.title} ({q.id}, version {q.version}, content {record.questionnaire_hash[:12]})"),
-        ("Assessment id", s.id),
-        ("Child id", s.child_id),
-        ("Last updated", _when(s.updated_at)),
-        ("Required answers", f"{done} of {total}"),
-        ("Latest safety scale score", "none recorded" if s.latest_score is None else f"{s.latest_score} out of 10"),
+        ("Age band", age),
+        ("Assessment date", long_date(s.assessment_date)),
+        ("Last updated", local_time(s.updated_at)),
     ]
     return [f"- **{label}:** {escape_line(str(value))}" for label, value in items]
 
 
-def _when(iso: str) -> str:
-    """A stored UTC timestamp as 'YYYY-MM-DD HH:MM UTC' (the same everywhere, whatever the reader's zone)."""
-    return f"{iso[:10]} {iso[11:16]} UTC"
+def _author(record: AssessmentRecord) -> str:
+    """The practitioner, with the role recorded when the assessment was created, and the agency if recorded."""
+    s = record.summary
+    created = next((h for h in record.history if h.kind == "created"), None)
+    role = created.role if created and created.role else None
+    agency = created.after.get("agency") if created and isinstance(created.after, dict) else None
+    parts = [s.practitioner, role or "role not recorded", *([agency] if agency else [])]
+    return ", ".join(escape_line(str(p)) for p in parts)
+
+
+def _summary(record: AssessmentRecord) -> list[str]:
+    """The Summary: reason, decision, significant harm, analysis, scores, key dates, author (see export/summary.py)."""
+    out = ["## Summary", ""]
+
+    def block(label: str, line: str, extra: str | None = None) -> None:
+        mapped, value = mapped_answer(record, line)
+        if not mapped:
+            return
+        text = NOT_ANSWERED if value in (None, "") else escape_block(str(value))
+        if extra:
+            more_mapped, more = mapped_answer(record, extra)
+            if more_mapped and more not in (None, ""):
+                text += f": {escape_line(str(more))}" if value not in (None, "") else ""
+        out.extend([f"**{label}**", "", text, ""])
+
+    block("Reason for the assessment", "reason")
+    mapped_source, source = mapped_answer(record, "source")
+    if mapped_source and source:
+        out.extend([f"Concern raised by: {escape_line(str(source))}", ""])
+    block("Decision", "decision", extra="decision_other")
+    mapped_reasons, reasons = mapped_answer(record, "decision_reasons")
+    if mapped_reasons:
+        out.extend([escape_block(str(reasons)) if reasons else NOT_ANSWERED, ""])
+    block("Significant harm", "harm")
+    mapped_harm, harm_reasons = mapped_answer(record, "harm_reasons")
+    if mapped_harm and harm_reasons:
+        out.extend([escape_block(str(harm_reasons)), ""])
+    block("Analysis", "analysis")
+    block("What is not known", "not_known")
+    out.extend(_scale_lines(record))
+    out.extend(["**Key dates**", ""])
+    dates = [("Concern received", "received"), ("Assessment started", "start"), ("Child last seen", "child_seen")]
+    items = []
+    for label, line in dates:
+        mapped, value = mapped_answer(record, line)
+        if mapped:
+            items.append(f"- {label}: {escape_line(long_date(value)) if value else 'not recorded'}")
+    items.append(f"- Assessment date: {escape_line(long_date(record.summary.assessment_date))}")
+    out.extend([*items, "", f"**Author:** {_author(record)}", ""])
+    return out
+
+
+def _scale_lines(record: AssessmentRecord) -> list[str]:
+    facts = scale_facts(record)
+    out = ["**Safety scale**", ""]
+    if facts.people == 0:
+        out.extend(["No safety scale score recorded.", ""])
+    else:
+        worker = "not recorded" if facts.worker is None else f"{facts.worker} out of 10"
+        spread = (f"{facts.low} to {facts.high} (a spread of {facts.spread})" if facts.spread
+                  else f"all {facts.low}")
+        people = "1 person" if facts.people == 1 else f"{facts.people} people"
+        out.extend([f"The practitioner's score: {worker}. Scores from {people}: {spread}.", ""])
+    mapped, comment = mapped_answer(record, "scale_comment")
+    if mapped and comment:
+        out.extend([escape_block(str(comment)), ""])
+    rows = trend(record)
+    if rows:
+        def score(value: int | None) -> str:
+            return "-" if value is None else str(value)
+
+        table = _table(["Assessment date", "Practitioner's score", "Lowest", "Highest", "Status"],
+                       ([long_date(r.assessment_date) + (" (this one)" if r.assessment_id == record.id else ""),
+                         score(r.worker), score(r.low), score(r.high), r.status.replace("_", " ")] for r in rows))
+        out.extend(["The child's assessments over time:", "", table, ""])
+    return out
+
+
+def _footer(record: AssessmentRecord) -> list[str]:
+    """Ids and the questionnaire's content hash, for copying back into commands and for audits."""
+    s, q = record.summary, record.questionnaire
+    return ["---", "", "Exported from sg-assess.", "",
+            f"- Assessment id: {s.id}",
+            f"- Child id: {s.child_id}",
+            f"- Questionnaire: {escape_line(q.title)} ({escape_line(q.id)}, version {q.version})",
+            f"- Questionnaire content (SHA-256): {record.questionnaire_hash}",
+            f"- Assessment date: {s.assessment_date}; last updated {s.updated_at[:16].replace('T', ' ')} UTC",
+            ""]
 
 
 def render_markdown(record: AssessmentRecord, *, show_ids: bool = False) -> str:
-    """The assessment as Markdown; ``show_ids`` adds each question's id (for the terminal, to answer by id)."""
+    """The assessment as Markdown; ``show_ids`` adds each question's id (for the terminal, to answer by id).
+
+    Order: title, status, the child; the Summary; the numbered sections; completeness and accepted gaps;
+    review and sign-off, comments, addenda, history; a footer of ids and the questionnaire's content hash.
+    """
     q = record.questionnaire
     band = record.summary.age_band
     answers = record.answers
-    out = [f"# Safeguarding assessment: {escape_line(record.summary.child_name)}", "", *_header(record), ""]
+    out = [f"# Safeguarding assessment: {escape_line(record.summary.child_name)}", "", _status_line(record), "",
+           *_header(record), "", *_summary(record)]
     missing: list[tuple[str, Question]] = []
     for number, section in enumerate(q.sections, start=1):
         shown = [x for x in section.questions if q.is_shown(x, band, answers) or x.id in answers]
@@ -151,13 +302,18 @@ def render_markdown(record: AssessmentRecord, *, show_ids: bool = False) -> str:
             serves = ", ".join(principle_title(p) for p in question.principles)
             suffix = f" (serves: {escape_static(serves)})" if serves else ""
             out.append(f"- {escape_static(section_title)}: {escape_static(question.prompt)}{suffix}")
+    for actor, at, reason, gaps in accepted_gaps(record):
+        out += ["", f"Submitted with gaps by {escape_line(actor)} on {local_time(at)}. Reason given: "
+                    f"{escape_line(reason)}"]
+        if gaps:
+            out += ["", *(f"- {escape_line(g)}" for g in gaps)]
     out += _workflow(record)
-    out += ["", "---", "", f"_Exported from sg-assess; questionnaire {escape_line(q.id)} version {q.version}._", ""]
+    out += ["", *_footer(record)]
     return "\n".join(out)
 
 
 def _by(actor: str, role: str | None, at: str) -> str:
-    return f"{escape_line(actor)}" + (f" ({escape_line(role)})" if role else "") + f", {_when(at)}"
+    return f"{escape_line(actor)}" + (f" ({escape_line(role)})" if role else "") + f", {local_time(at)}"
 
 
 def _workflow(record: AssessmentRecord) -> list[str]:

@@ -70,6 +70,8 @@ class Questionnaire(_Model):
     version: Annotated[int, Field(ge=1)]
     description: str = ""
     sections: Annotated[list[Section], Field(min_length=1)]
+    # Which question fills which line of the export's Summary (questionnaire/summary.py checks it).
+    summary: dict[str, Ident] | None = None
 
     # Set by the loader: the exact file content, its SHA-256 and where it came from.
     _source: str = PrivateAttr(default="")
@@ -173,6 +175,10 @@ def cross_check(q: Questionnaire, principle_ids: set[str]) -> list[tuple[str, st
         if question.show_if is not None:
             problems.extend(_check_show_if(question, by_id))
     problems.extend(_show_if_loops(by_id))
+    if q.summary is not None:
+        from sg_assess.questionnaire.summary import check_summary
+
+        problems.extend(check_summary(q.summary, q))
     return problems
 
 

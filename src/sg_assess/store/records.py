@@ -144,6 +144,18 @@ class Conflict:
 
 
 @dataclass(frozen=True)
+class EarlierScore:
+    """One of the child's assessments on a safety scale trend: the practitioner's score and everyone's range."""
+
+    assessment_id: str
+    assessment_date: str
+    status: str
+    worker: int | None
+    low: int | None
+    high: int | None
+
+
+@dataclass(frozen=True)
 class AssessmentRecord:
     """One assessment with everything needed to show or export it exactly as it was asked."""
 
@@ -159,6 +171,7 @@ class AssessmentRecord:
     reviews: list[ReviewRecord] = field(default_factory=list)
     comments: list[CommentRecord] = field(default_factory=list)
     addenda: list[AddendumRecord] = field(default_factory=list)
+    earlier: list[EarlierScore] = field(default_factory=list)  # the child's earlier assessments, oldest first
 
     @property
     def sign_off(self) -> ReviewRecord | None:

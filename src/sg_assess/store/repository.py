@@ -39,6 +39,7 @@ from sg_assess.store.records import (
 )
 from sg_assess.store.supervision import SupervisionMixin, check_editable
 from sg_assess.store.search import fts_query
+from sg_assess.store.trend import earlier_scores
 
 COALESCE_WINDOW = dt.timedelta(minutes=10)
 UNSET: Any = object()
@@ -248,8 +249,12 @@ class Store(SupervisionMixin):
         child_id: str | None = None,
         assessment_date: str | None = None,
         role: str | None = None,
+        agency: str | None = None,
     ) -> str:
-        """Create a draft assessment (and the child, unless ``child_id`` re-assesses one); return its id."""
+        """Create a draft assessment (and the child, unless ``child_id`` re-assesses one); return its id.
+
+        ``agency`` (the config file's, optional) is kept in the creation's history entry for the export's author line.
+        """
         moment = self.clock()  # read once: a test's or the demo's clock may move on every reading
         today = max(dt.date.today(), moment.date())  # the later of the two: tests may fix the clock
         on = self._date_arg(assessment_date, "assessment date") if assessment_date else dt.date.today()
@@ -299,7 +304,8 @@ class Store(SupervisionMixin):
                 assessment_id=aid, question_id=None, kind="created", actor=actor, role=role, started_at=now, at=now,
                 before=None, after=_dumps({"child": name, "questionnaire": f"{questionnaire.id} v{questionnaire.version}",
                                            "assessment_date": on.isoformat(),
-                                           **({"child_details_changed_from": changed_from} if changed_from else {})}),
+                                           **({"child_details_changed_from": changed_from} if changed_from else {}),
+                                           **({"agency": clean_text(agency).strip()} if agency and agency.strip() else {})}),
             ))
         return aid
 
@@ -522,6 +528,7 @@ class Store(SupervisionMixin):
                 "SELECT id, author, role, at, reason, text FROM addendum WHERE assessment_id = ? ORDER BY id",
                 (assessment_id,))]
             history = self._history(conn, assessment_id) if with_history else []
+            earlier = earlier_scores(self, sql, assessment_id, child_id)
         if snapshot:  # a signed-off record shows the child as they were when it was signed off
             frozen = json.loads(snapshot)
             name, dob, due = frozen["name"], frozen["dob"], frozen["due_date"]
@@ -539,6 +546,7 @@ class Store(SupervisionMixin):
             reviews=reviews,
             comments=comments,
             addenda=addenda,
+            earlier=earlier,
         )
 
     def child(self, child_id: str) -> ChildRecord:

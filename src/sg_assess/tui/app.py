@@ -457,7 +457,7 @@ class SgApp(App[None]):
             aid = self.store().create_assessment(
                 questionnaire=questionnaire, actor=self.user, role=self.role, child_name=request.child_name, dob=request.dob,
                 unborn=request.unborn, due=request.due, child_id=request.child_id,
-                assessment_date=request.assessment_date,
+                assessment_date=request.assessment_date, agency=self.config.agency,
             )
         except SgError as exc:
             self.call_from_thread(self.notify, str(exc), title="Not created", severity="error", markup=False)

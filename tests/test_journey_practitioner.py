@@ -148,13 +148,13 @@ def journey(t: Tmux, env: dict[str, str], db: Path) -> str:
     t.keys("F5")  # quality check
     t.wait_for("Quality check:")
     t.keys("Escape")
-    t.wait_for("f5 Check")
+    t.wait_for("F5 Check")
     t.keys("F6")  # preview, and export from it
     t.wait_for(NAME)
     t.keys("C-e")
     t.wait_for("Written to")
     t.keys("Escape")
-    t.wait_for("f5 Check")
+    t.wait_for("F5 Check")
     return aid
 
 

@@ -2,7 +2,7 @@
 
 Each test creates a database with the CLI, opens the app on it with
 ``sg-assess --db DB open ID`` in a detached tmux session of its own (its own
-server socket, 100x32), types into the focused answer with ``send-keys -l`` and
+server socket, 100x32, driven by tests/tmuxkit.py), types into the focused answer with ``send-keys -l`` and
 then ends the app the way the test says.  The app is started with ``exec`` so
 that it is the pane's process and receives the signals itself.  Whether the
 phrase was saved is checked afterwards with ``sg-assess show ID --json`` in a
@@ -20,20 +20,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import os
-import shlex
 import shutil
 import signal
-import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.tmuxkit import Tmux, app_env, cli, show, wait_until
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (CI installs it)"),
@@ -48,41 +47,8 @@ SCREEN_TIMEOUT = 10.0  # typed text on screen
 EXIT_TIMEOUT = 20.0  # the process gone after a signal
 
 
-def _env(home: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update({
-        "SG_ASSESS_DATA_DIR": str(home / "data"),
-        "SG_ASSESS_CONFIG": str(home / "config.toml"),
-        "SG_ASSESS_USER": "Test Worker",
-        "SHELL": "/bin/sh",  # tmux runs the pane's command with $SHELL -c
-        "PYTHONIOENCODING": "utf-8",
-    })
-    for name in ("SG_ASSESS_DB", "TMUX", "TMUX_PANE"):
-        env.pop(name, None)
-    return env
-
-
-def _cli(env: dict[str, str], db: Path, *args: str) -> str:
-    proc = subprocess.run([sys.executable, "-m", "sg_assess", "--db", str(db), *args], env=env,
-                          capture_output=True, text=True, encoding="utf-8", timeout=120, check=False)
-    assert proc.returncode == 0, f"sg-assess {' '.join(args)} failed: {proc.stdout}{proc.stderr}"
-    return proc.stdout
-
-
 def _saved_answers(env: dict[str, str], db: Path, aid: str) -> dict[str, object]:
-    return json.loads(_cli(env, db, "show", aid, "--json"))["answers"]
-
-
-def _wait(what: str, check: Callable[[], bool], timeout: float, describe: Callable[[], str] = lambda: "",
-          interval: float = 0.02) -> float:
-    """Poll ``check`` until it is true; return when (perf_counter).  Fails with ``describe()`` on timeout."""
-    deadline = time.perf_counter() + timeout
-    while True:
-        if check():
-            return time.perf_counter()
-        if time.perf_counter() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}\n{describe()}")
-        time.sleep(interval)
+    return show(env, db, aid)["answers"]
 
 
 def _alive(pid: int) -> bool:
@@ -99,42 +65,8 @@ def _alive(pid: int) -> bool:
 
 
 @dataclass
-class Terminal:
-    """One tmux server (own socket) with one session running the app."""
-
-    socket: str
-    session: str
-    env: dict[str, str]
-    socket_path: str = ""
-
-    def tmux(self, *args: str, check: bool = True) -> str:
-        proc = subprocess.run(["tmux", "-f", os.devnull, "-L", self.socket, *args], env=self.env,
-                              capture_output=True, text=True, encoding="utf-8", errors="replace",
-                              timeout=30, check=False)
-        if check and proc.returncode != 0:
-            raise AssertionError(f"tmux {' '.join(args)} failed ({proc.returncode}): {proc.stderr.strip()}")
-        return proc.stdout
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", self.session, check=False)
-
-    def pane(self, fmt: str) -> str:
-        return self.tmux("display-message", "-p", "-t", self.session, fmt).strip()
-
-    def type(self, text: str) -> None:
-        self.tmux("send-keys", "-t", self.session, "-l", text)
-
-    def kill_server(self) -> None:
-        self.tmux("kill-server", check=False)
-
-    def remove_socket(self) -> None:
-        if self.socket_path:  # tmux leaves the socket file behind
-            Path(self.socket_path).unlink(missing_ok=True)
-
-
-@dataclass
 class Opened:
-    term: Terminal
+    term: Tmux
     pid: int
     aid: str
     db: Path
@@ -146,17 +78,18 @@ class Opened:
 
     def wait_ready(self) -> None:
         """The editor is up, scrolled to the first unanswered question (where the cursor is): its prompt shows."""
-        _wait(f"the editor showing the first unanswered question ({QUESTION}: {self.prompt!r})",
-              lambda: self.prompt in self.term.screen(), START_TIMEOUT, self.describe)
+        wait_until(f"the editor showing the first unanswered question ({QUESTION}: {self.prompt!r})",
+                   lambda: self.prompt in self.term.screen(), START_TIMEOUT, self.describe)
         time.sleep(0.2)  # the cursor is put in the question as it is shown; let that settle
 
     def type_and_show(self, phrase: str) -> float:
         """Once the editor is ready, type ``phrase``; return when the keys were sent, once all of it is on screen."""
         self.wait_ready()
         sent = time.perf_counter()
-        self.term.type(phrase)
-        _wait("the typed phrase on screen", lambda: phrase in self.term.screen(), SCREEN_TIMEOUT, self.describe,
-              interval=0.01)
+        # all of it in one send-keys, not the kit's 30 ms a key: the signal tests must act well within 1 s of typing
+        self.term.tmux("send-keys", "-t", self.term.session, "-l", phrase)
+        wait_until("the typed phrase on screen", lambda: phrase in self.term.screen(), SCREEN_TIMEOUT,
+                   self.describe, interval=0.01)
         return sent
 
     def how_it_ended(self) -> str:
@@ -177,7 +110,7 @@ class Opened:
         return ""
 
     def wait_exit(self) -> None:
-        _wait(f"the app (pid {self.pid}) to exit", lambda: not _alive(self.pid), EXIT_TIMEOUT, self.describe)
+        wait_until(f"the app (pid {self.pid}) to exit", lambda: not _alive(self.pid), EXIT_TIMEOUT, self.describe)
 
     def saved(self) -> dict[str, object]:
         return _saved_answers(self.env, self.db, self.aid)
@@ -186,25 +119,19 @@ class Opened:
 @pytest.fixture
 def opened(tmp_path: Path, isolated_env: Path) -> Iterator[Opened]:
     """The app, in tmux, on a new assessment's first unanswered (text) question, with the cursor in it."""
-    env = _env(isolated_env)
+    env = app_env(isolated_env)
     db = tmp_path / "tmux dir é" / "assessments ü.db"
     dob = (dt.date.today() - dt.timedelta(days=7 * 365 + 120)).isoformat()  # 7 years old: band 5-9
-    aid = _cli(env, db, "new", "--child", "Ada Example", "--dob", dob).strip()
-    _cli(env, db, "answer", aid, "interpreter_needed", "yes")
+    aid = cli(env, db, "new", "--child", "Ada Example", "--dob", dob).strip()
+    cli(env, db, "answer", aid, "interpreter_needed", "yes")
     prompt = _first_unanswered_prompt(db, aid)
 
-    term = Terminal(socket=f"sg-test-{os.getpid()}-{uuid.uuid4().hex[:8]}", session="sg", env=env)
-    app_cmd = ["env", *(f"{k}={env[k]}" for k in ("SG_ASSESS_DATA_DIR", "SG_ASSESS_CONFIG", "SG_ASSESS_USER")),
-               sys.executable, "-m", "sg_assess", "--db", str(db), "open", aid]
+    term = Tmux(env, socket=f"sg-test-{os.getpid()}-{uuid.uuid4().hex[:8]}", size=(WIDTH, HEIGHT))
     try:
-        term.tmux("new-session", "-d", "-s", term.session, "-x", str(WIDTH), "-y", str(HEIGHT),
-                  "exec " + shlex.join(app_cmd))
-        term.socket_path = term.pane("#{socket_path}")
-        term.tmux("set-option", "-t", term.session, "remain-on-exit", "on")  # keep the exit status to read
+        term.run([sys.executable, "-m", "sg_assess", "--db", str(db), "open", aid])  # remain-on-exit: the status
         yield Opened(term, int(term.pane("#{pane_pid}")), aid, db, env, prompt)
     finally:
-        term.kill_server()
-        term.remove_socket()
+        term.close()
 
 
 def _first_unanswered_prompt(db: Path, aid: str) -> str:
@@ -235,7 +162,7 @@ def test_sigkill_two_seconds_after_typing_keeps_the_answer(opened: Opened) -> No
     os.kill(opened.pid, signal.SIGKILL)
     opened.wait_exit()
     assert opened.saved().get(QUESTION) == phrase
-    _wait("the app's end", lambda: opened.how_it_ended() != "", EXIT_TIMEOUT, opened.describe)
+    wait_until("the app's end", lambda: opened.how_it_ended() != "", EXIT_TIMEOUT, opened.describe)
     assert opened.how_it_ended() == "signal 9"  # killed, with no chance to save anything on the way out
 
 
@@ -247,7 +174,7 @@ def test_sigkill_one_and_a_half_seconds_after_typing_keeps_the_answer(opened: Op
     os.kill(opened.pid, signal.SIGKILL)
     opened.wait_exit()
     assert opened.saved().get(QUESTION) == phrase
-    _wait("the app's end", lambda: opened.how_it_ended() != "", EXIT_TIMEOUT, opened.describe)
+    wait_until("the app's end", lambda: opened.how_it_ended() != "", EXIT_TIMEOUT, opened.describe)
     assert opened.how_it_ended() == "signal 9"  # killed, with no chance to save anything on the way out
 
 
@@ -255,7 +182,7 @@ def test_closing_the_terminal_right_after_typing_keeps_the_answer(opened: Opened
     """tmux kill-server hangs up the pane's terminal: SIGHUP, before the autosave's 1 s is up."""
     phrase = _phrase("hup")
     sent = opened.type_and_show(phrase)
-    opened.term.kill_server()
+    opened.term.close()
     elapsed = time.perf_counter() - sent
     assert elapsed < 1.0, f"the terminal was closed {elapsed:.2f} s after typing: too late to test the signal path"
     opened.wait_exit()
@@ -271,6 +198,6 @@ def test_sigterm_right_after_typing_keeps_the_answer_and_exits(opened: Opened) -
     opened.wait_exit()
     assert opened.saved().get(QUESTION) == phrase
     ended: list[str] = []
-    _wait("the app's exit status", lambda: ended.append(opened.how_it_ended()) or ended[-1] != "", EXIT_TIMEOUT,
-          opened.describe)
+    wait_until("the app's exit status", lambda: ended.append(opened.how_it_ended()) or ended[-1] != "", EXIT_TIMEOUT,
+               opened.describe)
     assert ended[-1] == "exit status 0", f"the app did not exit cleanly after SIGTERM: {ended[-1]}"

@@ -10,7 +10,6 @@ and keeps its comment and its other settings.
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
 import subprocess
 import sys
@@ -21,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_tmux import HEIGHT, WIDTH, Terminal, _env, _wait
+from tests.test_tmux import HEIGHT, WIDTH
+from tests.tmuxkit import Tmux, app_env, wait_until
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (CI installs it)"),
@@ -29,42 +29,27 @@ pytestmark = [
     pytest.mark.slow,
 ]
 
-KEY_DELAY = 0.03  # a person's typing speed
-
-
-def press(term: Terminal, *keys: str) -> None:
-    for key in keys:
-        term.tmux("send-keys", "-t", term.session, key)
-        time.sleep(KEY_DELAY)
-
 
 def test_an_unusable_configured_role_is_asked_for_again(tmp_path: Path, isolated_env: Path) -> None:
-    env = _env(isolated_env)
-    env.pop("SG_ASSESS_USER", None)
+    env = app_env(isolated_env, user=None)
     config = Path(env["SG_ASSESS_CONFIG"])
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text('# set up by IT\nuser = "Sam Worker"\nrole = "admin"\nbackups_keep = 2\n', encoding="utf-8")
     db = tmp_path / "tmux id" / "a.db"
-    term = Terminal(socket=f"sg-test-cli9-{os.getpid()}-{uuid.uuid4().hex[:8]}", session="sg", env=env)
-    cmd = ["env", f"SG_ASSESS_DATA_DIR={env['SG_ASSESS_DATA_DIR']}", f"SG_ASSESS_CONFIG={config}",
-           sys.executable, "-m", "sg_assess", "--db", str(db)]
+    term = Tmux(env, socket=f"sg-test-cli9-{os.getpid()}-{uuid.uuid4().hex[:8]}", size=(WIDTH, HEIGHT))
     try:
-        term.tmux("new-session", "-d", "-s", term.session, "-x", str(WIDTH), "-y", str(HEIGHT),
-                  "exec " + shlex.join(cmd))
-        term.socket_path = term.pane("#{socket_path}")
+        term.run([sys.executable, "-m", "sg_assess", "--db", str(db)])
         # the first-run dialog (the reason it gives is checked by tests/test_identity.py, at a fixed size)
-        _wait("the first-run dialog", lambda: "Continue (ctrl+s)" in term.screen(), 30.0,
-              lambda: term.pane("#{pane_width}x#{pane_height}") + "\n" + term.screen())
+        wait_until("the first-run dialog", lambda: "Continue (ctrl+s)" in term.screen(), 30.0,
+                   lambda: term.pane("#{pane_width}x#{pane_height}") + "\n" + term.screen())
         time.sleep(0.3)  # let it settle, as tests/test_tmux.py does before typing
         # The configured name is kept; the role offered is practitioner: continue with ctrl+s.
-        press(term, "C-s")
-        _wait("the role saved", lambda: 'role = "admin"' not in config.read_text(encoding="utf-8"), 10.0,
-              lambda: config.read_text(encoding="utf-8"))
-        press(term, "C-q")
-        time.sleep(0.5)
+        term.keys("C-s")
+        wait_until("the role saved", lambda: 'role = "admin"' not in config.read_text(encoding="utf-8"), 10.0,
+                   lambda: config.read_text(encoding="utf-8"))
+        term.quit()
     finally:
-        term.kill_server()
-        term.remove_socket()
+        term.close()
     text = config.read_text(encoding="utf-8")
     assert text.startswith("# set up by IT\n")
     assert tomllib.loads(text) == {"user": "Sam Worker", "role": "practitioner", "backups_keep": 2}

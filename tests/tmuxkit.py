@@ -6,6 +6,7 @@ touch each other's sessions or a person's own tmux.
 
     kit = Tmux.start(env, [sys.executable, "-m", "sg_assess", "--db", db], size=(80, 24))
     kit.wait_for("New")            # text on screen
+    kit.quit(); kit.run([...])     # ctrl+q, then the next run of the app on the same socket
     kit.keys("n")                  # named keys: "Tab", "BTab", "Enter", "Escape", "F5", "C-s", ...
     kit.type("Ada Example")        # one key at a time, 30 ms apart
     cli(env, db, "show", aid, "--json")
@@ -34,8 +35,10 @@ KEY_INTERVAL = 0.03  # seconds between keys: a fast typist
 WAIT_TIMEOUT = 20.0
 
 
-def app_env(home: Path, user: str = "Test Worker", role: str | None = None) -> dict[str, str]:
-    """An environment with its own data folder, config and user (never the real ones)."""
+def app_env(home: Path, user: str | None = "Test Worker", role: str | None = None) -> dict[str, str]:
+    """An environment with its own data folder, config and user (never the real ones).
+
+    ``user=None``: no user at all in the environment (the app is then told who with ``--as``)."""
     env = dict(os.environ)
     env.update({
         "SG_ASSESS_DATA_DIR": str(home / "data"),
@@ -46,10 +49,12 @@ def app_env(home: Path, user: str = "Test Worker", role: str | None = None) -> d
         "TERM": "xterm-256color",
         "XDG_DOCUMENTS_DIR": str(home / "documents"),  # exports go here, never to the real Documents folder
     })
+    for name in ("SG_ASSESS_DB", "SG_ASSESS_ROLE", "TMUX", "TMUX_PANE"):
+        env.pop(name, None)
+    if user is None:
+        env.pop("SG_ASSESS_USER")
     if role:
         env["SG_ASSESS_ROLE"] = role
-    for name in ("SG_ASSESS_DB", "TMUX", "TMUX_PANE"):
-        env.pop(name, None)
     return env
 
 
@@ -78,21 +83,25 @@ def wait_until(what: str, check: Callable[[], bool], timeout: float = WAIT_TIMEO
 
 @dataclass
 class Tmux:
-    """One tmux server (its own socket) with one session running one command."""
+    """One tmux server (its own socket) with one session running one command at a time.
+
+    ``Tmux.start``/``Tmux.running`` start a server with one command; ``run`` starts the next command on the same
+    socket once the one before has ended (``quit``), as a person starts the app again.
+    """
 
     env: dict[str, str]
     socket: str = field(default_factory=lambda: f"sg-kit-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     session: str = "sg"
     interval: float = KEY_INTERVAL
+    size: tuple[int, int] = (80, 24)
+    socket_path: str = ""  # tmux leaves the socket file behind; known once a session has started
+    _last_key: float = 0.0  # when the last key was sent (monotonic): the next waits ``interval`` after it
 
     @classmethod
     def start(cls, env: dict[str, str], command: list[str], size: tuple[int, int] = (80, 24),
               interval: float = KEY_INTERVAL) -> Tmux:
-        term = cls(env, interval=interval)
-        passed = [f"{k}={v}" for k, v in env.items() if k.startswith(("SG_ASSESS_", "XDG_")) or k == "TERM"]
-        term.tmux("new-session", "-d", "-s", term.session, "-x", str(size[0]), "-y", str(size[1]),
-                  "exec " + shlex.join(["env", *passed, *command]))
-        term.tmux("set-option", "-t", term.session, "remain-on-exit", "on")
+        term = cls(env, interval=interval, size=size)
+        term.run(command)
         return term
 
     @classmethod
@@ -105,6 +114,16 @@ class Tmux:
         finally:
             term.close()
 
+    def run(self, command: list[str]) -> Tmux:
+        """Start ``command`` in the session (there must be none running: ``quit`` the one before)."""
+        passed = [f"{k}={v}" for k, v in self.env.items() if k.startswith(("SG_ASSESS_", "XDG_")) or k == "TERM"]
+        self.tmux("new-session", "-d", "-s", self.session, "-x", str(self.size[0]), "-y", str(self.size[1]),
+                  "exec " + shlex.join(["env", *passed, *command]))
+        if not self.socket_path:  # asked now: after ``quit`` the server has gone and cannot say
+            self.socket_path = self.pane("#{socket_path}")
+        self.tmux("set-option", "-t", self.session, "remain-on-exit", "on")
+        return self
+
     def tmux(self, *args: str, check: bool = True) -> str:
         proc = subprocess.run(["tmux", "-f", os.devnull, "-L", self.socket, *args], env=self.env,
                               capture_output=True, text=True, encoding="utf-8", errors="replace",
@@ -116,12 +135,13 @@ class Tmux:
     # -- keys ---------------------------------------------------------------------------
 
     def _paced(self, sends: list[list[str]]) -> None:
-        """Send each group of send-keys arguments ``interval`` seconds after the one before."""
-        start = time.monotonic()
-        for i, args in enumerate(sends):
-            delay = start + i * self.interval - time.monotonic()
+        """Send each group of send-keys arguments ``interval`` seconds after the key before (in this call or the
+        one before it), so that ``keys("Tab"); type("word")`` is typed at the same pace as one word."""
+        for args in sends:
+            delay = self._last_key + self.interval - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
+            self._last_key = time.monotonic()
             self.tmux("send-keys", "-t", self.session, *args)
 
     def type(self, text: str) -> None:
@@ -165,8 +185,13 @@ class Tmux:
     def dead(self) -> bool:
         return self.pane("#{pane_dead}") == "1"
 
+    def quit(self, timeout: float = WAIT_TIMEOUT) -> None:
+        """ctrl+q, as a person quits; wait for the app to end, then close its session (the server goes with it)."""
+        self.keys("C-q")
+        wait_until("the app to quit", self.dead, timeout, self.describe)
+        self.tmux("kill-session", "-t", self.session, check=False)
+
     def close(self) -> None:
-        path = self.pane("#{socket_path}")
         self.tmux("kill-server", check=False)
-        if path:
-            Path(path).unlink(missing_ok=True)
+        if self.socket_path:
+            Path(self.socket_path).unlink(missing_ok=True)

@@ -19,7 +19,7 @@ from typing import Any
 
 from sg_assess.questionnaire.principles import principle_title
 from sg_assess.questionnaire.schema import Question
-from sg_assess.questionnaire.values import GROUP_FIELDS
+from sg_assess.questionnaire.rows import ROW_TYPES
 from sg_assess.safetext import one_line, strip_controls
 from sg_assess.store.records import AssessmentRecord
 
@@ -27,12 +27,9 @@ _ESCAPES = {ord(ch): "\\" + ch for ch in string.punctuation}
 _NBSP = "\u00a0"
 NOT_ANSWERED = "_Not answered_"
 
+# The table headers of version 1's fields (later fields join a table only when used): see rows.py.
 GROUP_HEADERS: dict[str, dict[str, str]] = {
-    "people": {"name": "Name", "relationship": "Relationship or role", "agency": "Agency",
-               "involved": "Involved", "reason_not_involved": "Reason if not involved"},
-    "scale": {"who": "Who", "role": "Role", "score": "Score (0-10)", "reason": "Reason", "date": "Date"},
-    "actions": {"what": "What", "who": "Who", "by_when": "By when", "review_date": "Review date", "done": "Done"},
-}
+    kind: {f.name: f.export_header for f in t.fields if not f.added} for kind, t in ROW_TYPES.items()}
 BAND_NAMES = {"unborn": "Unborn (pre-birth)", "0-2": "0 to 2 years", "3-4": "3 to 4 years", "5-9": "5 to 9 years",
               "10-14": "10 to 14 years", "15-17": "15 to 17 years"}
 
@@ -90,9 +87,11 @@ def render_answer(question: Question, value: Any) -> str:
         return escape_line(value)
     if kind == "multi_choice":
         return "\n".join(f"- {escape_static(item)}" for item in value)  # choices come from the questionnaire
-    fields = GROUP_FIELDS[kind]
-    headers = GROUP_HEADERS[kind]
-    return _table((headers[f] for f in fields), ([row.get(f) for f in fields] for row in value))
+    # Fields added after version 1 are shown only when some row has them, so version-1 tables stay as they were.
+    fields = [f for f in ROW_TYPES[kind].fields if not f.added or any(row.get(f.name) not in (None, "") for row in value)]
+    return _table((f.export_header for f in fields),
+                  ([row.get(f.name) if f.type in ("bool", "score") else f.words(row.get(f.name)) for f in fields]
+                   for row in value))
 
 
 def _header(record: AssessmentRecord) -> list[str]:

@@ -158,6 +158,8 @@ class AssessmentRecord:
     reviews: list[ReviewRecord] = field(default_factory=list)
     comments: list[CommentRecord] = field(default_factory=list)
     addenda: list[AddendumRecord] = field(default_factory=list)
+    # The practitioner's own latest score in the child's previous assessment (for the "fall" rule).
+    previous_worker_score: int | None = None
 
     @property
     def sign_off(self) -> ReviewRecord | None:

@@ -450,6 +450,7 @@ class Store(SupervisionMixin):
                 "SELECT id, author, role, at, reason, text FROM addendum WHERE assessment_id = ? ORDER BY id",
                 (assessment_id,))]
             history = self._history(conn, assessment_id) if with_history else []
+            previous = self._previous_worker_score(sql, assessment_id, child_id)
         if snapshot:  # a signed-off record shows the child as they were when it was signed off
             frozen = json.loads(snapshot)
             name, dob, due = frozen["name"], frozen["dob"], frozen["due_date"]
@@ -467,7 +468,22 @@ class Store(SupervisionMixin):
             reviews=reviews,
             comments=comments,
             addenda=addenda,
+            previous_worker_score=previous,
         )
+
+    def _previous_worker_score(self, sql: Any, assessment_id: str, child_id: str) -> int | None:
+        """The practitioner's latest score in the child's assessment before this one (by date, then creation)."""
+        from sg_assess.quality import scale_rows, scale_summary
+
+        prev = sql("SELECT p.id, p.questionnaire_hash, p.practitioner FROM assessment p, assessment a "
+                   "WHERE a.id = ? AND p.child_id = ? AND p.id != a.id AND (p.assessment_date < a.assessment_date "
+                   "OR (p.assessment_date = a.assessment_date AND p.seq < a.seq)) "
+                   "ORDER BY p.assessment_date DESC, p.seq DESC LIMIT 1", (assessment_id, child_id)).fetchone()
+        if prev is None:
+            return None
+        answers = {qid: json.loads(value) for qid, value in sql(
+            "SELECT question_id, value FROM answer WHERE assessment_id = ?", (prev[0],))}
+        return scale_summary(scale_rows(self.questionnaire(prev[1]), answers), prev[2]).worker_score
 
     def history(self, assessment_id: str) -> list[HistoryRecord]:
         with self.engine.connect() as conn:

@@ -6,16 +6,16 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Input, Label
+from textual.widgets import Checkbox, Input, Label, Select
 
 from sg_assess.errors import ValidationError
+from sg_assess.questionnaire.rows import ROW_TYPES
 from sg_assess.questionnaire.schema import Question
-from sg_assess.questionnaire.values import GROUP_FIELDS, normalize
+from sg_assess.questionnaire.values import normalize
 from sg_assess.safetext import visible
 from sg_assess.tui.dialogs.forms import _Form
-from sg_assess.tui.widgets.questions import GROUP_LABELS, DateValidator
-
-DEFAULT_TRUE = {"involved"}
+from sg_assess.tui.text import literal_line
+from sg_assess.tui.widgets.questions import DateValidator
 
 
 class RowDialog(_Form[dict[str, Any]]):
@@ -31,25 +31,33 @@ class RowDialog(_Form[dict[str, Any]]):
         self.TITLE_TEXT = ("Edit" if self.row else "Add") + ": " + question.prompt
 
     def fields(self) -> ComposeResult:
-        labels = GROUP_LABELS[self.question.kind]
-        for name, ftype in GROUP_FIELDS[self.question.kind].items():
-            value = self.row.get(name)
-            if ftype == "bool":
-                checked = value if value is not None else name in DEFAULT_TRUE
-                yield Checkbox(labels[name], value=bool(checked), id=f"f-{name}")
+        # Field-driven: the row type's one definition (questionnaire/rows.py) gives fields, labels and choices.
+        for f in ROW_TYPES[self.question.kind].fields:
+            value = self.row.get(f.name)
+            if f.type == "bool":
+                checked = value if value is not None else f.default_true
+                yield Checkbox(f.label, value=bool(checked), id=f"f-{f.name}")
                 continue
-            yield Label(labels[name] + (" (0 to 10)" if ftype == "score" else ""))
+            yield Label(f.label + (" (0 to 10)" if f.type == "score" else ""))
+            if f.type == "choice":
+                options = [(words, cid) for cid, words in f.choices]
+                if isinstance(value, str) and value and value not in {c for c, _ in f.choices}:
+                    options.append((literal_line(value + " (as written in version 1)"), value))  # v1 free text kept
+                yield Select(options, value=value if value else Select.NULL, id=f"f-{f.name}", allow_blank=True,
+                             prompt="(not given)")
+                continue
             text = "" if value is None else visible(str(value))
-            if ftype == "date":
-                yield Input(text, id=f"f-{name}", placeholder="YYYY-MM-DD", validators=[DateValidator()])
+            if f.type == "date":
+                yield Input(text, id=f"f-{f.name}", placeholder="YYYY-MM-DD", validators=[DateValidator()])
             else:
-                yield Input(text, id=f"f-{name}", type="integer" if ftype == "score" else "text")
+                yield Input(text, id=f"f-{f.name}", type="integer" if f.type == "score" else "text")
 
     def collect(self) -> dict[str, Any]:
         row: dict[str, Any] = {}
-        for name, ftype in GROUP_FIELDS[self.question.kind].items():
-            widget = self.query_one(f"#f-{name}", Checkbox if ftype == "bool" else Input)
-            row[name] = widget.value
+        for f in ROW_TYPES[self.question.kind].fields:
+            widget = self.query_one(f"#f-{f.name}", {"bool": Checkbox, "choice": Select}.get(f.type, Input))
+            value = widget.value
+            row[f.name] = None if value is Select.NULL else value
         return row
 
     def result(self) -> dict[str, Any] | str:

@@ -106,7 +106,7 @@ def _row(question: Question, index: int, row: Any) -> dict[str, Any] | None:
         value = row.get(name)
         label = f"{where} {name}"
         if value is None or (isinstance(value, str) and not value.strip()):
-            out[name] = GROUP_DEFAULTS[ftype]
+            out[name] = "" if ftype == "text" or rtype.field(name).free_text_ok else GROUP_DEFAULTS[ftype]  # type: ignore[union-attr]
         elif ftype == "text":
             out[name] = _text(question, value, label)
         elif ftype == "bool":

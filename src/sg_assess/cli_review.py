@@ -32,15 +32,15 @@ app.add_typer(review_app, name="review")
 
 
 @app.command()
-def submit(ctx: typer.Context, assessment: Annotated[str, typer.Argument(help="Assessment id.")]) -> None:
+def submit(
+    ctx: typer.Context,
+    assessment: Annotated[str, typer.Argument(help="Assessment id.")],
+    reason: Annotated[str | None, typer.Option(
+        "--reason", help="Why it goes now although required answers are missing or an urgent gap is open "
+                         "(kept in the history, shown on review and in the export).")] = None,
+) -> None:
     """Submit an assessment for a supervisor's review (it is read-only until returned)."""
-    from sg_assess import quality
-
-    state = _state(ctx)
-    with state.open_store() as store:
-        aid = store.resolve(assessment)
-        store.submit(aid, actor=state.actor(), role=state.actor_role())
-        gaps = quality.check(store.get(aid, with_history=False))
+    aid, gaps = _as_user(ctx, assessment, lambda store, aid, **who: store.submit(aid, reason=reason, **who))
     typer.echo(f"submitted: {aid[:8]} is waiting for a supervisor's review")
     if gaps:
         _note(f"note: the quality check found {len(gaps)} gap{'s' if len(gaps) != 1 else ''}; the supervisor will see them")
@@ -83,10 +83,16 @@ def review_sign_off(
     assessment: Annotated[str, typer.Argument(help="Assessment id.")],
     score: Annotated[int, typer.Option("--score", help="Your safety scale score, 0 to 10.")],
     reason: Annotated[str, typer.Option("--reason", help="The reason for your score.")],
+    outcome: Annotated[str | None, typer.Option(
+        "--outcome", help="The outcome you agree with: the one the assessment records (its first words are "
+                          "enough), or, for a questionnaire that records none, in your words.")] = None,
 ) -> None:
-    """Sign off a submitted assessment: after this it can only be added to (addenda)."""
-    aid, declaration = _as_user(ctx, assessment,
-                                lambda store, aid, **who: store.sign_off(aid, score=score, reason=reason, **who))
+    """Sign off a submitted assessment: after this it can only be added to (addenda).
+
+    Refused while any urgent gap is open: return it to the practitioner instead.
+    """
+    aid, declaration = _as_user(ctx, assessment, lambda store, aid, **who: store.sign_off(
+        aid, score=score, reason=reason, outcome=outcome, **who))
     typer.echo(f"signed off: {aid[:8]}")
     typer.echo(one_line(declaration))
 

@@ -135,6 +135,24 @@ def urgent(gaps: list[Gap]) -> list[Gap]:
     return [g for g in gaps if g.kind == "urgent"]
 
 
+def blocking_submission(gaps: list[Gap]) -> list[Gap]:
+    """What stops a submission unless a reason is given: required answers missing and urgent gaps."""
+    return [g for g in gaps if g.kind in ("missing", "urgent")]
+
+
+def describe(gaps: list[Gap]) -> str:
+    """e.g. "3 required answers missing and 1 urgent gap open (first: ...)", for one-line refusals."""
+    missing = sum(g.kind == "missing" for g in gaps)
+    urgent_ = [g for g in gaps if g.kind == "urgent"]
+    parts = []
+    if missing:
+        parts.append(f"{missing} required answer{'s' if missing != 1 else ''} missing")
+    if urgent_:
+        parts.append(f"{len(urgent_)} urgent gap{'s' if len(urgent_) != 1 else ''} open")
+    first = (urgent_ or gaps)[0].message if gaps else ""
+    return " and ".join(parts) + (f" ({one_line(first)})" if first else "")
+
+
 def _gaps(record: AssessmentRecord) -> Iterator[Gap]:
     q, band, answers = record.questionnaire, record.summary.age_band, record.answers
     for question in q.questions():

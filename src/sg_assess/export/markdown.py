@@ -161,6 +161,18 @@ def _by(actor: str, role: str | None, at: str) -> str:
 def _workflow(record: AssessmentRecord) -> list[str]:
     """Review and sign-off, comments, addenda (after the original, never merged into it) and a history summary."""
     out: list[str] = []
+    accepted = [h for h in record.history if h.kind == "submitted" and isinstance(h.after, dict) and h.after.get("reason")]
+    if accepted:
+        out += ["", "## Submitted with gaps accepted", ""]
+        for h in accepted:
+            out += [f"**Submitted** by {_by(h.actor, h.role, h.at)}, with the reason:", "", escape_block(h.after["reason"]), ""]
+            gaps = h.after.get("accepted") or []
+            if gaps:
+                out += ["Gaps accepted with this reason:", ""]
+                out += [f"- {'Urgent: ' if g.get('kind') == 'urgent' else ''}{escape_line(str(g.get('message', '')))}"
+                        for g in gaps]  # a missing answer's message already begins "Not answered:"
+                out.append("")
+        out.pop()
     if record.reviews:
         out += ["", "## Review and sign-off", ""]
         for review in record.reviews:

@@ -63,6 +63,12 @@ class Section(_Model):
     questions: Annotated[list[Question], Field(min_length=1)]
 
 
+class SignOffSpec(_Model):
+    """``[sign_off]``: the choice question holding the decision a supervisor's sign-off must name."""
+
+    outcome_question: Ident
+
+
 class Questionnaire(_Model):
     id: Ident
     title: Text
@@ -71,6 +77,7 @@ class Questionnaire(_Model):
     sections: Annotated[list[Section], Field(min_length=1)]
     # Quality rules ([[rules]]): checked and compiled by questionnaire/rules.py, run by quality.py.
     rules: list[dict[str, Any]] | None = None
+    sign_off: SignOffSpec | None = None
 
     # Set by the loader: the exact file content, its SHA-256 and where it came from.
     _source: str = PrivateAttr(default="")
@@ -184,6 +191,11 @@ def cross_check(q: Questionnaire, principle_ids: set[str]) -> list[tuple[str, st
         if question.show_if is not None:
             problems.extend(_check_show_if(question, by_id))
     problems.extend(_show_if_loops(by_id))
+    if q.sign_off is not None:
+        target = by_id.get(q.sign_off.outcome_question)
+        if target is None or target.kind != "choice":
+            problems.append(("sign_off", f"outcome_question {q.sign_off.outcome_question!r} must be a choice question "
+                                         "in this file"))
     return problems
 
 

@@ -60,7 +60,11 @@ class ReviewScreen(Screen[None]):
     def action_sign_off(self) -> None:
         from sg_assess.tui.dialogs.forms import SignOffDialog
 
-        self.app.push_screen(SignOffDialog(), lambda r: r and self.app.decide(self.record.id, "sign_off", r))
+        from sg_assess.store.supervision import recorded_outcome
+
+        _, question = recorded_outcome(self.record)
+        dialog = SignOffDialog(list(question.choices or []) if question is not None else None)
+        self.app.push_screen(dialog, lambda r: r and self.app.decide(self.record.id, "sign_off", r))
 
     def action_return(self) -> None:
         from sg_assess.tui.dialogs.forms import TextDialog

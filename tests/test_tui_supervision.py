@@ -49,7 +49,7 @@ async def test_supervisor_signs_off_from_the_queue(tmp_path: Path, questionnaire
         await settle(pilot)
         assert queue.keys == [aid]
         row = [str(c) for c in queue.query_one("#rows", DataTable).get_row_at(0)]
-        assert row[0] == "Ada Example" and row[1] == "Pat Practitioner" and row[5] == "5"
+        assert row[0] == "Ada Example" and row[1] == "Pat Practitioner" and row[5] == "- (5-5)"  # Mum's 5 is no practitioner's score
         await pilot.press("enter")
         review = await wait_for_screen(pilot, ReviewScreen)
         assert review.gaps and "Quality check" in str(review.query_one("#review-gaps", Static).render())

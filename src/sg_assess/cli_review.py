@@ -50,8 +50,8 @@ def submit(
 def review_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Submitted assessments waiting for review, the longest waiting first."""
     with _state(ctx).open_store(create=False) as store:
-        rows = [{**asdict(item.summary), "days_waiting": item.days_waiting, "gaps": item.gaps}
-                for item in store.review_queue_details(dt.date.today())]
+        items = store.review_queue_details(dt.date.today())
+        rows = [{**asdict(item.summary), "days_waiting": item.days_waiting, "gaps": item.gaps} for item in items]
     if as_json:
         _emit_json(rows)
         return
@@ -62,7 +62,7 @@ def review_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--jso
 
     print_table(["Id", "Child", "Practitioner", "Submitted", "Days waiting", "Gaps", "Score"],
                 [[r["id"][:8], r["child_name"], r["practitioner"], (r["submitted_at"] or "")[:10], str(r["days_waiting"]),
-                  str(r["gaps"]), "" if r["latest_score"] is None else str(r["latest_score"])] for r in rows],
+                  str(r["gaps"]), item.summary.short_score] for r, item in zip(rows, items)],
                 wrap=("Child", "Practitioner"))
 
 

@@ -111,9 +111,17 @@ def _header(record: AssessmentRecord) -> list[str]:
         ("Child id", s.child_id),
         ("Last updated", _when(s.updated_at)),
         ("Required answers", f"{done} of {total}"),
-        ("Latest safety scale score", "none recorded" if s.latest_score is None else f"{s.latest_score} out of 10"),
+        ("Safety scale score (the practitioner's own, latest)", _scale(s)),
     ]
     return [f"- **{label}:** {escape_line(str(value))}" for label, value in items]
+
+
+def _scale(s: Any) -> str:
+    """The practitioner's own latest score with everyone's range, never another person's score as the headline."""
+    if s.score_range is None:
+        return "none recorded"
+    worker = f"{s.worker_score} out of 10" if s.worker_score is not None else f"none ({s.score_note})"
+    return f"{worker}; all scores range {s.score_range}"
 
 
 def _when(iso: str) -> str:

@@ -37,10 +37,30 @@ class AssessmentSummary:
     questionnaire_id: str
     questionnaire_version: int
     submitted_at: str | None = None
+    # The safety scale as a headline: the practitioner's own latest score and everyone's range ("2-7"),
+    # worked out from the answers when read (quality.scale_summary); ``score_note`` says why there is no worker score.
+    worker_score: int | None = None
+    score_range: str | None = None
+    score_note: str = ""
 
     @property
     def short_id(self) -> str:
         return self.id[:8]
+
+    @property
+    def scale_headline(self) -> str:
+        """e.g. "4 (range 2-7)", "no practitioner's score (range 5-8)", or "" when no score is recorded."""
+        if self.score_range is None:
+            return ""
+        worker = str(self.worker_score) if self.worker_score is not None else "no practitioner's score"
+        return f"{worker} (range {self.score_range})"
+
+    @property
+    def short_score(self) -> str:
+        """For a table: "4 (2-7)" (the practitioner's own, then everyone's range); "- (2-7)": none is theirs."""
+        if self.score_range is None:
+            return ""
+        return f"{'-' if self.worker_score is None else self.worker_score} ({self.score_range})"
 
     @property
     def completeness(self) -> dict[str, int]:

@@ -7,6 +7,7 @@ together or not at all.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -409,7 +410,33 @@ class Store(SupervisionMixin):
         query = query.limit(limit).offset(offset)
         with self.engine.connect() as conn:
             rows = conn.execute(query, {"match": match} if match else {}).all()
-        return [AssessmentSummary(**row._mapping) for row in rows]
+            return self.with_scale(conn, [AssessmentSummary(**row._mapping) for row in rows])
+
+    def with_scale(self, conn: Connection, summaries: list[AssessmentSummary]) -> list[AssessmentSummary]:
+        """The summaries with the practitioner's own score and the range filled in (two queries for a page)."""
+        from sg_assess.quality import scale_summary
+
+        if not summaries:
+            return summaries
+        ids = [s.id for s in summaries]
+        marks = ", ".join("?" * len(ids))
+        sql = conn.connection.driver_connection.execute
+        hashes = dict(sql(f"SELECT id, questionnaire_hash FROM assessment WHERE id IN ({marks})", ids).fetchall())
+        scale_ids = {question.id for h in set(hashes.values()) for question in self.questionnaire(h).questions()
+                     if question.kind == "scale"}
+        rows: dict[str, list[dict[str, Any]]] = {}
+        if scale_ids:
+            qmarks = ", ".join("?" * len(scale_ids))
+            for aid, qid, value in sql(f"SELECT assessment_id, question_id, value FROM answer WHERE assessment_id IN "
+                                       f"({marks}) AND question_id IN ({qmarks})", [*ids, *scale_ids]):
+                if self.questionnaire(hashes[aid]).question(qid).kind == "scale":  # type: ignore[union-attr]
+                    rows.setdefault(aid, []).extend(json.loads(value))
+        out = []
+        for s in summaries:
+            scale = scale_summary(rows.get(s.id, []), s.practitioner)
+            out.append(dataclasses.replace(s, worker_score=scale.worker_score, score_range=scale.score_range,
+                                           score_note=scale.note if scale.low is not None else ""))
+        return out
 
     def count(self, *, status: str | None = None) -> int:
         query = select(func.count()).select_from(A)
@@ -422,9 +449,9 @@ class Store(SupervisionMixin):
         with self.engine.connect() as conn:
             row = conn.execute(select(*SUMMARY_COLUMNS).join(C, C.c.id == A.c.child_id)
                                .where(A.c.id == assessment_id)).first()
-        if row is None:
-            raise NotFound(f"no assessment with id {assessment_id!r}")
-        return AssessmentSummary(**row._mapping)
+            if row is None:
+                raise NotFound(f"no assessment with id {assessment_id!r}")
+            return self.with_scale(conn, [AssessmentSummary(**row._mapping)])[0]
 
     def get(self, assessment_id: str, *, with_history: bool = True) -> AssessmentRecord:
         """The whole assessment: child, pinned questionnaire, answers, workflow and (optionally) history.
@@ -432,6 +459,8 @@ class Store(SupervisionMixin):
         One connection, one read transaction, plain SQL: exporting thousands
         of records is dominated by this call.
         """
+        from sg_assess.quality import scale_rows, scale_summary
+
         with self.engine.connect() as conn, conn.begin():
             sql = conn.connection.driver_connection.execute
             head = sql(_SQL_GET, (assessment_id,)).fetchone()
@@ -455,10 +484,14 @@ class Store(SupervisionMixin):
             frozen = json.loads(snapshot)
             name, dob, due = frozen["name"], frozen["dob"], frozen["due_date"]
         summary = AssessmentSummary(assessment_id, child_id, name, *summary_rest)
+        questionnaire = self.questionnaire(q_hash)
+        scale = scale_summary(scale_rows(questionnaire, answers), summary.practitioner)
+        summary = dataclasses.replace(summary, worker_score=scale.worker_score, score_range=scale.score_range,
+                                      score_note=scale.note if scale.low is not None else "")
         return AssessmentRecord(
             summary=summary,
             child=ChildRecord(id=child_id, name=name, dob=dob, due_date=due),
-            questionnaire=self.questionnaire(q_hash),
+            questionnaire=questionnaire,
             questionnaire_hash=q_hash,
             answers=answers,
             history=history,

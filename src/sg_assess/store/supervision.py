@@ -277,7 +277,7 @@ class SupervisionMixin:
         query = (select(*SUMMARY_COLUMNS).join(C, C.c.id == A.c.child_id).where(A.c.status == "submitted")
                  .order_by(A.c.submitted_at, A.c.seq).limit(limit))
         with self.engine.connect() as conn:
-            return [AssessmentSummary(**row._mapping) for row in conn.execute(query)]
+            return self.with_scale(conn, [AssessmentSummary(**row._mapping) for row in conn.execute(query)])
 
     def review_queue_details(self: Store, today: dt.date) -> list[QueueItem]:
         """The review queue with what a supervisor looks at first: days waiting and the quality check's gaps."""
@@ -323,8 +323,10 @@ class SupervisionMixin:
         for aid in ids:
             record = self.get(aid)
             s = record.summary
+            scale = f"; safety scale: practitioner {s.scale_headline}" if s.worker_score is not None else (
+                f"; safety scale: {s.scale_headline}" if s.score_range else "")
             events.append(ChronologyEvent(s.assessment_date, "assessment", aid,
-                                          f"Assessment ({s.status.replace('_', ' ')}) by {s.practitioner}"))
+                                          f"Assessment ({s.status.replace('_', ' ')}) by {s.practitioner}{scale}"))
             # Workflow events carry full timestamps, so events on one day keep their order.
             submissions = [h.at for h in record.history if h.kind == "submitted"]
             for at in submissions:

@@ -106,7 +106,6 @@ class EditorScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = f"sg-assess · {plain_line(self.record.summary.child_name)[:40]}"
-        self.sub_title = f"{plain_line(self.q.title)} v{self.q.version} · {self.record.summary.status}"
         self.refresh_marks()
         self._on_save_state(self.autosaver.state)
         target = self.first_unanswered() if self.focus_unanswered else None
@@ -166,6 +165,11 @@ class EditorScreen(Screen[None]):
             block.display = self.q.is_shown(block.question, self.band, self.answers)
 
     def refresh_marks(self) -> None:
+        from sg_assess.quality import scale_rows, scale_summary
+
+        scale = scale_summary(scale_rows(self.q, self.answers), self.record.summary.practitioner)
+        score = f" · safety scale: {scale.headline()}" if scale.low is not None else ""
+        self.sub_title = f"{plain_line(self.q.title)} v{self.q.version} · {self.record.summary.status}{score}"
         done, total = self.q.completeness(self.band, self.answers)
         progress = self.query_one("#progress", ProgressBar)
         progress.update(total=max(total, 1), progress=done)

@@ -84,4 +84,4 @@ async def test_home_and_editor_header_show_the_worker_score_and_range(tmp_path: 
         app_.open_assessment(aid)
         editor = await wait_for_screen(pilot, EditorScreen)
         await settle(pilot)
-        assert "safety scale: practitioner 3 (range 3-9)" in editor.sub_title
+        assert "worker 3, range 3-9" in editor.sub_title

@@ -168,8 +168,13 @@ class EditorScreen(Screen[None]):
         from sg_assess.quality import scale_rows, scale_summary
 
         scale = scale_summary(scale_rows(self.q, self.answers), self.record.summary.practitioner)
-        score = f" · safety scale: {scale.headline()}" if scale.low is not None else ""
-        self.sub_title = f"{plain_line(self.q.title)} v{self.q.version} · {self.record.summary.status}{score}"
+        # Short, so the header shows it whole at 100 columns: "worker 3, range 3-9" ("no worker score, range ...").
+        worker = f"worker {scale.worker_score}" if scale.worker_score is not None else "no worker score"
+        score = f"{worker}, range {scale.score_range} · " if scale.low is not None else ""
+        if score:  # the score before the questionnaire's title, which is what the header cuts short
+            self.sub_title = f"{self.record.summary.status} · {score}{plain_line(self.q.title)} v{self.q.version}"
+        else:
+            self.sub_title = f"{plain_line(self.q.title)} v{self.q.version} · {self.record.summary.status}"
         done, total = self.q.completeness(self.band, self.answers)
         progress = self.query_one("#progress", ProgressBar)
         progress.update(total=max(total, 1), progress=done)

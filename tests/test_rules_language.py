@@ -87,3 +87,14 @@ def test_questionnaires_check_reports_bad_rules(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["questionnaires", "check", str(bad)])
     assert result.exit_code == 1
     assert "rule 'r1': when.answered: 'nope' is not a question in this questionnaire" in result.output
+
+
+def test_a_bad_chronology_entry_is_refused() -> None:
+    found = problems('[[chronology]]\nkind = "x"\nwhen = { answered = "nope" }\nsummary = "{mood}"\n')
+    assert any("chronology 1: summary {mood}: 'mood' is not a question" in line for line in found)
+    assert any("chronology 1: when.answered: 'nope' is not a question" in line for line in found)
+
+
+def test_supervision_names_no_question() -> None:
+    source = (REPO / "src" / "sg_assess" / "store" / "supervision.py").read_text(encoding="utf-8")
+    assert "referral_" not in source

@@ -177,3 +177,13 @@ def test_the_fall_comes_from_the_childs_previous_assessment_in_the_store(store: 
     rec = store.get(second)
     assert rec.previous_worker_score == 8 and store.get(first).previous_worker_score is None
     assert quality.facts(dataclasses.replace(rec, questionnaire=Q))["score_fall"] == 3
+
+
+def test_chronology_entries_of_version_2_become_events() -> None:
+    from sg_assess.store.supervision import _entry_events
+
+    rec = record({"concern_received_date": "2026-02-20", "concern_source": "School", "outcome": "Early help (family help)"})
+    got = [(e.date, e.kind, e.summary) for e in _entry_events(rec)]
+    assert got == [("2026-02-20", "concern", "Concern received from School"),
+                   (ON, "decision", "Decision: Early help (family help) (significant harm: not recorded)")]
+    assert _entry_events(record({})) == []

@@ -19,7 +19,7 @@ import pydantic
 from sg_assess import paths
 from sg_assess.errors import NotFound, QuestionnaireError
 from sg_assess.questionnaire.principles import all_principles
-from sg_assess.questionnaire.rules import compile_rules
+from sg_assess.questionnaire.rules import compile_chronology, compile_rules
 from sg_assess.questionnaire.schema import Questionnaire, cross_check
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -62,22 +62,25 @@ def shipped_rules_path(qid: str, version: int) -> Path:
 
 
 def _attach_rules(model: Questionnaire, origin: str) -> None:
-    """Compile the file's [[rules]], or the rules shipped for its id and version; refuse bad ones."""
-    raw = model.rules
+    """Compile the file's [[rules]] and [[chronology]], or those shipped for its id and version; refuse bad ones."""
+    raw, chronology = model.rules, model.chronology
     rules_origin = origin
-    if raw is None:
+    if raw is None and chronology is None:
         path = shipped_rules_path(model.id, model.version)
         if not path.is_file():
             return
         rules_origin = str(path)
         try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8")).get("rules", [])
+            shipped = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise QuestionnaireError([f"{rules_origin}: cannot read the rules: {exc}"]) from None
-    rules, problems = compile_rules(raw, model, set(all_principles()))
-    if problems:
-        raise QuestionnaireError([f"{rules_origin}: {line}" for line in problems])
+        raw, chronology = shipped.get("rules", []), shipped.get("chronology", [])
+    rules, problems = compile_rules(raw or [], model, set(all_principles()))
+    entries, more = compile_chronology(chronology or [], model)
+    if problems or more:
+        raise QuestionnaireError([f"{rules_origin}: {line}" for line in problems + more])
     model._rules = rules
+    model._chronology = entries
     model._rules_origin = rules_origin
 
 

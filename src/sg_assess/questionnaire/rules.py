@@ -461,6 +461,44 @@ _OPERATORS: dict[str, Callable[..., Cond | None]] = {
 }
 
 
+@dataclass(frozen=True)
+class ChronologyEntry:
+    """``[[chronology]]``: when ``when`` holds, an event of ``kind`` on the date in ``date`` (a date question;
+    the assessment date when it is unanswered) whose ``summary`` may name answers as {question_id}."""
+
+    kind: str
+    when: Cond
+    date: str | None
+    summary: str
+
+
+def compile_chronology(raw: Any, q: Questionnaire) -> tuple[tuple[ChronologyEntry, ...], list[str]]:
+    c = _Compiler(q, set())
+    if not isinstance(raw, list):
+        return (), ["chronology: [[chronology]] must be a list of tables"]
+    entries = []
+    for i, item in enumerate(raw):
+        where = f"chronology {i + 1}"
+        spec = c.table(where, item, {"kind", "when", "summary"}, {"date"})
+        if spec is None:
+            continue
+        before = len(c.problems)
+        if not isinstance(spec["kind"], str) or not _ID.match(spec["kind"]):
+            c.fail(where, "kind must be a word of letters, digits, '-' and '_'")
+        if "date" in spec:
+            c.question(f"{where}: date", spec["date"], {"date"})
+        summary = spec["summary"]
+        if not isinstance(summary, str) or not summary.strip():
+            c.fail(where, "summary must be text")
+        else:
+            for name in _PLACEHOLDER.findall(summary):
+                c.question(f"{where}: summary {{{name}}}", name, {"text", "long_text", "choice", "yes_no", "date"})
+        when = c.cond(f"{where}: when", spec["when"], None)
+        if len(c.problems) == before and when is not None:
+            entries.append(ChronologyEntry(spec["kind"], when, spec.get("date"), summary))
+    return tuple(entries), c.problems
+
+
 def compile_rules(raw: Any, q: Questionnaire, principle_ids: set[str]) -> tuple[tuple[Rule, ...], list[str]]:
     """The compiled rules and every problem found (``where: what``, one line each)."""
     c = _Compiler(q, principle_ids)

@@ -78,6 +78,8 @@ class Questionnaire(_Model):
     # Quality rules ([[rules]]): checked and compiled by questionnaire/rules.py, run by quality.py.
     rules: list[dict[str, Any]] | None = None
     sign_off: SignOffSpec | None = None
+    # [[chronology]]: answers that become events in a child's chronology (compiled by questionnaire/rules.py).
+    chronology: list[dict[str, Any]] | None = None
 
     # Set by the loader: the exact file content, its SHA-256 and where it came from.
     _source: str = PrivateAttr(default="")
@@ -86,6 +88,7 @@ class Questionnaire(_Model):
     _index: dict[str, tuple[Section, Question]] = PrivateAttr(default_factory=dict)
     _rules: tuple[Any, ...] = PrivateAttr(default=())  # compiled rules (the file's, or shipped for its id+version)
     _rules_origin: str = PrivateAttr(default="")
+    _chronology: tuple[Any, ...] = PrivateAttr(default=())
 
     def model_post_init(self, context: Any) -> None:
         self._index = {q.id: (s, q) for s in self.sections for q in s.questions}
@@ -109,6 +112,10 @@ class Questionnaire(_Model):
     @property
     def rules_origin(self) -> str:
         return self._rules_origin
+
+    @property
+    def chronology_entries(self) -> tuple[Any, ...]:
+        return self._chronology
 
     def questions(self) -> Iterator[Question]:
         for section in self.sections:

@@ -98,6 +98,27 @@ def _agreed_outcome(record: Any, outcome: str | None, urgent: list[Any]) -> str:
     return _text(named, "the outcome you agree with")
 
 
+def _entry_events(record: Any) -> list[ChronologyEvent]:
+    import re
+
+    from sg_assess.questionnaire.rules import Context
+
+    answers, s = record.answers, record.summary
+    try:
+        on = dt.date.fromisoformat(s.assessment_date)
+    except ValueError:
+        on = dt.date.today()
+    ctx = Context(answers, s.age_band, on, {})
+    out = []
+    for entry in record.questionnaire.chronology_entries:
+        if entry.when(ctx):
+            summary = re.sub(r"\{([A-Za-z_][A-Za-z0-9_-]*)\}",
+                             lambda m: str(answers.get(m.group(1)) or "not recorded"), entry.summary)
+            date = (answers.get(entry.date) if entry.date else None) or s.assessment_date
+            out.append(ChronologyEvent(date, entry.kind, record.id, summary))
+    return out
+
+
 class SupervisionMixin:
     """Workflow operations of ``Store`` (kept here so each file holds one concept)."""
 
@@ -342,13 +363,13 @@ class SupervisionMixin:
                 events.append(ChronologyEvent(addendum.at, "addendum", aid,
                                               f"Addendum by {addendum.author}: {addendum.reason}"))
             answers = record.answers
-            if answers.get("referral_made") == "yes":
-                outcome = answers.get("referral_outcome") or "outcome not recorded"
-                events.append(ChronologyEvent(answers.get("referral_date") or s.assessment_date, "referral", aid,
-                                              f"Referral to children's social care: {outcome}"))
+            events.extend(_entry_events(record))  # answers the questionnaire marks as events ([[chronology]])
             for question in record.questionnaire.questions():
-                for row in answers.get(question.id) or [] if question.kind in ("scale", "actions") else []:
-                    if question.kind == "scale":
+                for row in answers.get(question.id) or [] if question.kind in ("scale", "actions", "events") else []:
+                    if question.kind == "events":  # a significant-events chronology
+                        events.append(ChronologyEvent(row["date"], "event", aid, f"{row['event']}"
+                                                      + (f" ({row['source']})" if row.get("source") else "")))
+                    elif question.kind == "scale":
                         series[row["who"]].append((row.get("date") or s.assessment_date, row["score"]))
                     elif row.get("review_date") or row.get("by_when"):
                         done = " (done)" if row.get("done") else ""

@@ -152,3 +152,32 @@ def test_cli_submit_and_sign_off_gates(tmp_path: Path) -> None:
     assert "cannot be signed off" in err and len(err.strip().splitlines()) == 1
     history = json.loads(cli(db, PAT, "history", aid[:8], "--json").stdout)
     assert any(isinstance(h["after"], dict) and h["after"].get("reason") == "Strategy meeting at 9" for h in history)
+
+
+async def test_the_review_screen_shows_the_submit_reason(tmp_path: Path) -> None:
+    from textual.widgets import Static
+
+    from sg_assess.tui.app import create_app
+    from sg_assess.tui.screens.review import ReviewScreen
+    from tests.test_tui import settle, wait_for_screen
+
+    db = tmp_path / "r.db"
+    with Store.open(db) as store:
+        aid = new(store)
+        store.submit(aid, reason="Conference at 9; analysis to follow", **PAT)
+        quiet = new(store, analysis="a")
+        store.submit(quiet, **PAT)
+    app_ = create_app(db, user=SUE["actor"], role=SUE["role"], autosave_delay=0.05, export_dir=tmp_path / "out")
+    async with app_.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        app_.open_review(aid)
+        review = await wait_for_screen(pilot, ReviewScreen)
+        await settle(pilot)
+        line = str(review.query_one("#review-reason", Static).render())
+        assert "Submitted with 1 gap accepted, because: Conference at 9; analysis to follow" in line
+        review.dismiss(None)
+        await settle(pilot)
+        app_.open_review(quiet)
+        review = await wait_for_screen(pilot, ReviewScreen)
+        await settle(pilot)
+        assert not review.query("#review-reason")  # nothing was accepted: no line

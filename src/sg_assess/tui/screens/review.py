@@ -45,6 +45,11 @@ class ReviewScreen(Screen[None]):
             with Vertical(id="review-side"):
                 yield Label(literal_line(f"{s.child_name} · {s.status.replace('_', ' ')}"), classes="title")
                 yield Label(literal_line(f"By {s.practitioner}; submitted {(s.submitted_at or '')[:10]}"))
+                reason = submit_reason(self.record)
+                if reason is not None:
+                    text, accepted = reason
+                    yield Static(literal(f"Submitted with {accepted} gap{'s' if accepted != 1 else ''} accepted, "
+                                         f"because: {text}"), id="review-reason")
                 count = len(self.gaps)
                 yield Static(f"Quality check: {count} gap{'s' if count != 1 else ''} (F5)", id="review-gaps")
                 yield Label(f"Comments ({len(self.record.comments)})", classes="subtitle")
@@ -85,6 +90,14 @@ class ReviewScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def submit_reason(record: AssessmentRecord) -> tuple[str, int] | None:
+    """The reason given at the latest submission (when it went with gaps open) and how many gaps it accepted."""
+    last = next((h for h in reversed(record.history) if h.kind == "submitted"), None)
+    if last is None or not isinstance(last.after, dict) or not last.after.get("reason"):
+        return None
+    return last.after["reason"], len(last.after.get("accepted") or [])
 
 
 def _comments(record: AssessmentRecord) -> str:

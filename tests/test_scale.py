@@ -85,3 +85,11 @@ async def test_home_and_editor_header_show_the_worker_score_and_range(tmp_path: 
         editor = await wait_for_screen(pilot, EditorScreen)
         await settle(pilot)
         assert "worker 3, range 3-9" in editor.sub_title
+
+
+def test_a_role_is_read_by_its_id_or_words_in_any_case_and_spacing() -> None:
+    from sg_assess.questionnaire.rows import ROW_TYPES
+
+    role = ROW_TYPES["scale"].field("role")
+    assert [role.choice_id(t) for t in ("parent carer", "PARENT_CARER", " Parent or  carer ", "Mother")] == [
+        "parent_carer", "parent_carer", "parent_carer", None]

@@ -43,9 +43,12 @@ class RowField:
 
     def choice_id(self, value: str) -> str | None:
         """The id a typed value stands for: the id itself or its words, in any case."""
-        folded = value.strip().casefold()
+        def fold(text: str) -> str:
+            return " ".join(text.replace("_", " ").casefold().split())
+
+        folded = fold(value)
         for cid, words in self.choices:
-            if folded in (cid.casefold(), words.casefold()):
+            if folded in (fold(cid), fold(words)):
                 return cid
         return None
 

@@ -187,3 +187,23 @@ def test_chronology_entries_of_version_2_become_events() -> None:
     assert got == [("2026-02-20", "concern", "Concern received from School"),
                    (ON, "decision", "Decision: Early help (family help) (significant harm: not recorded)")]
     assert _entry_events(record({})) == []
+
+
+def test_events_and_goals_rows_are_checked_and_exported() -> None:
+    from sg_assess.errors import ValidationError
+    from sg_assess.export.markdown import render_answer
+    from sg_assess.questionnaire.values import normalize, parse_input
+
+    events, goals = Q.question("significant_events"), Q.question("safety_goals")
+    rows = normalize(events, parse_input(events, '[{"date": "2026-01-05", "event": "Police called", "source": "Police"}]'))
+    assert rows == [{"date": "2026-01-05", "event": "Police called", "source": "Police", "impact": ""}]
+    with pytest.raises(ValidationError, match="row 1 date '5 Jan' is not a real date"):
+        normalize(events, [{"date": "5 Jan", "event": "x"}])
+    with pytest.raises(ValidationError, match="row 1 needs a goal"):
+        normalize(goals, [{"danger": "Dad hits"}])
+    with pytest.raises(ValidationError, match="unknown field 'colour'"):
+        normalize(goals, [{"goal": "g", "colour": "red"}])
+    table = render_answer(goals, normalize(goals, [{"danger": "Belt", "goal": "No hitting", "how_long": "6 months"}]))
+    assert table.splitlines()[0] == "| Danger it answers | What must be shown | For how long |"
+    with pytest.raises(ValidationError, match="carer_role 'uncle' is not one of"):
+        normalize(Q.question("parents"), [{"name": "Tom", "carer_role": "uncle"}])

@@ -96,7 +96,7 @@ def test_consent_override_for_the_fifteen_year_old(built: list[AssessmentRecord]
 
 def test_first_assessment_has_the_required_shape(built: list[AssessmentRecord]) -> None:
     answers = _record(built, "ada-first").answers
-    assert {row["role"] for row in answers["safety_scale"]} >= {"Child", "Mother", "Father"}
+    assert {row["role"] for row in answers["safety_scale"]} >= {"child", "Mother", "Father"}  # "Child" became its id
     assert len(answers["safety_scale"]) == 4
     assert all(row["reason"] and row["date"] for row in answers["safety_scale"])
     assert len(answers["next_steps"]) == 3

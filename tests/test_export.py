@@ -207,7 +207,8 @@ def marked(tokens: list[Token], kind: str) -> list[str]:
 
 
 HEADER_LABELS = ["Child:", "Date of birth:", "Age band:", "Assessment date:", "Practitioner:", "Status:", "Questionnaire:",
-                 "Assessment id:", "Child id:", "Last updated:", "Required answers:", "Latest safety scale score:"]
+                 "Assessment id:", "Child id:", "Last updated:", "Required answers:",
+                 "Safety scale score (the practitioner's own, latest):"]
 
 
 def assert_safe_document(md: str, record: AssessmentRecord) -> list[Token]:
@@ -479,7 +480,7 @@ def test_header_holds_the_assessment_facts(store: Store, assessment: str) -> Non
     assert header[7] == f"Assessment id: {record.id}"
     assert header[9] == "Last updated: 2026-03-02 09:00 UTC"
     assert header[10] == f"Required answers: 0 of {record.summary.required_total}"
-    assert header[11] == "Latest safety scale score: none recorded"
+    assert header[11] == "Safety scale score (the practitioner's own, latest): none recorded"
     assert BAND_NAMES[record.summary.age_band] == "5 to 9 years"
 
 
@@ -531,8 +532,9 @@ def test_scale_and_actions_are_tables_and_completeness_is_summarised(store: Stor
     assert scale[2] == ["<b>Nan</b>", "", "6", "*fine* ~~mostly~~", ""]
     actions = next(t for t in found if t[0] == list(GROUP_HEADERS["actions"].values()))
     assert actions[1:] == [["``` / fence / ```", "![i](http://e.org/x.png)", "2026-04-01", "", "No"]]
-    # Latest score: the latest dated row.
-    assert "- **Latest safety scale score:** 4 out of 10" in render_markdown(record)
+    # The headline: no row's role reads as the practitioner's, so no worker score, with everyone's range.
+    assert ("- **Safety scale score (the practitioner's own, latest):** none \\(no score is marked as the "
+            "practitioner\\'s\\)\\; all scores range 4\\-6") in render_markdown(record)
     sections = section_texts(tokens)
     done, total = record.summary.required_answered, record.summary.required_total
     assert 0 < done < total

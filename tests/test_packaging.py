@@ -31,6 +31,7 @@ def test_wheel_contents(wheel: Path) -> None:
     for required in (
         "sg_assess/questionnaires/safeguarding-assessment.toml",
         "sg_assess/questionnaire/principles.toml",
+        "sg_assess/questionnaire/shipped_rules/safeguarding-assessment-v1.toml",  # version 1's rules
         "sg_assess/store/migrations/env.py",
         "sg_assess/store/migrations/versions/0001_initial.py",
         "sg_assess/cli.py",

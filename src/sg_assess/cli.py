@@ -339,7 +339,7 @@ def list_(
     print_table(
         ["Id", "Child", "Age band", "Status", "Updated (UTC)", "Practitioner", "Score", "Required"],
         [[r.short_id, r.child_name, r.age_band, status_words(r.status), r.updated_at[:16].replace("T", " "), r.practitioner,
-          "" if r.latest_score is None else str(r.latest_score), f"{r.required_answered}/{r.required_total}"]
+          r.short_score, f"{r.required_answered}/{r.required_total}"]
          for r in rows],
         wrap=("Child", "Practitioner"),
     )

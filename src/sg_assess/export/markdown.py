@@ -19,7 +19,7 @@ from typing import Any
 
 from sg_assess.questionnaire.principles import principle_title
 from sg_assess.questionnaire.schema import Question
-from sg_assess.questionnaire.values import GROUP_FIELDS
+from sg_assess.questionnaire.rows import ROW_TYPES
 from sg_assess.safetext import one_line, strip_controls
 from sg_assess.statuses import status_words
 from sg_assess.store.records import AssessmentRecord
@@ -28,12 +28,9 @@ _ESCAPES = {ord(ch): "\\" + ch for ch in string.punctuation}
 _NBSP = "\u00a0"
 NOT_ANSWERED = "_Not answered_"
 
+# The table headers of version 1's fields (later fields join a table only when used): see rows.py.
 GROUP_HEADERS: dict[str, dict[str, str]] = {
-    "people": {"name": "Name", "relationship": "Relationship or role", "agency": "Agency",
-               "involved": "Involved", "reason_not_involved": "Reason if not involved"},
-    "scale": {"who": "Who", "role": "Role", "score": "Score (0-10)", "reason": "Reason", "date": "Date"},
-    "actions": {"what": "What", "who": "Who", "by_when": "By when", "review_date": "Review date", "done": "Done"},
-}
+    kind: {f.name: f.export_header for f in t.fields if not f.added} for kind, t in ROW_TYPES.items()}
 BAND_NAMES = {"unborn": "Unborn (pre-birth)", "0-2": "0 to 2 years", "3-4": "3 to 4 years", "5-9": "5 to 9 years",
               "10-14": "10 to 14 years", "15-17": "15 to 17 years"}
 
@@ -91,9 +88,11 @@ def render_answer(question: Question, value: Any) -> str:
         return escape_line(value)
     if kind == "multi_choice":
         return "\n".join(f"- {escape_static(item)}" for item in value)  # choices come from the questionnaire
-    fields = GROUP_FIELDS[kind]
-    headers = GROUP_HEADERS[kind]
-    return _table((headers[f] for f in fields), ([row.get(f) for f in fields] for row in value))
+    # Fields added after version 1 are shown only when some row has them, so version-1 tables stay as they were.
+    fields = [f for f in ROW_TYPES[kind].fields if not f.added or any(row.get(f.name) not in (None, "") for row in value)]
+    return _table((f.export_header for f in fields),
+                  ([row.get(f.name) if f.type in ("bool", "score") else f.words(row.get(f.name)) for f in fields]
+                   for row in value))
 
 
 def _header(record: AssessmentRecord) -> list[str]:
@@ -113,9 +112,17 @@ def _header(record: AssessmentRecord) -> list[str]:
         ("Child id", s.child_id),
         ("Last updated", _when(s.updated_at)),
         ("Required answers", f"{done} of {total}"),
-        ("Latest safety scale score", "none recorded" if s.latest_score is None else f"{s.latest_score} out of 10"),
+        ("Safety scale score (the practitioner's own, latest)", _scale(s)),
     ]
     return [f"- **{label}:** {escape_line(str(value))}" for label, value in items]
+
+
+def _scale(s: Any) -> str:
+    """The practitioner's own latest score with everyone's range, never another person's score as the headline."""
+    if s.score_range is None:
+        return "none recorded"
+    worker = f"{s.worker_score} out of 10" if s.worker_score is not None else f"none ({s.score_note})"
+    return f"{worker}; all scores range {s.score_range}"
 
 
 def _when(iso: str) -> str:
@@ -163,6 +170,18 @@ def _by(actor: str, role: str | None, at: str) -> str:
 def _workflow(record: AssessmentRecord) -> list[str]:
     """Review and sign-off, comments, addenda (after the original, never merged into it) and a history summary."""
     out: list[str] = []
+    accepted = [h for h in record.history if h.kind == "submitted" and isinstance(h.after, dict) and h.after.get("reason")]
+    if accepted:
+        out += ["", "## Submitted with gaps accepted", ""]
+        for h in accepted:
+            out += [f"**Submitted** by {_by(h.actor, h.role, h.at)}, with the reason:", "", escape_block(h.after["reason"]), ""]
+            gaps = h.after.get("accepted") or []
+            if gaps:
+                out += ["Gaps accepted with this reason:", ""]
+                out += [f"- {'Urgent: ' if g.get('kind') == 'urgent' else ''}{escape_line(str(g.get('message', '')))}"
+                        for g in gaps]  # a missing answer's message already begins "Not answered:"
+                out.append("")
+        out.pop()
     if record.reviews:
         out += ["", "## Review and sign-off", ""]
         for review in record.reviews:

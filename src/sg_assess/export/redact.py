@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from sg_assess.questionnaire.rows import ROW_TYPES
 from sg_assess.store.records import AssessmentRecord
 
 _NAME_PART = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
@@ -69,7 +70,8 @@ def _people(record: AssessmentRecord) -> Iterable[tuple[str, str]]:
             if question.kind == "people" and row.get("name"):
                 yield row["name"], row.get("relationship") or initials(row["name"])
             elif row.get("who"):
-                yield row["who"], row.get("role") or initials(row["who"])
+                role = ROW_TYPES[question.kind].field("role")
+                yield row["who"], (role.words(row.get("role")) if role else "") or initials(row["who"])
     staff = {record.summary.practitioner, record.owner,
              *(r.actor for r in record.reviews), *(c.author for c in record.comments),
              *(a.author for a in record.addenda), *(h.actor for h in record.history)}

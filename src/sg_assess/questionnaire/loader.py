@@ -19,6 +19,7 @@ import pydantic
 from sg_assess import paths
 from sg_assess.errors import NotFound, QuestionnaireError
 from sg_assess.questionnaire.principles import all_principles
+from sg_assess.questionnaire.rules import compile_chronology, compile_rules
 from sg_assess.questionnaire.schema import Questionnaire, cross_check
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -45,10 +46,42 @@ def parse_questionnaire(raw: bytes, origin: str) -> Questionnaire:
     problems = cross_check(model, set(all_principles()))
     if problems:
         raise QuestionnaireError([f"{origin}: {where}: {what}" for where, what in problems])
+    _attach_rules(model, origin)
     model._source = text
     model._content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
     model._origin = origin
     return model
+
+
+RULES_DIR = Path(__file__).with_name("shipped_rules")
+
+
+def shipped_rules_path(qid: str, version: int) -> Path:
+    """Rules shipped for a questionnaire whose file has no [[rules]] (version 1, whose text is pinned)."""
+    return RULES_DIR / f"{qid}-v{version}.toml"
+
+
+def _attach_rules(model: Questionnaire, origin: str) -> None:
+    """Compile the file's [[rules]] and [[chronology]], or those shipped for its id and version; refuse bad ones."""
+    raw, chronology = model.rules, model.chronology
+    rules_origin = origin
+    if raw is None and chronology is None:
+        path = shipped_rules_path(model.id, model.version)
+        if not path.is_file():
+            return
+        rules_origin = str(path)
+        try:
+            shipped = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise QuestionnaireError([f"{rules_origin}: cannot read the rules: {exc}"]) from None
+        raw, chronology = shipped.get("rules", []), shipped.get("chronology", [])
+    rules, problems = compile_rules(raw or [], model, set(all_principles()))
+    entries, more = compile_chronology(chronology or [], model)
+    if problems or more:
+        raise QuestionnaireError([f"{rules_origin}: {line}" for line in problems + more])
+    model._rules = rules
+    model._chronology = entries
+    model._rules_origin = rules_origin
 
 
 def load_file(path: Path) -> Questionnaire:
@@ -178,6 +211,8 @@ def discover(extra_dirs: Iterable[Path] = ()) -> Catalog:
                 catalog.problems.append(f"{folder}: questionnaire folder not found")
             continue
         for path in sorted(folder.glob("*.toml")):
+            if path.name.startswith("rules-"):  # a block of [[rules]] waiting to be added to a questionnaire
+                continue
             try:
                 catalog.found.append(load_file(path))
             except QuestionnaireError as exc:

@@ -224,27 +224,42 @@ class TextDialog(_Form[Note]):
 class SignOff:
     score: int
     reason: str
+    outcome: str = ""  # the outcome the supervisor agrees with
 
 
 class SignOffDialog(_Form[SignOff]):
     TITLE_TEXT = "Sign off this assessment"
     SAVE_LABEL = "Sign off (ctrl+s)"
 
+    def __init__(self, outcomes: list[str] | None = None) -> None:
+        """``outcomes``: the questionnaire's outcome choices (pick the one you agree with); None: say it in words."""
+        super().__init__()
+        self.outcomes = outcomes
+
     def fields(self) -> ComposeResult:
         yield Static("After sign-off nothing in the assessment can change; corrections become addenda.", classes="hint")
+        yield Label("The outcome you agree with")
+        if self.outcomes:
+            yield Select([(literal_line(o), o) for o in self.outcomes], id="outcome", prompt="(choose)")
+        else:
+            yield Input(id="outcome")
         yield Label("Your safety scale score (0 to 10)")
         yield Input(id="score", type="integer", placeholder="0-10")
         yield Label("The reason for your score")
         yield AnswerArea(id="reason", tab_behavior="focus", soft_wrap=True)
 
     def result(self) -> SignOff | str:
+        widget = self.query_one("#outcome")
+        outcome = widget.value if isinstance(widget, (Select, Input)) else None
+        if not isinstance(outcome, str) or not outcome.strip():
+            return "Name the outcome you agree with."
         raw = self.query_one("#score", Input).value.strip()
         if not raw.isdigit() or not 0 <= int(raw) <= 10:
             return "The score must be a whole number from 0 to 10."
         reason = self.query_one("#reason", TextArea).text
         if not reason.strip():
             return "Give the reason for your score."
-        return SignOff(int(raw), reason)
+        return SignOff(int(raw), reason, outcome)
 
 
 @dataclass(frozen=True)

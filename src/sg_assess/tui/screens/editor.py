@@ -115,7 +115,6 @@ class EditorScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = f"sg-assess · {plain_line(self.record.summary.child_name)[:40]}"
-        self.sub_title = f"{plain_line(self.q.title)} v{self.q.version} · {status_words(self.record.summary.status)}"
         self.refresh_marks()
         self._on_save_state(self.autosaver.state)
         target = self.first_unanswered() if self.focus_unanswered else None
@@ -175,6 +174,17 @@ class EditorScreen(Screen[None]):
             block.display = self.q.is_shown(block.question, self.band, self.answers)
 
     def refresh_marks(self) -> None:
+        from sg_assess.quality import scale_rows, scale_summary
+
+        scale = scale_summary(scale_rows(self.q, self.answers), self.record.summary.practitioner)
+        # Short, so the header shows it whole at 100 columns: "worker 3, range 3-9" ("no worker score, range ...").
+        worker = f"worker {scale.worker_score}" if scale.worker_score is not None else "no worker score"
+        score = f"{worker}, range {scale.score_range} · " if scale.low is not None else ""
+        if score:  # the score before the questionnaire's title, which is what the header cuts short
+            self.sub_title = (f"{status_words(self.record.summary.status)} · {score}{plain_line(self.q.title)} "
+                              f"v{self.q.version}")
+        else:
+            self.sub_title = f"{plain_line(self.q.title)} v{self.q.version} · {status_words(self.record.summary.status)}"
         done, total = self.q.completeness(self.band, self.answers)
         progress = self.query_one("#progress", ProgressBar)
         progress.update(total=max(total, 1), progress=done)

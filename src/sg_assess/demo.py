@@ -987,6 +987,8 @@ def generic_answer(question: Question, *, actor: str, on: dt.date) -> Any:
         "scale": {"who": actor, "role": "Practitioner", "score": 5, "reason": GENERIC_TEXT, "date": on.isoformat()},
         "actions": {"what": "Review this assessment with the family.", "who": actor, "by_when": later,
                     "review_date": later, "done": False},
+        "events": {"date": on.isoformat(), "event": GENERIC_TEXT, "source": actor, "impact": GENERIC_TEXT},
+        "goals": {"danger": GENERIC_TEXT, "goal": GENERIC_TEXT, "how_long": "Six months"},
     }
     return [rows[kind]]
 

@@ -153,6 +153,8 @@ def wording_problems(q: Questionnaire) -> list[str]:
             problems.append(f"{question.id}: 'the baby' for a child who may be 2")
         if set(bands) & set(OLDER) and re.search(r"house of (worries|good things|dreams)", question.prompt, re.I):
             problems.append(f"{question.id}: the three houses for a young person")
+        if question.ages and set(question.ages) <= set(OLDER) and re.search(r"\bthe child\b", question.prompt):
+            problems.append(f"{question.id}: 'the child' for a young person of 10 or more")
         if re.search(r"\bmisuse\b", text, re.I):
             problems.append(f"{question.id}: 'misuse' (say 'substance use')")
         if re.search(r"risk[- ]taking", text, re.I):
@@ -174,6 +176,14 @@ def test_the_wording_check_fires_on_version_1() -> None:
     assert any("three houses" in p for p in found)
     assert any("misuse" in p for p in found)
     assert any("risk-taking" in p for p in found)
+
+
+def test_the_wording_check_fires_on_the_child_for_a_young_person() -> None:
+    text = V2.read_text(encoding="utf-8").replace(
+        'prompt = "What worries the young person, in their own words?"',
+        'prompt = "What worries the child, in their own words?"')
+    q = parse_questionnaire(text.encode("utf-8"), "reworded")
+    assert wording_problems(q) == ["yp_worries: 'the child' for a young person of 10 or more"]
 
 
 def test_three_houses_are_optional_at_3_4_and_asked_at_5_9(v2: Questionnaire) -> None:

@@ -92,34 +92,3 @@ async def test_the_version_2_demos_open_with_their_chronology_and_goals(db: Path
                 assert table.row_count == len(record.answers[qid]), (record.summary.age_band, qid)
             await pilot.press("escape")
             await settle(pilot)
-
-
-async def test_editing_a_row_keeps_its_version_2_fields(db: Path, tmp_path: Path) -> None:
-    from textual.widgets import Input
-
-    from sg_assess.tui.dialogs.row import RowDialog
-    from tests.test_tui import blocks, stored, wait_for_screen
-
-    with Store.open(db) as store:
-        aid = store.create_assessment(questionnaire=discover().get(), actor="Test Worker", child_name="Ada Example",
-                                      dob="2019-01-15", assessment_date="2026-03-02")
-        store.save_answer(aid, "parents", [{"name": "Gwen Example", "relationship": "Mum", "carer_role": "mother",
-                                            "parental_responsibility": True, "seen_and_checked": True}],
-                          actor="Test Worker")
-    app = make_app(db, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        editor = await open_editor(pilot, aid)
-        editor.show_section(editor._section_index("parents"))
-        await settle(pilot)
-        blocks(editor)["parents"].query_one(DataTable).focus()
-        await pilot.press("enter")
-        dialog = await wait_for_screen(pilot, RowDialog)
-        dialog.query_one("#f-relationship", Input).value = "Mother"
-        dialog.action_save()
-        await wait_for_screen(pilot, EditorScreen)
-        await pilot.pause(0.2)
-        await settle(pilot)
-    (row,) = stored(db, aid)["parents"]
-    assert row["relationship"] == "Mother"
-    assert (row["carer_role"], row["parental_responsibility"], row["seen_and_checked"]) == ("mother", True, True)

@@ -10,7 +10,7 @@ from textual.widgets import Checkbox, Input, Label
 
 from sg_assess.errors import ValidationError
 from sg_assess.questionnaire.schema import Question
-from sg_assess.questionnaire.values import ADDED_FIELDS, GROUP_FIELDS, normalize
+from sg_assess.questionnaire.values import GROUP_FIELDS, normalize
 from sg_assess.safetext import visible
 from sg_assess.tui.dialogs.forms import _Form
 from sg_assess.tui.widgets.questions import GROUP_LABELS, DateValidator
@@ -33,8 +33,6 @@ class RowDialog(_Form[dict[str, Any]]):
     def fields(self) -> ComposeResult:
         labels = GROUP_LABELS[self.question.kind]
         for name, ftype in GROUP_FIELDS[self.question.kind].items():
-            if name in ADDED_FIELDS:
-                continue  # placeholder: the engine branch lays out the version-2 fields; collect() keeps them
             value = self.row.get(name)
             if ftype == "bool":
                 checked = value if value is not None else name in DEFAULT_TRUE
@@ -48,10 +46,8 @@ class RowDialog(_Form[dict[str, Any]]):
                 yield Input(text, id=f"f-{name}", type="integer" if ftype == "score" else "text")
 
     def collect(self) -> dict[str, Any]:
-        row: dict[str, Any] = {k: v for k, v in self.row.items() if k in ADDED_FIELDS}  # kept as they were
+        row: dict[str, Any] = {}
         for name, ftype in GROUP_FIELDS[self.question.kind].items():
-            if name in ADDED_FIELDS:
-                continue
             widget = self.query_one(f"#f-{name}", Checkbox if ftype == "bool" else Input)
             row[name] = widget.value
         return row

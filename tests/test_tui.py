@@ -555,12 +555,11 @@ async def test_a_date_is_checked_as_it_is_typed(db: Path, tmp_path: Path, questi
 
 
 def test_group_tables_show_every_field() -> None:
-    from sg_assess.questionnaire.values import ADDED_FIELDS, GROUP_FIELDS
+    from sg_assess.questionnaire.values import GROUP_FIELDS
     from sg_assess.tui.widgets.questions import GROUP_COLUMNS
 
-    # The v2 row fields are in the row dialog only until the engine branch lays out the tables (placeholder).
     assert {kind: {f for f, _ in cols} for kind, cols in GROUP_COLUMNS.items()} == {
-        kind: set(fields) - ADDED_FIELDS for kind, fields in GROUP_FIELDS.items()}
+        kind: set(fields) for kind, fields in GROUP_FIELDS.items()}
 
 
 async def test_focusing_an_answer_does_not_select_it(db: Path, tmp_path: Path, questionnaire) -> None:

@@ -508,7 +508,7 @@ def test_cli_check_bad_files_one_line_per_problem(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines == [
         (f"{bad1}: question 'notes': kind: 'essay' is not allowed (expected 'text', 'long_text', 'yes_no', 'choice', "
-         "'multi_choice', 'date', 'people', 'scale', 'actions', 'events' or 'goals')"),
+         "'multi_choice', 'date', 'people', 'scale' or 'actions')"),
         f"{bad2}: question 'pick': duplicate question id",
         f"{bad2}: question 'seen_date': show_if value 'maybe' is not a possible answer of 'seen' ('yes', 'no')",
     ]
@@ -648,7 +648,7 @@ def test_broken_file_in_extra_folder_is_a_warning(tmp_path: Path, monkeypatch: p
     warnings = result.stderr.splitlines()
     assert warnings == [
         (f"warning: {bad}: question 'notes': kind: 'essay' is not allowed (expected 'text', 'long_text', "
-         "'yes_no', 'choice', 'multi_choice', 'date', 'people', 'scale', 'actions', 'events' or 'goals')"),
+         "'yes_no', 'choice', 'multi_choice', 'date', 'people', 'scale' or 'actions')"),
         f"warning: {missing}: questionnaire folder not found",
     ]
     assert table_line(result.stdout, good)[:2] == ["mini", "1"]

@@ -19,7 +19,7 @@ from typing import Any
 
 from sg_assess.questionnaire.principles import principle_title
 from sg_assess.questionnaire.schema import Question
-from sg_assess.questionnaire.values import ADDED_FIELDS, GROUP_FIELDS
+from sg_assess.questionnaire.values import GROUP_FIELDS
 from sg_assess.safetext import one_line, strip_controls
 from sg_assess.store.records import AssessmentRecord
 
@@ -29,13 +29,9 @@ NOT_ANSWERED = "_Not answered_"
 
 GROUP_HEADERS: dict[str, dict[str, str]] = {
     "people": {"name": "Name", "relationship": "Relationship or role", "agency": "Agency",
-               "involved": "Involved", "reason_not_involved": "Reason if not involved", "carer_role": "Carer role",
-               "parental_responsibility": "Parental responsibility", "seen_and_checked": "Seen and checked"},
+               "involved": "Involved", "reason_not_involved": "Reason if not involved"},
     "scale": {"who": "Who", "role": "Role", "score": "Score (0-10)", "reason": "Reason", "date": "Date"},
-    "actions": {"what": "What", "who": "Who", "owner_role": "Owner", "by_when": "By when", "review_date": "Review date",
-                "done": "Done", "done_date": "Done on", "what_changed": "What changed"},
-    "events": {"date": "Date", "event": "Event", "source": "Source", "impact": "Impact on the child"},
-    "goals": {"danger": "Danger statement", "goal": "Safety goal", "how_long": "For how long"},
+    "actions": {"what": "What", "who": "Who", "by_when": "By when", "review_date": "Review date", "done": "Done"},
 }
 BAND_NAMES = {"unborn": "Unborn (pre-birth)", "0-2": "0 to 2 years", "3-4": "3 to 4 years", "5-9": "5 to 9 years",
               "10-14": "10 to 14 years", "15-17": "15 to 17 years"}
@@ -94,8 +90,8 @@ def render_answer(question: Question, value: Any) -> str:
         return escape_line(value)
     if kind == "multi_choice":
         return "\n".join(f"- {escape_static(item)}" for item in value)  # choices come from the questionnaire
+    fields = GROUP_FIELDS[kind]
     headers = GROUP_HEADERS[kind]
-    fields = [f for f in GROUP_FIELDS[kind] if f not in ADDED_FIELDS or any(row.get(f) not in ("", None) for row in value)]
     return _table((headers[f] for f in fields), ([row.get(f) for f in fields] for row in value))
 
 

@@ -18,13 +18,12 @@ AGE_BANDS: tuple[str, ...] = ("unborn", "0-2", "3-4", "5-9", "10-14", "15-17")
 AgeBand = Literal["unborn", "0-2", "3-4", "5-9", "10-14", "15-17"]
 
 KINDS: tuple[str, ...] = (
-    "text", "long_text", "yes_no", "choice", "multi_choice", "date", "people", "scale", "actions", "events", "goals",
+    "text", "long_text", "yes_no", "choice", "multi_choice", "date", "people", "scale", "actions",
 )
-Kind = Literal["text", "long_text", "yes_no", "choice", "multi_choice", "date", "people", "scale", "actions",
-               "events", "goals"]
+Kind = Literal["text", "long_text", "yes_no", "choice", "multi_choice", "date", "people", "scale", "actions"]
 TEXT_KINDS = frozenset({"text", "long_text"})
 CHOICE_KINDS = frozenset({"choice", "multi_choice"})
-GROUP_KINDS = frozenset({"people", "scale", "actions", "events", "goals"})
+GROUP_KINDS = frozenset({"people", "scale", "actions"})
 CONDITION_KINDS = frozenset({"yes_no", "choice", "multi_choice"})
 
 Ident = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$", max_length=64)]

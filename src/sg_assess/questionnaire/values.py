@@ -20,18 +20,11 @@ MAX_TEXT_CHARS = 10_000_000
 
 # Repeating groups: field name -> type ("text", "bool", "date", "score"), in display order.
 GROUP_FIELDS: dict[str, dict[str, str]] = {
-    "people": {"name": "text", "relationship": "text", "agency": "text", "involved": "bool", "reason_not_involved": "text",
-               "carer_role": "text", "parental_responsibility": "bool", "seen_and_checked": "bool"},
+    "people": {"name": "text", "relationship": "text", "agency": "text", "involved": "bool", "reason_not_involved": "text"},
     "scale": {"who": "text", "role": "text", "score": "score", "reason": "text", "date": "date"},
-    "actions": {"what": "text", "who": "text", "owner_role": "text", "by_when": "date", "review_date": "date",
-                "done": "bool", "done_date": "date", "what_changed": "text"},
-    "events": {"date": "date", "event": "text", "source": "text", "impact": "text"},
-    "goals": {"danger": "text", "goal": "text", "how_long": "text"},
+    "actions": {"what": "text", "who": "text", "by_when": "date", "review_date": "date", "done": "bool"},
 }
-# Fields added for version 2 (placeholder until the engine branch lands): kept only when given, so v1 rows stay as they were.
-ADDED_FIELDS = frozenset({"carer_role", "parental_responsibility", "seen_and_checked", "owner_role", "done_date", "what_changed"})
-GROUP_REQUIRED: dict[str, tuple[str, ...]] = {"people": ("name",), "scale": ("who", "score"), "actions": ("what",),
-                                              "events": ("event",), "goals": ("goal",)}
+GROUP_REQUIRED: dict[str, tuple[str, ...]] = {"people": ("name",), "scale": ("who", "score"), "actions": ("what",)}
 GROUP_DEFAULTS: dict[str, Any] = {"text": "", "bool": None, "date": None, "score": None}
 TRUE_WORDS = {"yes", "y", "true", "1"}
 FALSE_WORDS = {"no", "n", "false", "0"}
@@ -113,9 +106,6 @@ def _row(question: Question, index: int, row: Any) -> dict[str, Any] | None:
             out[name] = _date(question, value, label)
         else:
             out[name] = _score(question, value, label)
-    for name in ADDED_FIELDS & out.keys():
-        if out[name] in ("", None):
-            del out[name]
     if all(v in ("", None) for v in out.values()):
         return None  # an empty row is no row
     for name in GROUP_REQUIRED[question.kind]:
@@ -165,7 +155,7 @@ def normalize(question: Question, value: Any) -> Any:
 def parse_input(question: Question, text: str) -> Any:
     """Read what someone typed for ``question`` (before ``normalize``)."""
     kind = question.kind
-    if kind in GROUP_FIELDS or (kind == "multi_choice" and text.lstrip().startswith("[")):
+    if kind in ("people", "scale", "actions") or (kind == "multi_choice" and text.lstrip().startswith("[")):
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:

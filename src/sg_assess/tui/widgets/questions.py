@@ -26,13 +26,9 @@ from sg_assess.tui.text import cell, literal, literal_line
 
 GROUP_LABELS: dict[str, dict[str, str]] = {
     "people": {"name": "Name", "relationship": "Relationship or role", "agency": "Agency", "involved": "Involved",
-               "reason_not_involved": "Reason if not involved", "carer_role": "Carer role",
-               "parental_responsibility": "Has parental responsibility", "seen_and_checked": "Seen and checked"},
+               "reason_not_involved": "Reason if not involved"},
     "scale": {"who": "Who", "role": "Role", "score": "Score", "reason": "Reason", "date": "Date"},
-    "actions": {"what": "What", "who": "Who", "owner_role": "Owner", "by_when": "By when", "review_date": "Review date",
-                "done": "Done", "done_date": "Done on", "what_changed": "What changed"},
-    "events": {"date": "Date", "event": "Event", "source": "Source", "impact": "Impact on the child"},
-    "goals": {"danger": "Danger statement", "goal": "Safety goal", "how_long": "For how long"},
+    "actions": {"what": "What", "who": "Who", "by_when": "By when", "review_date": "Review date", "done": "Done"},
 }
 
 
@@ -41,8 +37,6 @@ GROUP_COLUMNS: dict[str, tuple[tuple[str, int], ...]] = {
     "people": (("name", 16), ("relationship", 14), ("involved", 8), ("reason_not_involved", 16), ("agency", 12)),
     "scale": (("score", 5), ("who", 14), ("role", 12), ("date", 10), ("reason", 24)),
     "actions": (("what", 20), ("who", 12), ("by_when", 10), ("review_date", 11), ("done", 4)),
-    "events": (("date", 10), ("event", 30), ("source", 12), ("impact", 16)),
-    "goals": (("danger", 26), ("goal", 30), ("how_long", 10)),
 }
 
 
@@ -371,8 +365,6 @@ BLOCKS: dict[str, type[QuestionBlock]] = {
     "people": GroupBlock,
     "scale": GroupBlock,
     "actions": GroupBlock,
-    "events": GroupBlock,
-    "goals": GroupBlock,
 }
 
 

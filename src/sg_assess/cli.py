@@ -247,7 +247,8 @@ def new(
     unborn: Annotated[bool, typer.Option("--unborn", help="A pre-birth assessment (give --due).")] = False,
     due: Annotated[str | None, typer.Option("--due", help="Due date of an unborn child, YYYY-MM-DD.")] = None,
     child_id: Annotated[str | None, typer.Option("--child-id", help="Re-assess a child already recorded (id or prefix).")] = None,
-    questionnaire: Annotated[str | None, typer.Option("--questionnaire", help="Questionnaire id.")] = None,
+    questionnaire: Annotated[str | None, typer.Option(
+        "--questionnaire", help="Questionnaire id (newest version), or ID@N for version N.")] = None,
     on: Annotated[str | None, typer.Option("--date", help="Assessment date, YYYY-MM-DD (default: today).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the new assessment as JSON.")] = False,
 ) -> None:

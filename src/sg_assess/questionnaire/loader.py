@@ -190,12 +190,25 @@ class Catalog:
         return out
 
     def get(self, qid: str | None = None) -> Questionnaire:
+        """The newest version of questionnaire ``qid``, or exactly version N when written ``ID@N``.
+
+        An older version stays available so an organisation can finish a series of
+        assessments on the version it started with (``new --questionnaire ID@1``).
+        """
         best = self.best
         qid = qid or DEFAULT_QUESTIONNAIRE
+        qid, at, wanted = qid.partition("@")
         if qid not in best:
             known = ", ".join(sorted(best)) or "none"
             raise NotFound(f"no questionnaire with id {qid!r} (found: {known}); see 'sg-assess questionnaires list'")
-        return best[qid]
+        if not at:
+            return best[qid]
+        versions = sorted({q.version for q in self.found if q.id == qid})
+        if not (wanted.isascii() and wanted.isdigit()) or int(wanted) not in versions:
+            found = ", ".join(map(str, versions))
+            raise NotFound(f"no version {wanted!r} of questionnaire {qid!r} (found versions: {found}); "
+                           f"write ID@N with N one of them")
+        return next(q for q in self.found if q.id == qid and q.version == int(wanted))
 
 
 def search_path(extra_dirs: Iterable[Path] = ()) -> list[Path]:

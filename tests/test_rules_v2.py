@@ -1,9 +1,10 @@
-"""Version 2's quality rules (questionnaires/rules-v2-draft.toml), each fired and each kept quiet.
+"""Version 2's quality rules (the block at the end of questionnaires/safeguarding-assessment-v2.toml),
+each fired and each kept quiet.
 
 The rules run against tests/fixtures/contract-v2-fixture.toml, a small
 questionnaire with the ids and kinds of the contract between the two
-engineers on issue 10, with the draft appended exactly as the lead will append
-it to the real version-2 file.
+engineers on issue 10, with the real version-2 file's rules block (from its
+first ``[[rules]]`` to its end: rules, chronology entries and sign-off) appended.
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ from sg_assess.store.repository import Store
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = REPO / "tests" / "fixtures" / "contract-v2-fixture.toml"
-DRAFT = REPO / "questionnaires" / "rules-v2-draft.toml"
+V2 = REPO / "questionnaires" / "safeguarding-assessment-v2.toml"
 ON = "2026-03-02"
 
 
 def v2_questionnaire() -> Questionnaire:
-    return parse_questionnaire(FIXTURE.read_bytes() + b"\n" + DRAFT.read_bytes(), "fixture + draft")
+    text = V2.read_bytes()
+    rules = text[text.index(b"\n[[rules]]\n"):]  # the rules block the questionnaire ends with
+    return parse_questionnaire(FIXTURE.read_bytes() + b"\n" + rules, "fixture + v2 rules")
 
 
 Q = v2_questionnaire()
@@ -134,6 +137,12 @@ def test_second_cases_of_rules_with_two_triggers() -> None:
     assert "outside_family_empty" not in fired({}, dob="2019-01-15")  # a 7-year-old
     assert "no_father_recorded" not in fired({"parents": [{"name": "M", "carer_role": "mother"}],
                                               "no_father_reason": "Father unknown; mother declines to say"})
+    # one parent with the reason no father is recorded is complete (v1's "both parents" check would flag it)
+    alone = {"parents": [{"name": "M", "carer_role": "mother"}], "no_father_reason": "Father unknown"}
+    assert "parents_missing" not in fired(alone)
+    assert "parents_missing" in fired({"no_father_reason": "Father unknown"})  # nobody recorded at all
+    # a step done before the assessment date is not out of date
+    assert "by_when_in_the_past" not in fired({"next_steps": [step(by_when="2026-02-01", done=True, done_date="2026-02-01")]})
 
 
 def test_messages_fill_placeholders_as_plain_text() -> None:

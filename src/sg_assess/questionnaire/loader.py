@@ -224,8 +224,6 @@ def discover(extra_dirs: Iterable[Path] = ()) -> Catalog:
                 catalog.problems.append(f"{folder}: questionnaire folder not found")
             continue
         for path in sorted(folder.glob("*.toml")):
-            if path.name.startswith("rules-"):  # a block of [[rules]] waiting to be added to a questionnaire
-                continue
             try:
                 catalog.found.append(load_file(path))
             except QuestionnaireError as exc:

@@ -105,22 +105,25 @@ async def test_supervisor_returns_with_a_comment_and_practitioner_sees_it(tmp_pa
         editor.query_one("#q-ethnicity").query_one(Input).value = "Mixed heritage"
         await pilot.pause(0.3)
         await settle(pilot)
-        await pilot.press("f3")  # submit again: asked first
+        await pilot.press("f3")  # submit again: asked first; required answers are still missing, so why
         confirm = await wait_for_screen(pilot, SubmitDialog)
-        assert confirm.focused is not None and confirm.focused.id == "cancel"
-        await pilot.press("ctrl+s")  # refused: required answers are still missing
-        await pilot.pause(0.3)
         await settle(pilot)
+        assert confirm.focused is not None and confirm.focused.id == "reason"
+        await pilot.press("ctrl+s")  # no reason: refused in the dialog
+        await settle(pilot)
+        assert app.screen is confirm and "Not submitted" in str(confirm.query_one("#problem", Static).render())
         with Store.open(db) as store:
             assert store.summary(aid).status == "returned"
-        assert any("submit it with a reason" in str(n.message) for n in app._notifications)
-        # The confirmation that asks for the reason is another engineer's (dialogs8); it calls this:
-        app.submit_assessment(aid, then=lambda: editor.dismiss(None), reason="Dad's view added; the rest next week")
+        confirm.query_one("#reason", Input).value = "Dad's view added; the rest next week"
+        await pilot.press("ctrl+s")
         await wait_for_screen(pilot, HomeScreen)
         await settle(pilot)
     with Store.open(db) as store:
         assert store.summary(aid).status == "submitted"
-        assert store.get(aid).answers["ethnicity"] == "Mixed heritage"
+        record = store.get(aid)
+        assert record.answers["ethnicity"] == "Mixed heritage"
+        last = [h for h in record.history if h.kind == "submitted"][-1]
+        assert last.after["reason"] == "Dad's view added; the rest next week"
 
 
 async def test_self_sign_off_is_refused_on_screen(tmp_path: Path, questionnaire) -> None:

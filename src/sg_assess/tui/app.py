@@ -464,14 +464,15 @@ class SgApp(App[None]):
                         refused="Not signed off" if signing else "Not returned", on_refused=done)
 
     def submit_assessment(self, assessment_id: str, then: Callable[[], None] | None = None,
-                          reason: str | None = None) -> None:
+                          reason: str | None = None, on_refused: Callable[[str], None] | None = None) -> None:
         """Submit; without ``reason`` the store refuses (SubmitRefused, its ``gaps`` listed) while required
-        answers are missing or an urgent gap is open, and the refusal is shown as one line."""
+        answers are missing or an urgent gap is open.  F3's dialog asks for the reason first; a refusal is
+        shown as one line, and told to ``on_refused`` (the dialog, which shows it and keeps the reason)."""
         def call(store: Store) -> str:
             store.submit(assessment_id, actor=self.user, role=self.role, reason=reason)
             return "Submitted: it is read-only until a supervisor returns it."
 
-        self._run_store("Submitted", call, then=then, refused="Not submitted")
+        self._run_store("Submitted", call, then=then, refused="Not submitted", on_refused=on_refused)
 
     def ask_comment(self, assessment_id: str, section_id: str | None = None, reply_to: int | None = None,
                     then: Callable[[], None] | None = None) -> None:

@@ -58,8 +58,8 @@ async def test_comment_return_and_sign_off_dialogs_take_the_first_words_typed(tm
         await wait_for_screen(pilot, ReviewScreen)
         await pilot.press("f3")
         dialog = await wait_for_screen(pilot, SignOffDialog)
-        await type_word(pilot, "7")
-        assert dialog.query_one("#score", Input).value == "7"
+        await type_word(pilot, "Early help")  # the first field: the outcome agreed with (version 1: in words)
+        assert dialog.query_one("#outcome", Input).value == "Early help"
         await pilot.press("escape")  # typed: asked first
         await wait_for_screen(pilot, ConfirmDialog)
         await pilot.press("ctrl+s")  # discard
@@ -126,7 +126,7 @@ async def test_addendum_dialog_focuses_its_reason(tmp_path: Path, questionnaire)
     db = tmp_path / "ad.db"
     aid = submitted(db, questionnaire)
     with Store.open(db) as store:
-        store.sign_off(aid, score=6, reason="ok", **SUE)
+        store.sign_off(aid, score=6, reason="ok", outcome="Early help", **SUE)
     app = app_for(db, tmp_path, PAT)
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
@@ -294,6 +294,7 @@ async def test_a_refusal_from_the_store_reads_as_a_refusal(tmp_path: Path, quest
         dialog = await wait_for_screen(pilot, SignOffDialog)  # another supervisor: the form opens
         with Store.open(db) as store:  # meanwhile someone else returns it
             store.return_assessment(aid, comment="later", actor="Sam Other", role="supervisor")
+        dialog.query_one("#outcome", Input).value = "Early help"
         dialog.query_one("#score", Input).value = "5"
         dialog.query_one("#reason", TextArea).text = "fine"
         dialog.action_save()
@@ -315,7 +316,7 @@ async def test_a_return_refused_by_the_store_keeps_the_typed_comment(tmp_path: P
         await pilot.press("f6")
         dialog = await wait_for_screen(pilot, TextDialog)
         with Store.open(db) as store:  # meanwhile another supervisor signs it off
-            store.sign_off(aid, score=5, reason="ok", actor="Sam Other", role="supervisor")
+            store.sign_off(aid, score=5, reason="ok", outcome="Early help", actor="Sam Other", role="supervisor")
         await type_word(pilot, "Add dad")
         await pilot.press("ctrl+s")
         await settle(pilot)

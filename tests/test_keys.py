@@ -114,8 +114,8 @@ async def test_preview_header_counts_the_answers_given_in_the_editor(db: Path, t
         (await show(pilot, editor, "danger_statements")).query_one(TextArea).text = "Ada may be hit again."
         scale = await show(pilot, editor, "safety_scale")
         assert isinstance(scale, GroupBlock)
-        scale.set_rows([{"who": "Social worker", "role": "", "score": 4, "reason": "", "date": "2026-03-01"},
-                        {"who": "Mother", "role": "", "score": 7, "reason": "", "date": "2026-03-02"}])
+        scale.set_rows([{"who": "Social worker", "role": "practitioner", "score": 4, "reason": "", "date": "2026-03-01"},
+                        {"who": "Mother", "role": "parent_carer", "score": 7, "reason": "", "date": "2026-03-02"}])
         await settle(pilot)
         await pilot.press("f6")
         preview = await wait_for_screen(pilot, PreviewScreen)
@@ -125,9 +125,11 @@ async def test_preview_header_counts_the_answers_given_in_the_editor(db: Path, t
     with Store.open(db) as store:  # what 'sg-assess show' reads, now that everything is saved
         saved = store.get(aid).summary
     assert saved.required_answered == before_count(before) + 2 and saved.latest_score == 7
+    assert (saved.worker_score, saved.score_range) == (4, "4-7")  # the practitioner's own, not Mother's later 7
     assert header_line(shown, "Required answers") == f"- **Required answers:** {saved.required_answered} of " \
                                                      f"{saved.required_total}"
-    assert header_line(shown, "Latest safety scale score") == "- **Latest safety scale score:** 7 out of 10"
+    label = "Safety scale score (the practitioner's own, latest)"
+    assert header_line(shown, label) == f"- **{label}:** 4 out of 10\\; all scores range 4\\-7"
     assert f"{saved.required_answered} of {saved.required_total} required answers given." in shown
 
 
@@ -321,7 +323,7 @@ async def test_every_footer_key_works_from_every_widget_of_the_other_screens(dem
     path, ids = demo_db
     with Store.open(path) as store:
         owner = store.get(ids[CLEO_DISCLOSURE]).owner
-        store.submit(ids[CLEO_DISCLOSURE], actor=owner, role="practitioner")
+        store.submit(ids[CLEO_DISCLOSURE], reason="Sent now; the rest follows", actor=owner, role="practitioner")
     async with demo_app(demo_db, tmp_path).run_test(size=SIZE) as pilot:
         app = pilot.app
         await home_loaded(pilot)
@@ -528,8 +530,8 @@ async def test_statuses_show_as_words_in_the_app_and_the_cli(db: Path, tmp_path:
 
     aid = new_assessment(db, questionnaire)
     with Store.open(db) as store:
-        store.submit(aid, actor="Test Worker", role="practitioner")
-        store.sign_off(aid, actor="Sue Supervisor", role="supervisor", score=6, reason="Safe enough")
+        store.submit(aid, reason="Sent now; the rest follows", actor="Test Worker", role="practitioner")
+        store.sign_off(aid, actor="Sue Supervisor", role="supervisor", score=6, reason="Safe enough", outcome="Early help")
     async with make_app(db, tmp_path).run_test(size=SIZE) as pilot:
         await settle(pilot)
         home = pilot.app.screen

@@ -342,7 +342,8 @@ class Cli:
 
 def test_cli_round_trip(tmp_path: Path) -> None:
     cli = Cli(tmp_path / "cli é.db")
-    aid = cli(PAT, "new", "--child", "Ada Example", "--dob", "2019-01-15").stdout.strip()[:8]
+    aid = cli(PAT, "new", "--child", "Ada Example", "--dob", "2019-01-15",
+              "--questionnaire", "safeguarding-assessment@1").stdout.strip()[:8]  # v1: the outcome in words
     cli(PAT, "answer", aid, "danger_statements", "Worried")
     assert "only a supervisor" in cli(PAT, "review", "sign-off", aid, "--score", "5", "--reason", "r", code=1).stderr
     assert "waiting for a supervisor" in cli(PAT, "submit", aid, "--reason", "r").stdout

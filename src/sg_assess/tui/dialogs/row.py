@@ -35,8 +35,10 @@ class RowDialog(_Form[dict[str, Any]]):
     def fields(self) -> ComposeResult:
         # One line a field, the label beside it: a whole row fits a 24-line terminal with its title and buttons.
         # Field-driven: the row type's one definition (questionnaire/rows.py) gives fields, labels and choices.
-        with Grid(classes="row-fields"):
-            for f in ROW_TYPES[self.question.kind].fields:
+        fields = ROW_TYPES[self.question.kind].fields
+        # More than six fields (people, next steps): no blank line between them, or they would not fit.
+        with Grid(classes="row-fields dense" if len(fields) > 6 else "row-fields"):
+            for f in fields:
                 value = self.row.get(f.name)
                 if f.type == "bool":
                     checked = value if value is not None else f.default_true

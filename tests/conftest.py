@@ -31,7 +31,14 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(scope="session")
 def questionnaire() -> Questionnaire:
-    return discover().get("safeguarding-assessment")
+    """Version 1, which these tests were written against (the supported way to keep using it: ``ID@1``)."""
+    return discover().get("safeguarding-assessment@1")
+
+
+@pytest.fixture(scope="session")
+def questionnaire_v2() -> Questionnaire:
+    """The newest shipped version, which new assessments use."""
+    return discover().get("safeguarding-assessment@2")
 
 
 class FakeClock:

@@ -43,8 +43,8 @@ def full_record(store: Store, questionnaire, text: str = "Worried about the stai
     store.save_answer(aid, "next_steps", [{"what": "Gate", "who": "Mum", "review_date": "2026-04-01"}], **PAT)
     first = store.add_comment(aid, "Dad?", section_id="worries", **SUE)
     store.add_comment(aid, "Not reached", reply_to=first, **PAT)
-    store.submit(aid, **PAT)
-    store.sign_off(aid, score=6, reason="Holding", **SUE)
+    store.submit(aid, reason="Sent now; the rest follows", **PAT)
+    store.sign_off(aid, score=6, reason="Holding", outcome="Early help", **SUE)
     store.add_addendum(aid, reason="Typo", addendum="Correction", **PAT)
     return aid
 

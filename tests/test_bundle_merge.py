@@ -143,8 +143,8 @@ def test_a_bundle_with_nothing_new_is_refused_and_changes_nothing(machines, ques
 
 
 def signed_off_on_a(a: Store, aid: str) -> None:
-    a.submit(aid, **PAT)
-    a.sign_off(aid, score=6, reason="Holding", **SUE)
+    a.submit(aid, reason="Sent now; the rest follows", **PAT)
+    a.sign_off(aid, score=6, reason="Holding", outcome="Early help", **SUE)
 
 
 def test_a_signed_off_bundle_never_replaces_work_done_here(machines, questionnaire, tmp_path: Path, clock) -> None:
@@ -182,7 +182,7 @@ def test_both_copies_moved_on_in_the_workflow_is_refused(machines, questionnaire
     import_bundle(b, export_to(a, aid, tmp_path / "t1.json"), **PAT)
     clock.advance(minutes=20)
     kim = {"actor": "Kim Other", "role": "practitioner"}
-    b.submit(aid, **kim)  # here: submitted
+    b.submit(aid, reason="Sent now; the rest follows", **kim)  # here: submitted
     a.hand_over(aid, to="Lee Third", **kim)  # there: handed over again
     with pytest.raises(Refused, match=r"moved on both here \(submitted\) and in t2.json \(handed over\)"):
         import_bundle(b, export_to(a, aid, tmp_path / "t2.json"), **PAT)

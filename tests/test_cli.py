@@ -66,6 +66,37 @@ def test_new_reassesses_a_child(cli: Cli) -> None:
     assert data["child_id"] == child_id and data["child_name"] == "Ada Example"
 
 
+def _version(cli: Cli, aid: str) -> int:
+    return json.loads(cli("show", aid[:8], "--json").stdout)["questionnaire"]["version"]
+
+
+def test_new_assessments_use_version_2(cli: Cli) -> None:
+    aid = cli.new()
+    assert _version(cli, aid) == 2
+    assert json.loads(cli("show", aid[:8], "--json").stdout)["questionnaire"]["id"] == "safeguarding-assessment"
+
+
+def test_version_1_on_request_for_a_series_started_on_it(cli: Cli) -> None:
+    first = cli.new("--questionnaire", "safeguarding-assessment@1")
+    assert _version(cli, first) == 1
+    cli("answer", first[:8], "child_has_advocate", "no")  # a version 1 question
+    child_id = json.loads(cli("show", first[:8], "--json").stdout)["child"]["id"]
+    again = cli("new", "--child-id", child_id[:8], "--date", "2026-09-01", "--questionnaire",
+                "safeguarding-assessment@1").stdout.strip()
+    assert _version(cli, again) == 1
+    assert _version(cli, first) == 1  # and version 1 keeps working beside version 2
+    assert "child_has_advocate" in cli("show", first[:8]).stdout
+
+
+def test_a_reassessment_of_a_version_1_child_uses_version_2(cli: Cli) -> None:
+    first = cli.new("--questionnaire", "safeguarding-assessment@1")
+    child_id = json.loads(cli("show", first[:8], "--json").stdout)["child"]["id"]
+    again = cli("new", "--child-id", child_id[:8], "--date", "2026-09-01").stdout.strip()
+    assert (_version(cli, first), _version(cli, again)) == (1, 2)
+    cli("answer", again[:8], "advocacy_offered", "yes")  # a version 2 question
+    assert "advocacy_offered" in cli("answer", first[:8], "advocacy_offered", "yes", code=2).stderr
+
+
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
@@ -74,6 +105,8 @@ def test_new_reassesses_a_child(cli: Cli) -> None:
         (["new", "--child", "X", "--dob", "2030-01-01"], 1, "after the assessment date"),
         (["new", "--child", "X", "--unborn"], 2, "due date"),
         (["new", "--child", "X", "--dob", "2019-01-01", "--questionnaire", "nope"], 1, "no questionnaire"),
+        (["new", "--child", "X", "--dob", "2019-01-01", "--questionnaire", "safeguarding-assessment@9"], 1,
+         "found versions: 1, 2"),
         (["new", "--child-id", "abcdef12"], 1, "no child"),
         (["answer", "abc", "ethnicity", "x"], 2, "at least 6"),
         (["answer", "abcdef12", "ethnicity", "x"], 1, "no assessment"),
@@ -96,16 +129,16 @@ def test_answer_every_kind_and_show(cli: Cli) -> None:
     cli("answer", aid, "child_seen", "Yes")
     cli("answer", aid, "child_seen_date", "2026-02-27")
     cli("answer", aid, "complicating_factors", '["Domestic abuse"]')
-    cli("answer", aid, "complicating_factors", "Substance misuse")
+    cli("answer", aid, "complicating_factors", "Substance use")  # version 2's words (version 1 said "misuse")
     cli("answer", aid, "safety_scale", '[{"who": "Worker", "score": 5, "reason": "Some safety"}]')
     cli("answer", aid, "danger_statements", "-", input="From stdin\nsecond line\n")
     data = json.loads(cli("show", aid, "--json").stdout)
     assert set(data) >= {"id", "status", "child", "questionnaire", "answers", "created_at", "updated_at", "completeness"}
     assert data["answers"]["child_seen"] == "yes"
-    assert data["answers"]["complicating_factors"] == ["Substance misuse"]
+    assert data["answers"]["complicating_factors"] == ["Substance use"]
     assert data["answers"]["danger_statements"] == "From stdin\nsecond line\n"
     assert data["answers"]["safety_scale"][0]["score"] == 5
-    assert data["questionnaire"]["id"] == "safeguarding-assessment"
+    assert data["questionnaire"]["id"] == "safeguarding-assessment" and data["questionnaire"]["version"] == 2
     text = cli("show", aid).stdout
     assert "Mixed heritage" in text and "ethnicity" in text  # question ids shown, to answer by
 

@@ -58,8 +58,8 @@ async def test_comment_return_and_sign_off_dialogs_take_the_first_words_typed(tm
         await wait_for_screen(pilot, ReviewScreen)
         await pilot.press("f3")
         dialog = await wait_for_screen(pilot, SignOffDialog)
-        await type_word(pilot, "7")
-        assert dialog.query_one("#score", Input).value == "7"
+        await type_word(pilot, "Early help")  # the first field: the outcome agreed with (version 1: in words)
+        assert dialog.query_one("#outcome", Input).value == "Early help"
         await pilot.press("escape")  # typed: asked first
         await wait_for_screen(pilot, ConfirmDialog)
         await pilot.press("ctrl+s")  # discard
@@ -126,7 +126,7 @@ async def test_addendum_dialog_focuses_its_reason(tmp_path: Path, questionnaire)
     db = tmp_path / "ad.db"
     aid = submitted(db, questionnaire)
     with Store.open(db) as store:
-        store.sign_off(aid, score=6, reason="ok", **SUE)
+        store.sign_off(aid, score=6, reason="ok", outcome="Early help", **SUE)
     app = app_for(db, tmp_path, PAT)
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
@@ -147,9 +147,24 @@ def _answers(db: Path, aid: str) -> dict[str, Any]:
 # -- F3 asks first ------------------------------------------------------------------------------------
 
 
+def complete_draft(db: Path, questionnaire) -> str:
+    """A draft with every required answer (generic words): nothing stops it being submitted."""
+    import datetime as dt
+
+    from sg_assess import demo
+
+    aid = draft(db, questionnaire)
+    with Store.open(db) as store:
+        band = store.summary(aid).age_band
+        for qid, value in demo.fill_required(questionnaire, band, {}, actor=PAT["actor"],
+                                             on=dt.date(2026, 3, 2)).items():
+            store.save_answer(aid, qid, value, **PAT)
+    return aid
+
+
 async def test_submit_asks_first_naming_the_gaps_and_cancel_is_the_default(tmp_path: Path, questionnaire) -> None:
     db = tmp_path / "s.db"
-    aid = draft(db, questionnaire)
+    aid = complete_draft(db, questionnaire)
     app = app_for(db, tmp_path, PAT)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -159,8 +174,10 @@ async def test_submit_asks_first_naming_the_gaps_and_cancel_is_the_default(tmp_p
         await pilot.press("f3")
         dialog = await wait_for_screen(pilot, SubmitDialog)
         note = str(dialog.query_one(".hint", Static).render())
-        assert "The quality check found" in note and "gaps" in note and "read-only" in note
-        assert "- Not answered: " in str(dialog.query_one("#details", Static).render())
+        assert "The quality check found" in note and "gap" in note and "read-only" in note
+        assert "without a reason" not in note and not dialog.query("#reason")  # nothing blocks: no reason asked
+        assert "- " in str(dialog.query_one("#details", Static).render())
+        assert dialog.focused is not None and dialog.focused.id == "cancel"
         await pilot.press("enter")  # Enter on the default button: Cancel
         await wait_for_screen(pilot, EditorScreen)
         await settle(pilot)
@@ -173,7 +190,46 @@ async def test_submit_asks_first_naming_the_gaps_and_cancel_is_the_default(tmp_p
         await settle(pilot)
     with Store.open(db) as store:
         assert store.summary(aid).status == "submitted"
+        event = next(h for h in store.get(aid).history if h.kind == "submitted")
+        assert event.after is None  # no reason was needed, none recorded
     assert editor is not None
+
+
+async def test_submit_with_required_answers_missing_asks_why_first(tmp_path: Path, questionnaire) -> None:
+    db = tmp_path / "why.db"
+    aid = draft(db, questionnaire)  # nothing answered: required answers are missing
+    app = app_for(db, tmp_path, PAT)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        app.open_assessment(aid)
+        await wait_for_screen(pilot, EditorScreen)
+        await settle(pilot)
+        await pilot.press("f3")
+        dialog = await wait_for_screen(pilot, SubmitDialog)
+        await settle(pilot)
+        assert "stop it going without a reason" in str(dialog.query_one(".hint", Static).render())
+        assert "- Not answered: " in str(dialog.query_one("#details", Static).render())
+        reason = dialog.query_one("#reason", Input)
+        assert dialog.focused is reason  # the reason is asked for first
+        await pilot.press("ctrl+s")  # no reason: refused inside the dialog
+        await settle(pilot)
+        assert app.screen is dialog and "Not submitted" in str(dialog.query_one("#problem", Static).render())
+        with Store.open(db) as store:
+            assert store.summary(aid).status == "draft"
+        await type_word(pilot, "Strategy meeting tomorrow")  # the keys land in the reason
+        await pilot.press("escape")  # typed text is never thrown away without asking
+        await wait_for_screen(pilot, ConfirmDialog)
+        await pilot.press("escape")  # keep editing
+        await settle(pilot)
+        assert app.screen is dialog and reason.value == "Strategy meeting tomorrow"
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, HomeScreen)
+        await settle(pilot)
+    with Store.open(db) as store:
+        record = store.get(aid)
+        assert record.summary.status == "submitted"
+        event = next(h for h in record.history if h.kind == "submitted")
+        assert event.after["reason"] == "Strategy meeting tomorrow" and event.after["accepted"]
 
 
 async def test_submit_is_refused_at_once_when_read_only(tmp_path: Path, questionnaire) -> None:
@@ -238,6 +294,7 @@ async def test_a_refusal_from_the_store_reads_as_a_refusal(tmp_path: Path, quest
         dialog = await wait_for_screen(pilot, SignOffDialog)  # another supervisor: the form opens
         with Store.open(db) as store:  # meanwhile someone else returns it
             store.return_assessment(aid, comment="later", actor="Sam Other", role="supervisor")
+        dialog.query_one("#outcome", Input).value = "Early help"
         dialog.query_one("#score", Input).value = "5"
         dialog.query_one("#reason", TextArea).text = "fine"
         dialog.action_save()
@@ -259,7 +316,7 @@ async def test_a_return_refused_by_the_store_keeps_the_typed_comment(tmp_path: P
         await pilot.press("f6")
         dialog = await wait_for_screen(pilot, TextDialog)
         with Store.open(db) as store:  # meanwhile another supervisor signs it off
-            store.sign_off(aid, score=5, reason="ok", actor="Sam Other", role="supervisor")
+            store.sign_off(aid, score=5, reason="ok", outcome="Early help", actor="Sam Other", role="supervisor")
         await type_word(pilot, "Add dad")
         await pilot.press("ctrl+s")
         await settle(pilot)

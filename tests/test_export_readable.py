@@ -221,7 +221,7 @@ def test_practitioner_score_reads_role_ids_and_version_1_names() -> None:
 def test_status_line_marks_drafts_and_names_the_workflow(store: Store, assessment: str) -> None:
     md = render_markdown(store.get(assessment))
     assert md.splitlines()[2] == "**DRAFT** not yet submitted for review"
-    store.submit(assessment, actor="Test Worker", role="practitioner")
+    store.submit(assessment, actor="Test Worker", role="practitioner", reason="Strategy meeting today")
     md = render_markdown(store.get(assessment))
     assert md.splitlines()[2].startswith("**SUBMITTED** for review on 2 March 2026, ")
     assert md.splitlines()[2].endswith(" GMT")
@@ -239,7 +239,8 @@ def test_accepted_gaps_are_shown_with_their_reason(store: Store, assessment: str
                                  "accepted": [{"kind": "urgent", "question": "q", "rule": "r", "message": "No score"},
                                               {"kind": "gap", "question": "q2", "rule": "r2", "message": "Not answered"}]})
     md = render_markdown(dataclasses.replace(record, history=[*record.history, entry]))
-    assert ("Submitted with gaps by Test Worker on 2 March 2026, 09:00 GMT. Reason given: Strategy meeting today\n\n"
+    assert ("## Submitted with gaps accepted\n\n**Submitted** by Test Worker (practitioner), 2 March 2026, 09:00 GMT, "
+            "with the reason:\n\nStrategy meeting today\n\nGaps accepted with this reason:\n\n"
             "- Urgent: No score\n- Not answered") in md
 
 

@@ -29,8 +29,8 @@ def draft(store: Store, questionnaire) -> str:
 
 @pytest.fixture
 def signed(store: Store, draft: str, clock) -> str:
-    store.submit(draft, **PAT)
-    store.sign_off(draft, score=6, reason="Holding", **SUE)
+    store.submit(draft, reason="Sent now; the rest follows", **PAT)
+    store.sign_off(draft, score=6, reason="Holding", outcome="Early help", **SUE)
     store.add_addendum(draft, reason="Typo", addendum="Correction", **PAT)
     store.close()
     return draft
@@ -101,7 +101,7 @@ def test_comments_and_addenda_may_still_be_added_after_sign_off(signed: str, db_
 
 
 def test_a_record_cannot_be_born_signed_off_or_signed_off_without_review(store: Store, draft: str, db_path: Path) -> None:
-    store.submit(draft, **PAT)
+    store.submit(draft, reason="Sent now; the rest follows", **PAT)
     store.close()
     conn = sql_tool(db_path)
     try:
@@ -132,7 +132,7 @@ def test_a_record_cannot_be_born_signed_off_or_signed_off_without_review(store: 
 ])
 def test_history_reviews_and_comments_of_a_returned_draft_are_append_only(
         store: Store, draft: str, db_path: Path, statement: str) -> None:
-    store.submit(draft, **PAT)
+    store.submit(draft, reason="Sent now; the rest follows", **PAT)
     store.return_assessment(draft, comment="Add the father's view", **SUE)
     store.close()
     conn = sql_tool(db_path)
@@ -174,7 +174,7 @@ def test_folding_still_works_on_a_draft_nobody_else_has_seen(store: Store, quest
 def test_editing_after_a_return_never_folds_into_what_was_submitted(store: Store, draft: str, clock) -> None:
     """Answer, submit, the supervisor returns it, the same person edits within 10 minutes."""
     clock.advance(minutes=1)
-    store.submit(draft, **PAT)
+    store.submit(draft, reason="Sent now; the rest follows", **PAT)
     clock.advance(minutes=1)
     store.return_assessment(draft, comment="Say who is worried", **SUE)
     clock.advance(minutes=1)
@@ -182,11 +182,11 @@ def test_editing_after_a_return_never_folds_into_what_was_submitted(store: Store
     clock.advance(minutes=1)
     store.save_answer(draft, "danger_statements", "Mum and school are worried about the stairs", **PAT)
     history = store.history(draft)
-    kinds = [(h.kind, h.after) for h in history if h.kind in ("submitted", "returned") or
-             h.question_id == "danger_statements"]
+    kinds = [(h.kind, h.after.get("reason") if h.kind == "submitted" else h.after) for h in history
+             if h.kind in ("submitted", "returned") or h.question_id == "danger_statements"]
     assert kinds == [
         ("answer", "Worried about the stairs"),  # the text as submitted is still there
-        ("submitted", None),
+        ("submitted", "Sent now; the rest follows"),  # sent with required answers missing, and why
         ("returned", "Say who is worried"),
         ("answer", "Mum is worried about the stairs"),  # after the return, and never folded once submitted
         ("answer", "Mum and school are worried about the stairs"),
@@ -317,6 +317,6 @@ def test_reviewer_and_author_are_compared_as_people(store: Store, questionnaire)
     assert same_person("Zoe\u0308 Worker", "  zoë   WORKER ") and not same_person("Zoë", "Zoe") and not same_person("", "")
     aid = store.create_assessment(questionnaire=questionnaire, child_name="Ada", dob="2019-01-15",
                                   assessment_date="2026-03-02", **PAT)
-    store.submit(aid, **PAT)
+    store.submit(aid, reason="Sent now; the rest follows", **PAT)
     with pytest.raises(Refused, match="you wrote or edited"):
-        store.sign_off(aid, score=5, reason="r", actor="  pat PRACTITIONER", role="supervisor")
+        store.sign_off(aid, score=5, reason="r", outcome="Early help", actor="  pat PRACTITIONER", role="supervisor")

@@ -80,8 +80,8 @@ def build(db: Path, questionnaire, text: str) -> str:
         store.save_answer(aid, "danger_statements", text, **PAT)  # long_text
         store.save_answer(aid, "parents", [{"name": text, "relationship": "Mother"}], **PAT)  # a group's text
         store.add_comment(aid, text, section_id="child", **SUE)
-        store.submit(aid, **PAT)
-        store.sign_off(aid, score=5, reason=text, **SUE)
+        store.submit(aid, reason="Sent now; the rest follows", **PAT)
+        store.sign_off(aid, score=5, reason=text, outcome="Early help", **SUE)
         store.add_addendum(aid, reason=text, addendum=text, **PAT)
     return aid
 

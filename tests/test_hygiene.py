@@ -119,7 +119,7 @@ def test_cli_commands_never_open_a_network_connection(tmp_path: Path, monkeypatc
     aid = runner.invoke(app, ["--db", db, "new", "--child", "Ada", "--dob", "2019-01-01"]).stdout.strip()[:8]
     for args in (["answer", aid, "ethnicity", "x"], ["list", "--search", "ada"], ["show", aid],
                  ["export", aid, "-o", str(tmp_path)], ["export", aid, "--format", "bundle", "-o", str(tmp_path)],
-                 ["submit", aid], ["history", aid], ["backup", str(tmp_path / "b.db")], ["check"],
+                 ["submit", aid, "--reason", "r"], ["history", aid], ["backup", str(tmp_path / "b.db")], ["check"],
                  ["questionnaires", "list"]):
         result = runner.invoke(app, ["--db", db, *args])
         assert result.exit_code == 0, (args, result.stderr)

@@ -73,13 +73,13 @@ def test_an_nfd_name_edits_its_own_draft_and_a_different_name_does_not(store: St
 def test_nobody_signs_off_their_own_work_whatever_the_case_or_spacing(store: Store, questionnaire) -> None:
     aid = store.create_assessment(questionnaire=questionnaire, actor="Alice Worker", role="practitioner",
                                   child_name="Ada Example", dob="2019-01-15", assessment_date="2026-03-02")
-    store.submit(aid, actor="Alice Worker", role="practitioner")
+    store.submit(aid, reason="Sent now; the rest follows", actor="Alice Worker", role="practitioner")
     for alias in ("alice worker", " ALICE\tWORKER", unicodedata.normalize("NFD", "Alice Worker")):
         with pytest.raises(Refused, match="you wrote or edited"):
-            store.sign_off(aid, actor=alias, role="supervisor", score=5, reason="r")
+            store.sign_off(aid, actor=alias, role="supervisor", score=5, reason="r", outcome="Early help")
         with pytest.raises(Refused, match="you wrote or edited"):
             store.return_assessment(aid, actor=alias, role="supervisor", comment="c")
-    store.sign_off(aid, actor="Sue Supervisor", role="supervisor", score=5, reason="r")  # someone else may
+    store.sign_off(aid, actor="Sue Supervisor", role="supervisor", score=5, reason="r", outcome="Early help")  # someone else may
 
 
 def test_hand_over_to_an_invisible_name_is_refused(store: Store, assessment: str) -> None:
@@ -102,12 +102,14 @@ def run(db: Path, *args: str, code: int = 0, env: dict | None = None):
 
 def test_cli_lower_case_name_cannot_sign_off(tmp_path: Path) -> None:
     db = tmp_path / "a.db"
-    aid = run(db, "--as", "Alice Worker", "new", "--child", "Ada", "--dob", "2019-01-15").stdout.strip()[:8]
-    run(db, "--as", "Alice Worker", "submit", aid)
+    aid = run(db, "--as", "Alice Worker", "new", "--child", "Ada", "--dob", "2019-01-15",
+              "--questionnaire", "safeguarding-assessment@1").stdout.strip()[:8]  # v1: the outcome in words
+    run(db, "--as", "Alice Worker", "submit", aid, "--reason", "Sent now")
     out = run(db, "--as", "alice worker", "--role", "supervisor", "review", "sign-off", aid, "--score", "5",
               "--reason", "r", code=1)
     assert "you wrote or edited" in out.stderr
-    run(db, "--as", "Sue Supervisor", "--role", "supervisor", "review", "sign-off", aid, "--score", "5", "--reason", "r")
+    run(db, "--as", "Sue Supervisor", "--role", "supervisor", "review", "sign-off", aid, "--score", "5", "--reason", "r",
+        "--outcome", "Early help")
 
 
 @pytest.mark.parametrize("name", ["\u200b\u200d", "\x1b\x07", "J\udcf6rg"])

@@ -119,8 +119,8 @@ async def test_preview_header_counts_the_answers_given_in_the_editor(db: Path, t
         (await show(pilot, editor, "danger_statements")).query_one(TextArea).text = "Ada may be hit again."
         scale = await show(pilot, editor, "safety_scale")
         assert isinstance(scale, GroupBlock)
-        scale.set_rows([{"who": "Social worker", "role": "", "score": 4, "reason": "", "date": "2026-03-01"},
-                        {"who": "Mother", "role": "", "score": 7, "reason": "", "date": "2026-03-02"}])
+        scale.set_rows([{"who": "Social worker", "role": "practitioner", "score": 4, "reason": "", "date": "2026-03-01"},
+                        {"who": "Mother", "role": "parent_carer", "score": 7, "reason": "", "date": "2026-03-02"}])
         await settle(pilot)
         await pilot.press("f6")
         preview = await wait_for_screen(pilot, PreviewScreen)
@@ -130,6 +130,8 @@ async def test_preview_header_counts_the_answers_given_in_the_editor(db: Path, t
     with Store.open(db) as store:  # what 'sg-assess show' reads, now that everything is saved
         saved = store.get(aid).summary
     assert saved.required_answered == before + 2 and saved.latest_score == 7
+    assert (saved.worker_score, saved.score_range) == (4, "4-7")  # the practitioner's own, not Mother's later 7
+    assert "The practitioner's score: 4 out of 10." in shown
     assert f"{saved.required_answered} of {saved.required_total} required answers given." in shown
     assert "Scores from 2 people: 4 to 7" in shown  # the Summary's scale line, from the scores just typed
 
@@ -221,14 +223,14 @@ async def every_key_from(pilot, widgets: list[Any]) -> list[str]:
             if active is not None and active.binding is binding:
                 await pilot.press(key)
                 await pilot.pause()
-                for _ in range(100):  # a key that moves the focus (F7/F8) holds later keys until it has moved
+                for _ in range(400):  # a key that moves the focus (F7/F8) holds later keys until it has moved (<= 3 s)
                     if not app.keys_waiting:
                         break
                     await pilot.pause(0.02)
                 name = binding.action.split("(")[0]
                 target = app if name.startswith("app.") else node
                 assert calls and calls[-1] == (target, name.removeprefix("app.")), \
-                    f"{key} did nothing from {type(widget).__name__} on {type(screen).__name__}"
+                    f"{key} did nothing from {type(widget).__name__} on {type(screen).__name__} (keys {list(keys)}, checked {checked[-3:]}, focused {app.focused!r})"
                 calls.clear()
                 checked.append(f"{type(widget).__name__}:{key}")
                 if app.focused is not widget:
@@ -324,7 +326,7 @@ async def test_every_footer_key_works_from_every_widget_of_the_other_screens(dem
     path, ids = demo_db
     with Store.open(path) as store:
         owner = store.get(ids[CLEO_DISCLOSURE]).owner
-        store.submit(ids[CLEO_DISCLOSURE], actor=owner, role="practitioner")
+        store.submit(ids[CLEO_DISCLOSURE], reason="Sent now; the rest follows", actor=owner, role="practitioner")
     async with demo_app(demo_db, tmp_path).run_test(size=SIZE) as pilot:
         app = pilot.app
         await home_loaded(pilot)
@@ -531,8 +533,8 @@ async def test_statuses_show_as_words_in_the_app_and_the_cli(db: Path, tmp_path:
 
     aid = new_assessment(db, questionnaire)
     with Store.open(db) as store:
-        store.submit(aid, actor="Test Worker", role="practitioner")
-        store.sign_off(aid, actor="Sue Supervisor", role="supervisor", score=6, reason="Safe enough")
+        store.submit(aid, reason="Sent now; the rest follows", actor="Test Worker", role="practitioner")
+        store.sign_off(aid, actor="Sue Supervisor", role="supervisor", score=6, reason="Safe enough", outcome="Early help")
     async with make_app(db, tmp_path).run_test(size=SIZE) as pilot:
         await settle(pilot)
         home = pilot.app.screen

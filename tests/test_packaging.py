@@ -30,7 +30,11 @@ def test_wheel_contents(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in (
         "sg_assess/questionnaires/safeguarding-assessment.toml",
+        "sg_assess/questionnaires/safeguarding-assessment-v2.toml",
+        "sg_assess/demo_data/v2-1-unborn.toml",
+        "sg_assess/demo_data/v2-4-adolescent.toml",
         "sg_assess/questionnaire/principles.toml",
+        "sg_assess/questionnaire/shipped_rules/safeguarding-assessment-v1.toml",  # version 1's rules
         "sg_assess/store/migrations/env.py",
         "sg_assess/store/migrations/versions/0001_initial.py",
         "sg_assess/cli.py",
@@ -48,15 +52,17 @@ def test_installed_wheel_finds_its_questionnaires_and_migrates(wheel: Path, tmp_
         "import sg_assess, sg_assess.paths as p; from sg_assess.questionnaire.loader import discover;"
         "from sg_assess.store.repository import Store;"
         "q = discover().get(); print(sg_assess.__file__); print(p.builtin_questionnaire_dir()); print(q.id);"
-        f"s = Store.open({str(tmp_path / 'w.db')!r}); print(s.count())"
+        f"s = Store.open({str(tmp_path / 'w.db')!r}); print(s.count());"
+        "import sg_assess.demo as d; print(q.version, len(d.DEMO_FAMILIES_V2))"
     )
     env = {**os.environ, "PYTHONPATH": str(site), "SG_ASSESS_DATA_DIR": str(tmp_path / "d")}
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    module_file, qdir, qid, count = proc.stdout.split("\n")[:4]
+    module_file, qdir, qid, count, v2 = proc.stdout.split("\n")[:5]
     assert Path(module_file).is_relative_to(site)
     assert Path(qdir) == site / "sg_assess" / "questionnaires"
     assert (qid, count) == ("safeguarding-assessment", "0")
+    assert v2 == "2 4"  # version 2 for new assessments, and the demo's data files, from the wheel
 
 
 def test_source_checkout_finds_its_questionnaires() -> None:

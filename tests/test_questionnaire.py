@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from sg_assess import paths
 from sg_assess.cli import app
-from sg_assess.errors import QuestionnaireError, SgError, ValidationError
+from sg_assess.errors import NotFound, QuestionnaireError, SgError, ValidationError
 from sg_assess.questionnaire import AGE_BANDS
 from sg_assess.questionnaire.loader import (
     MAX_FILE_BYTES,
@@ -37,7 +37,8 @@ from sg_assess.questionnaire.values import normalize
 from sg_assess.safetext import strip_controls
 
 REPO = Path(__file__).resolve().parents[1]
-SHIPPED = REPO / "questionnaires" / "safeguarding-assessment.toml"
+SHIPPED = REPO / "questionnaires" / "safeguarding-assessment.toml"  # version 1, kept for the assessments that pin it
+SHIPPED_V2 = REPO / "questionnaires" / "safeguarding-assessment-v2.toml"  # version 2, for new assessments
 
 PRINCIPLE_IDS = [
     "child_centred", "child_development", "outcomes", "holistic", "equality", "involving_families",
@@ -128,9 +129,10 @@ def problems_of(tmp_path: Path, content: str | bytes, name: str = "broken q.toml
 # -- the shipped questionnaire --------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def shipped() -> Questionnaire:
-    return load_file(SHIPPED)
+@pytest.fixture(scope="module", params=[SHIPPED, SHIPPED_V2], ids=["v1", "v2"])
+def shipped(request: pytest.FixtureRequest) -> Questionnaire:
+    """Each shipped version: version 1 still opens every assessment that pins it."""
+    return load_file(request.param)
 
 
 def test_base_questionnaire_is_valid(tmp_path: Path) -> None:
@@ -143,8 +145,8 @@ def test_base_questionnaire_is_valid(tmp_path: Path) -> None:
 def test_shipped_questionnaire_loads(shipped: Questionnaire) -> None:
     assert shipped.id == "safeguarding-assessment"
     assert shipped.version >= 1 and shipped.title
-    assert check_files([SHIPPED]) == []
-    assert shipped.source == SHIPPED.read_bytes().decode("utf-8")
+    assert check_files([Path(shipped.origin)]) == []
+    assert shipped.source == Path(shipped.origin).read_bytes().decode("utf-8")
     # The store keeps the source and finds it again by hash: the round trip must keep the hash.
     again = from_source(shipped.source)
     assert again.content_hash == shipped.content_hash
@@ -153,10 +155,21 @@ def test_shipped_questionnaire_loads(shipped: Questionnaire) -> None:
 
 def test_shipped_questionnaire_is_the_builtin_one() -> None:
     # A source checkout reads it in place; an installed wheel carries a copy: the same bytes either way.
-    assert (paths.builtin_questionnaire_dir() / SHIPPED.name).read_bytes() == SHIPPED.read_bytes()
+    for shipped_file in (SHIPPED, SHIPPED_V2):
+        assert (paths.builtin_questionnaire_dir() / shipped_file.name).read_bytes() == shipped_file.read_bytes()
     catalog = discover()
     assert catalog.problems == []
-    assert catalog.get().origin == str(paths.builtin_questionnaire_dir() / SHIPPED.name)
+    assert catalog.get().origin == str(paths.builtin_questionnaire_dir() / SHIPPED_V2.name)
+    assert catalog.get().version == 2
+    assert catalog.get("safeguarding-assessment@1").origin == str(paths.builtin_questionnaire_dir() / SHIPPED.name)
+    assert catalog.get("safeguarding-assessment@2") is catalog.get()
+
+
+@pytest.mark.parametrize("wanted", ["safeguarding-assessment@3", "safeguarding-assessment@", "safeguarding-assessment@x",
+                                    "safeguarding-assessment@-1", "safeguarding-assessment@١"])
+def test_a_version_that_is_not_there_is_one_clear_error(wanted: str) -> None:
+    with pytest.raises(NotFound, match=r"no version .* of questionnaire 'safeguarding-assessment' \(found versions: 1, 2\)"):
+        discover().get(wanted)
 
 
 def test_exactly_12_principles_and_8_needs() -> None:
@@ -203,7 +216,7 @@ def test_parenting_has_6_and_family_7_questions(shipped: Questionnaire) -> None:
         ("next_steps", "actions"),
         ("parents", "people"),
         ("danger_statements", "long_text"),
-        ("safety_goals", "long_text"),
+        ("safety_goals", "long_text or goals"),
         ("existing_strengths", "long_text"),
         ("child_seen", "yes_no"),
     ],
@@ -211,7 +224,7 @@ def test_parenting_has_6_and_family_7_questions(shipped: Questionnaire) -> None:
 def test_shipped_questionnaire_has_the_practice_model_questions(shipped: Questionnaire, qid: str, kind: str) -> None:
     question = shipped.question(qid)
     assert question is not None, qid
-    assert question.kind == kind
+    assert question.kind in kind.split(" or ")
 
 
 def test_shipped_questionnaire_asks_the_three_questions(shipped: Questionnaire) -> None:
@@ -495,7 +508,7 @@ def test_cli_check_bad_files_one_line_per_problem(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines == [
         (f"{bad1}: question 'notes': kind: 'essay' is not allowed (expected 'text', 'long_text', 'yes_no', 'choice', "
-         "'multi_choice', 'date', 'people', 'scale' or 'actions')"),
+         "'multi_choice', 'date', 'people', 'scale', 'actions', 'events' or 'goals')"),
         f"{bad2}: question 'pick': duplicate question id",
         f"{bad2}: question 'seen_date': show_if value 'maybe' is not a possible answer of 'seen' ('yes', 'no')",
     ]
@@ -531,13 +544,19 @@ def test_cli_list_shows_id_version_title_and_path() -> None:
     builtin = str(paths.builtin_questionnaire_dir() / SHIPPED.name)
     rows = [line.split() for line in result.stdout.splitlines()]
     assert rows[0][:4] == ["Id", "Version", "Title", "Found"]
-    line = next(line for line in result.stdout.splitlines() if builtin in line)
-    assert line.split()[:2] == ["safeguarding-assessment", "1"]
+    builtin_v2 = str(paths.builtin_questionnaire_dir() / SHIPPED_V2.name)
+    line = next(line for line in result.stdout.splitlines() if builtin_v2 in line)
+    assert line.split()[:2] == ["safeguarding-assessment", "2"]
     assert "Safeguarding assessment" in line and line.rstrip().endswith("yes")
+    line = next(line for line in result.stdout.splitlines() if builtin + " " in line)
+    assert line.split()[:2] == ["safeguarding-assessment", "1"]
+    assert line.rstrip().endswith("no (a newer version is used)")
     assert result.stderr == ""
     data = json.loads(run("questionnaires", "list", "--json").stdout)
-    assert data == [{"id": "safeguarding-assessment", "version": 1, "title": "Safeguarding assessment",
-                     "path": builtin, "in_use": True}]
+    assert data == [{"id": "safeguarding-assessment", "version": 2, "title": "Safeguarding assessment",
+                     "path": builtin_v2, "in_use": True},
+                    {"id": "safeguarding-assessment", "version": 1, "title": "Safeguarding assessment",
+                     "path": builtin, "in_use": False}]
 
 
 def shipped_copy(folder: Path, version: int, name: str = "safeguarding-assessment.toml") -> Path:
@@ -557,15 +576,17 @@ def table_line(stdout: str, path: Path) -> list[str]:
 
 def test_env_folder_with_higher_version_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "Org questionnaires ü ñ 日本"
-    v2 = shipped_copy(folder, 2)
+    v3 = shipped_copy(folder, 3)
     monkeypatch.setenv(paths.ENV_QUESTIONNAIRES, str(folder))
     builtin = str(paths.builtin_questionnaire_dir() / SHIPPED.name)
-    assert listing() == {(2, str(v2)): True, (1, builtin): False}
+    builtin_v2 = str(paths.builtin_questionnaire_dir() / SHIPPED_V2.name)
+    assert listing() == {(3, str(v3)): True, (2, builtin_v2): False, (1, builtin): False}
     result = run("questionnaires", "list")
-    assert table_line(result.stdout, v2)[:2] == ["safeguarding-assessment", "2"]
-    assert table_line(result.stdout, v2)[-1] == "yes"
+    assert table_line(result.stdout, v3)[:2] == ["safeguarding-assessment", "3"]
+    assert table_line(result.stdout, v3)[-1] == "yes"
     assert "no" in table_line(result.stdout, Path(builtin))
-    assert discover().get().version == 2
+    assert discover().get().version == 3
+    assert discover().get("safeguarding-assessment@2").origin == builtin_v2  # older versions stay usable
 
 
 def test_env_is_a_path_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -582,36 +603,38 @@ def test_env_is_a_path_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
 def test_same_version_does_not_replace_the_builtin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "same"
-    copy = shipped_copy(folder, 1)
+    copy = shipped_copy(folder, 2)
     monkeypatch.setenv(paths.ENV_QUESTIONNAIRES, str(folder))
     builtin = str(paths.builtin_questionnaire_dir() / SHIPPED.name)
-    assert listing() == {(1, builtin): True, (1, str(copy)): False}
+    builtin_v2 = str(paths.builtin_questionnaire_dir() / SHIPPED_V2.name)
+    assert listing() == {(2, builtin_v2): True, (1, builtin): False, (2, str(copy)): False}
+    assert discover().get("safeguarding-assessment@2").origin == builtin_v2
 
 
 def test_config_questionnaire_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config_dir = tmp_path / "config ü"
     absolute = tmp_path / "abs folder ñ"
-    v2 = shipped_copy(absolute, 2)
+    v2 = shipped_copy(absolute, 3)
     relative = write(config_dir / "local qs", "mini.toml", BASE)
     config = write(config_dir, "config.toml",
                    f"questionnaire_dirs = [{json.dumps(str(absolute))}, \"local qs\"]\n")
     monkeypatch.setenv(paths.ENV_CONFIG, str(config))
     used = {k for k, v in listing().items() if v}
-    assert used == {(2, str(v2)), (1, str(relative))}
+    assert used == {(3, str(v2)), (1, str(relative))}
     result = run("questionnaires", "list")
-    assert table_line(result.stdout, v2)[:2] == ["safeguarding-assessment", "2"]
+    assert table_line(result.stdout, v2)[:2] == ["safeguarding-assessment", "3"]
     assert table_line(result.stdout, v2)[-1] == "yes"
 
 
 def test_env_folder_comes_after_config_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from_config = shipped_copy(tmp_path / "cfg", 2)
-    from_env = shipped_copy(tmp_path / "env", 2)
+    from_config = shipped_copy(tmp_path / "cfg", 3)
+    from_env = shipped_copy(tmp_path / "env", 3)
     config = write(tmp_path, "config.toml", f"questionnaire_dirs = [{json.dumps(str(tmp_path / 'cfg'))}]\n")
     monkeypatch.setenv(paths.ENV_CONFIG, str(config))
     monkeypatch.setenv(paths.ENV_QUESTIONNAIRES, str(tmp_path / "env"))
     used = {k for k, v in listing().items() if v}
-    assert used == {(2, str(from_config))}  # equal versions: the first found is kept
-    assert (2, str(from_env)) in listing()
+    assert used == {(3, str(from_config))}  # equal versions: the first found is kept
+    assert (3, str(from_env)) in listing()
 
 
 def test_broken_file_in_extra_folder_is_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -625,7 +648,7 @@ def test_broken_file_in_extra_folder_is_a_warning(tmp_path: Path, monkeypatch: p
     warnings = result.stderr.splitlines()
     assert warnings == [
         (f"warning: {bad}: question 'notes': kind: 'essay' is not allowed (expected 'text', 'long_text', "
-         "'yes_no', 'choice', 'multi_choice', 'date', 'people', 'scale' or 'actions')"),
+         "'yes_no', 'choice', 'multi_choice', 'date', 'people', 'scale', 'actions', 'events' or 'goals')"),
         f"warning: {missing}: questionnaire folder not found",
     ]
     assert table_line(result.stdout, good)[:2] == ["mini", "1"]

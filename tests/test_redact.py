@@ -304,7 +304,9 @@ def test_nothing_recorded_survives_in_any_demo_export(tmp_path: Path) -> None:
     seen = 0
     for record in records:
         parts = name_parts(record)
-        assert {"Example", "Sample", "Placeholder", "Testcase"} & parts
+        assert parts  # the record names people, so the sweep below means something
+        if record.questionnaire.version == 1:  # version 1's demo names carry these ordinary-word surnames
+            assert {"Example", "Sample", "Placeholder", "Testcase"} & parts
         out = redact(record)
         for fmt in ("md", "json"):
             # The questionnaire's own text (in the JSON) names nobody: its examples ("Sam (4)") are not about anyone.

@@ -34,8 +34,8 @@ def draft(store: Store, questionnaire) -> str:
 
 @pytest.fixture
 def signed(store: Store, draft: str) -> str:
-    store.submit(draft, **PAT)
-    store.sign_off(draft, score=6, reason="The stair gate is in", **SUE)
+    store.submit(draft, reason="Sent now; the rest follows", **PAT)
+    store.sign_off(draft, score=6, reason="The stair gate is in", outcome="Early help", **SUE)
     return draft
 
 
@@ -53,14 +53,14 @@ def file_state(path: Path) -> str:
 
 def test_the_whole_round(store: Store, draft: str, clock) -> None:
     assert status(store, draft) == "draft"
-    store.submit(draft, **PAT)
+    store.submit(draft, reason="Sent now; the rest follows", **PAT)
     assert status(store, draft) == "submitted" and [r.id for r in store.review_queue()] == [draft]
     store.return_assessment(draft, comment="Please add the father's view", **SUE)
     assert status(store, draft) == "returned" and store.review_queue() == []
     store.save_answer(draft, "existing_strengths", "Grandma visits daily", **PAT)  # editable again
     clock.advance(minutes=5)
-    store.submit(draft, **PAT)
-    declaration = store.sign_off(draft, score=7, reason="Safety plan holding", **SUE)
+    store.submit(draft, reason="Sent now; the rest follows", **PAT)
+    declaration = store.sign_off(draft, score=7, reason="Safety plan holding", outcome="Early help", **SUE)
     record = store.get(draft)
     assert record.summary.status == "signed_off" and record.signed_off_at
     assert "Sue Supervisor (supervisor)" in declaration and "7 out of 10" in declaration
@@ -75,7 +75,7 @@ def test_only_the_owner_edits_and_can_hand_over(store: Store, draft: str) -> Non
     with pytest.raises(Refused, match="only Pat Practitioner can edit"):
         store.save_answer(draft, "ethnicity", "x", actor="Kim Other", role="practitioner")
     with pytest.raises(Refused, match="only Pat Practitioner"):
-        store.submit(draft, actor="Kim Other", role="practitioner")
+        store.submit(draft, reason="Sent now; the rest follows", actor="Kim Other", role="practitioner")
     store.hand_over(draft, to="Kim Other", **PAT)
     store.save_answer(draft, "ethnicity", "x", actor="Kim Other", role="practitioner")
     with pytest.raises(Refused, match="only Kim Other"):
@@ -83,9 +83,9 @@ def test_only_the_owner_edits_and_can_hand_over(store: Store, draft: str) -> Non
 
 
 def test_submitted_is_read_only(store: Store, draft: str) -> None:
-    store.submit(draft, **PAT)
+    store.submit(draft, reason="Sent now; the rest follows", **PAT)
     for attempt in (lambda: store.save_answer(draft, "ethnicity", "x", **PAT),
-                    lambda: store.submit(draft, **PAT),
+                    lambda: store.submit(draft, reason="Sent now; the rest follows", **PAT),
                     lambda: store.hand_over(draft, to="Kim", **PAT)):
         with pytest.raises(Refused, match="submitted for review"):
             attempt()
@@ -93,9 +93,9 @@ def test_submitted_is_read_only(store: Store, draft: str) -> None:
 
 @pytest.mark.parametrize("who", [PAT, {"actor": "Kim Other", "role": "practitioner"}])
 def test_only_supervisors_return_or_sign_off(store: Store, draft: str, who: dict) -> None:
-    store.submit(draft, **PAT)
+    store.submit(draft, reason="Sent now; the rest follows", **PAT)
     with pytest.raises(Refused, match="only a supervisor"):
-        store.sign_off(draft, score=5, reason="r", **who)
+        store.sign_off(draft, score=5, reason="r", outcome="Early help", **who)
     with pytest.raises(Refused, match="only a supervisor"):
         store.return_assessment(draft, comment="c", **who)
     assert status(store, draft) == "submitted"
@@ -103,25 +103,25 @@ def test_only_supervisors_return_or_sign_off(store: Store, draft: str, who: dict
 
 def test_no_self_sign_off(store: Store, questionnaire) -> None:
     aid = store.create_assessment(questionnaire=questionnaire, child_name="Ben", dob="2019-01-15", **SUE)
-    store.submit(aid, **SUE)
+    store.submit(aid, reason="Sent now; the rest follows", **SUE)
     with pytest.raises(Refused, match="you wrote or edited .* cannot sign it off"):
-        store.sign_off(aid, score=5, reason="r", **SUE)
+        store.sign_off(aid, score=5, reason="r", outcome="Early help", **SUE)
     with pytest.raises(Refused, match="cannot return it"):
         store.return_assessment(aid, comment="c", **SUE)
-    store.sign_off(aid, score=5, reason="r", **SAM)  # another supervisor may
+    store.sign_off(aid, score=5, reason="r", outcome="Early help", **SAM)  # another supervisor may
 
 
 def test_a_supervisor_who_edited_cannot_sign_off(store: Store, draft: str) -> None:
     store.hand_over(draft, to="Sue Supervisor", **PAT)
     store.save_answer(draft, "ethnicity", "edited by Sue", actor="Sue Supervisor", role="supervisor")
-    store.submit(draft, **SUE)
+    store.submit(draft, reason="Sent now; the rest follows", **SUE)
     with pytest.raises(Refused, match="you wrote or edited"):
-        store.sign_off(draft, score=5, reason="r", **SUE)
+        store.sign_off(draft, score=5, reason="r", outcome="Early help", **SUE)
 
 
 def test_only_submitted_assessments_are_decided(store: Store, draft: str) -> None:
     with pytest.raises(Refused, match="not submitted"):
-        store.sign_off(draft, score=5, reason="r", **SUE)
+        store.sign_off(draft, score=5, reason="r", outcome="Early help", **SUE)
     with pytest.raises(Refused, match="not submitted"):
         store.return_assessment(draft, comment="c", **SUE)
 
@@ -129,14 +129,14 @@ def test_only_submitted_assessments_are_decided(store: Store, draft: str) -> Non
 @pytest.mark.parametrize(("score", "reason", "match"), [(11, "r", "0 to 10"), (-1, "r", "0 to 10"), (True, "r", "0 to 10"),
                                                          (5, "  ", "reason")])
 def test_sign_off_needs_a_score_and_reason(store: Store, draft: str, score, reason: str, match: str) -> None:
-    store.submit(draft, **PAT)
+    store.submit(draft, reason="Sent now; the rest follows", **PAT)
     with pytest.raises(ValidationError, match=match):
-        store.sign_off(draft, score=score, reason=reason, **SUE)
+        store.sign_off(draft, score=score, reason=reason, outcome="Early help", **SUE)
     assert status(store, draft) == "submitted"
 
 
 def test_returning_needs_a_comment(store: Store, draft: str) -> None:
-    store.submit(draft, **PAT)
+    store.submit(draft, reason="Sent now; the rest follows", **PAT)
     with pytest.raises(ValidationError, match="comment"):
         store.return_assessment(draft, comment="   ", **SUE)
     assert status(store, draft) == "submitted"
@@ -144,7 +144,7 @@ def test_returning_needs_a_comment(store: Store, draft: str) -> None:
 
 def test_roles_are_checked(store: Store, draft: str) -> None:
     with pytest.raises(UsageError, match="practitioner or supervisor"):
-        store.submit(draft, actor="Pat Practitioner", role="boss")
+        store.submit(draft, reason="Sent now; the rest follows", actor="Pat Practitioner", role="boss")
 
 
 # -- after sign-off: frozen by every path -------------------------------------------------------
@@ -157,10 +157,10 @@ def test_signed_off_answers_are_refused_by_the_store_and_the_file_is_unchanged(
     for attempt in (
         lambda: store.save_answer(signed, "ethnicity", "changed", **PAT),
         lambda: store.save_answer(signed, "danger_statements", None, **PAT),
-        lambda: store.submit(signed, **PAT),
+        lambda: store.submit(signed, reason="Sent now; the rest follows", **PAT),
         lambda: store.hand_over(signed, to="Kim", **PAT),
         lambda: store.return_assessment(signed, comment="c", **SAM),
-        lambda: store.sign_off(signed, score=1, reason="r", **SAM),
+        lambda: store.sign_off(signed, score=1, reason="r", outcome="Early help", **SAM),
     ):
         with pytest.raises(Refused):
             attempt()
@@ -342,18 +342,19 @@ class Cli:
 
 def test_cli_round_trip(tmp_path: Path) -> None:
     cli = Cli(tmp_path / "cli é.db")
-    aid = cli(PAT, "new", "--child", "Ada Example", "--dob", "2019-01-15").stdout.strip()[:8]
+    aid = cli(PAT, "new", "--child", "Ada Example", "--dob", "2019-01-15",
+              "--questionnaire", "safeguarding-assessment@1").stdout.strip()[:8]  # v1: the outcome in words
     cli(PAT, "answer", aid, "danger_statements", "Worried")
     assert "only a supervisor" in cli(PAT, "review", "sign-off", aid, "--score", "5", "--reason", "r", code=1).stderr
-    assert "waiting for a supervisor" in cli(PAT, "submit", aid).stdout
+    assert "waiting for a supervisor" in cli(PAT, "submit", aid, "--reason", "r").stdout
     queue = json.loads(cli(SUE, "review", "list", "--json").stdout)
     assert [r["id"][:8] for r in queue] == [aid] and queue[0]["gaps"] > 0 and queue[0]["days_waiting"] >= 0
     assert "comment" in cli(SUE, "review", "return", aid, "--comment", "   ", code=1).stderr
     cli(SUE, "review", "return", aid, "--comment", "Add dad's view")
     cli(PAT, "comment", aid, "--section", "worries", "Dad would not talk")
     cli(PAT, "comment", aid, "--reply-to", "1", "-", input="Replying from stdin")
-    cli(PAT, "submit", aid)
-    out = cli(SUE, "review", "sign-off", aid, "--score", "6", "--reason", "Plan holding").stdout
+    cli(PAT, "submit", aid, "--reason", "r")
+    out = cli(SUE, "review", "sign-off", aid, "--score", "6", "--reason", "Plan holding", "--outcome", "Early help").stdout
     assert "signed off" in out and "I, Sue Supervisor (supervisor)" in out
     assert "can never be changed" in cli(PAT, "answer", aid, "danger_statements", "x", code=1).stderr
     assert "addendum 1" in cli(PAT, "addendum", aid, "--reason", "Typo", "Correct text").stdout

@@ -8,10 +8,10 @@ that it is the pane's process and receives the signals itself.  Whether the
 phrase was saved is checked afterwards with ``sg-assess show ID --json`` in a
 fresh process.
 
-The assessment is a new one for a 7-year-old with ``interpreter_needed``
-answered "yes" (the first required question, a yes/no one), so that the first
-unanswered question, where ``open`` puts the cursor, is the free-text
-``interpreter_language``.  Before typing, each test waits until that question's
+The assessment is a new one (questionnaire version 2) for a 7-year-old with
+``assessment_reason`` answered (the first required question, a long text one),
+so that the first unanswered question, where ``open`` puts the cursor, is the
+one-line ``concern_source``.  Before typing, each test waits until that question's
 prompt is on screen; before ending the app it waits until the whole phrase is
 on screen, so every key has reached the app.
 """
@@ -40,7 +40,7 @@ pytestmark = [
     pytest.mark.slow,  # each starts the app in a terminal: ~5-15 s
 ]
 
-QUESTION = "interpreter_language"  # a "text" question: an Input you can type into
+QUESTION = "concern_source"  # a "text" question: an Input you can type into
 WIDTH, HEIGHT = 100, 32
 START_TIMEOUT = 30.0  # the app on screen, focused on the question
 SCREEN_TIMEOUT = 10.0  # typed text on screen
@@ -123,7 +123,7 @@ def opened(tmp_path: Path, isolated_env: Path) -> Iterator[Opened]:
     db = tmp_path / "tmux dir é" / "assessments ü.db"
     dob = (dt.date.today() - dt.timedelta(days=7 * 365 + 120)).isoformat()  # 7 years old: band 5-9
     aid = cli(env, db, "new", "--child", "Ada Example", "--dob", dob).strip()
-    cli(env, db, "answer", aid, "interpreter_needed", "yes")
+    cli(env, db, "answer", aid, "assessment_reason", "A referral from school after a bruise was seen.")
     prompt = _first_unanswered_prompt(db, aid)
 
     term = Tmux(env, socket=f"sg-test-{os.getpid()}-{uuid.uuid4().hex[:8]}", size=(WIDTH, HEIGHT))
@@ -149,7 +149,7 @@ def _first_unanswered_prompt(db: Path, aid: str) -> str:
 
 
 def _phrase(label: str) -> str:
-    return f"Sylheti for the mother {label} {uuid.uuid4().hex[:6]}"
+    return f"Ms Shah, class teacher {label} {uuid.uuid4().hex[:6]}"  # as long as version 1's phrase
 
 
 # -- the tests ---------------------------------------------------------------------------

@@ -394,6 +394,47 @@ async def test_repeating_group_add_edit_remove(db: Path, tmp_path: Path, questio
         assert "next_steps" not in stored(db, aid)
 
 
+async def test_row_dialog_edits_the_fields_added_in_version_2_and_keeps_v1_free_text(
+        db: Path, tmp_path: Path, questionnaire) -> None:
+    from textual.widgets import Select
+
+    aid = new_assessment(db, questionnaire)
+    with Store.open(db) as store:
+        store.save_answer(aid, "safety_scale", [{"who": "Sam", "role": "Family support worker", "score": 5}],
+                          actor="Test Worker")
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = await open_editor(pilot, aid)
+        editor.go_to_question("next_steps")
+        await settle(pilot)
+        group = blocks(editor)["next_steps"]
+        group.query_one(DataTable).focus()
+        await pilot.press("a")
+        dialog = await wait_for_screen(pilot, RowDialog)
+        dialog.query_one("#f-what", Input).value = "Visit school"
+        dialog.query_one("#f-owner_role", Select).value = "professional"
+        dialog.query_one("#f-done_date", Input).value = "2026-03-01"
+        dialog.action_save()
+        await wait_for_screen(pilot, EditorScreen)
+        await pilot.pause(0.2)
+        await settle(pilot)
+        row = stored(db, aid)["next_steps"][0]
+        assert (row["owner_role"], row["done_date"]) == ("professional", "2026-03-01")
+        editor.go_to_question("safety_scale")
+        await settle(pilot)
+        scale = blocks(editor)["safety_scale"]
+        scale.query_one(DataTable).focus()
+        await pilot.press("enter")
+        dialog = await wait_for_screen(pilot, RowDialog)
+        assert dialog.query_one("#f-role", Select).value == "Family support worker"  # v1 free text is kept
+        dialog.action_save()
+        await wait_for_screen(pilot, EditorScreen)
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert stored(db, aid)["safety_scale"][0]["role"] == "Family support worker"
+
+
 # -- quality check, preview, help, palette ---------------------------------------------------
 
 
@@ -557,12 +598,15 @@ async def test_a_date_is_checked_as_it_is_typed(db: Path, tmp_path: Path, questi
     assert stored(db, aid)["child_seen_date"] == "2026-02-27"
 
 
-def test_group_tables_show_every_field() -> None:
+def test_group_tables_show_every_version_1_field_and_come_from_one_definition() -> None:
+    from sg_assess.questionnaire.rows import ROW_TYPES
     from sg_assess.questionnaire.values import GROUP_FIELDS
-    from sg_assess.tui.widgets.questions import GROUP_COLUMNS
+    from sg_assess.tui.widgets.questions import GROUP_COLUMNS, GROUP_LABELS
 
+    # Every field a version-1 row has is a column; later fields are edited in the row dialog (field-driven).
     assert {kind: {f for f, _ in cols} for kind, cols in GROUP_COLUMNS.items()} == {
-        kind: set(fields) for kind, fields in GROUP_FIELDS.items()}
+        kind: {f.name for f in t.fields if not f.added or f.width} for kind, t in ROW_TYPES.items()}
+    assert {k: list(v) for k, v in GROUP_LABELS.items()} == {k: list(v) for k, v in GROUP_FIELDS.items()}
 
 
 async def test_focusing_an_answer_does_not_select_it(db: Path, tmp_path: Path, questionnaire) -> None:

@@ -34,7 +34,7 @@ def submitted(db: Path, questionnaire) -> str:
         store.save_answer(aid, "safety_scale", [{"who": "Mum", "score": 5, "reason": "Gate fitted", "date": "2026-03-01"}],
                           **PAT)
         store.save_answer(aid, "next_steps", [{"what": "Check the gate", "who": "SW", "review_date": "2026-02-20"}], **PAT)
-        store.submit(aid, **PAT)
+        store.submit(aid, reason="Sent now; the rest follows", **PAT)
     return aid
 
 
@@ -49,12 +49,16 @@ async def test_supervisor_signs_off_from_the_queue(tmp_path: Path, questionnaire
         await settle(pilot)
         assert queue.keys == [aid]
         row = [str(c) for c in queue.query_one("#rows", DataTable).get_row_at(0)]
-        assert row[0] == "Ada Example" and row[1] == "Pat Practitioner" and row[5] == "5"
+        assert row[0] == "Ada Example" and row[1] == "Pat Practitioner" and row[5] == "- (5-5)"  # Mum's 5 is no practitioner's score
         await pilot.press("enter")
         review = await wait_for_screen(pilot, ReviewScreen)
         assert review.gaps and "Quality check" in str(review.query_one("#review-gaps", Static).render())
         await pilot.press("f3")
         dialog = await wait_for_screen(pilot, SignOffDialog)
+        dialog.query_one("#score", Input).value = "7"
+        dialog.action_save()
+        assert "Name the outcome" in str(dialog.query_one("#problem", Static).render())
+        dialog.query_one("#outcome", Input).value = "Early help"  # version 1 records no outcome: in words
         dialog.query_one("#score", Input).value = "11"
         dialog.action_save()
         assert "0 to 10" in str(dialog.query_one("#problem", Static).render())
@@ -101,15 +105,25 @@ async def test_supervisor_returns_with_a_comment_and_practitioner_sees_it(tmp_pa
         editor.query_one("#q-ethnicity").query_one(Input).value = "Mixed heritage"
         await pilot.pause(0.3)
         await settle(pilot)
-        await pilot.press("f3")  # submit again: asked first
+        await pilot.press("f3")  # submit again: asked first; required answers are still missing, so why
         confirm = await wait_for_screen(pilot, SubmitDialog)
-        assert confirm.focused is not None and confirm.focused.id == "cancel"
+        await settle(pilot)
+        assert confirm.focused is not None and confirm.focused.id == "reason"
+        await pilot.press("ctrl+s")  # no reason: refused in the dialog
+        await settle(pilot)
+        assert app.screen is confirm and "Not submitted" in str(confirm.query_one("#problem", Static).render())
+        with Store.open(db) as store:
+            assert store.summary(aid).status == "returned"
+        confirm.query_one("#reason", Input).value = "Dad's view added; the rest next week"
         await pilot.press("ctrl+s")
         await wait_for_screen(pilot, HomeScreen)
         await settle(pilot)
     with Store.open(db) as store:
         assert store.summary(aid).status == "submitted"
-        assert store.get(aid).answers["ethnicity"] == "Mixed heritage"
+        record = store.get(aid)
+        assert record.answers["ethnicity"] == "Mixed heritage"
+        last = [h for h in record.history if h.kind == "submitted"][-1]
+        assert last.after["reason"] == "Dad's view added; the rest next week"
 
 
 async def test_self_sign_off_is_refused_on_screen(tmp_path: Path, questionnaire) -> None:
@@ -120,7 +134,7 @@ async def test_self_sign_off_is_refused_on_screen(tmp_path: Path, questionnaire)
         await settle(pilot)
         app.open_review(aid)
         await wait_for_screen(pilot, ReviewScreen)
-        app.decide(aid, "sign_off", type("S", (), {"score": 5, "reason": "r"})())
+        app.decide(aid, "sign_off", type("S", (), {"score": 5, "reason": "r", "outcome": "Early help"})())
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)  # still there: refused
     with Store.open(db) as store:
@@ -184,7 +198,7 @@ async def test_chronology_draws_scores_and_lists_events(tmp_path: Path, question
     db = tmp_path / "ch.db"
     aid = submitted(db, questionnaire)
     with Store.open(db) as store:
-        store.sign_off(aid, score=6, reason="ok", **SUE)
+        store.sign_off(aid, score=6, reason="ok", outcome="Early help", **SUE)
         child = store.summary(aid).child_id
         again = store.create_assessment(questionnaire=questionnaire, child_id=child, assessment_date="2026-09-01", **PAT)
         store.save_answer(again, "safety_scale", [{"who": "Mum", "score": 8, "reason": "r", "date": "2026-09-01"}], **PAT)

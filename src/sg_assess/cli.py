@@ -247,7 +247,8 @@ def new(
     unborn: Annotated[bool, typer.Option("--unborn", help="A pre-birth assessment (give --due).")] = False,
     due: Annotated[str | None, typer.Option("--due", help="Due date of an unborn child, YYYY-MM-DD.")] = None,
     child_id: Annotated[str | None, typer.Option("--child-id", help="Re-assess a child already recorded (id or prefix).")] = None,
-    questionnaire: Annotated[str | None, typer.Option("--questionnaire", help="Questionnaire id.")] = None,
+    questionnaire: Annotated[str | None, typer.Option(
+        "--questionnaire", help="Questionnaire id (newest version), or ID@N for version N.")] = None,
     on: Annotated[str | None, typer.Option("--date", help="Assessment date, YYYY-MM-DD (default: today).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the new assessment as JSON.")] = False,
 ) -> None:
@@ -342,7 +343,7 @@ def list_(
     print_table(
         ["Id", "Child", "Age band", "Status", "Updated (UTC)", "Practitioner", "Score", "Required"],
         [[r.short_id, r.child_name, r.age_band, status_words(r.status), r.updated_at[:16].replace("T", " "), r.practitioner,
-          "" if r.latest_score is None else str(r.latest_score), f"{r.required_answered}/{r.required_total}"]
+          r.short_score, f"{r.required_answered}/{r.required_total}"]
          for r in rows],
         wrap=("Child", "Practitioner"),
     )

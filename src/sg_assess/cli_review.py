@@ -33,16 +33,16 @@ app.add_typer(review_app, name="review")
 
 
 @app.command()
-def submit(ctx: typer.Context, assessment: Annotated[str, typer.Argument(help="Assessment id.")],
-           as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def submit(
+    ctx: typer.Context,
+    assessment: Annotated[str, typer.Argument(help="Assessment id.")],
+    reason: Annotated[str | None, typer.Option(
+        "--reason", help="Why it goes now although required answers are missing or an urgent gap is open "
+                         "(kept in the history, shown on review and in the export).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
     """Submit an assessment for a supervisor's review (it is read-only until returned)."""
-    from sg_assess import quality
-
-    state = _state(ctx)
-    with state.open_store(create=False) as store:
-        aid = store.resolve(assessment)
-        store.submit(aid, actor=state.actor(), role=state.actor_role())
-        gaps = quality.check(store.get(aid, with_history=False))
+    aid, gaps = _as_user(ctx, assessment, lambda store, aid, **who: store.submit(aid, reason=reason, **who))
     if as_json:
         _emit_json({"id": aid, "status": "submitted", "gaps": len(gaps)})
         return
@@ -55,8 +55,8 @@ def submit(ctx: typer.Context, assessment: Annotated[str, typer.Argument(help="A
 def review_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Submitted assessments waiting for review, the longest waiting first."""
     with _state(ctx).open_store(create=False) as store:
-        rows = [{**asdict(item.summary), "days_waiting": item.days_waiting, "gaps": item.gaps}
-                for item in store.review_queue_details(dt.date.today())]
+        items = store.review_queue_details(dt.date.today())
+        rows = [{**asdict(item.summary), "days_waiting": item.days_waiting, "gaps": item.gaps} for item in items]
     if as_json:
         _emit_json(rows)
         return
@@ -67,7 +67,7 @@ def review_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--jso
 
     print_table(["Id", "Child", "Practitioner", "Submitted", "Days waiting", "Gaps", "Score"],
                 [[r["id"][:8], r["child_name"], r["practitioner"], (r["submitted_at"] or "")[:10], str(r["days_waiting"]),
-                  str(r["gaps"]), "" if r["latest_score"] is None else str(r["latest_score"])] for r in rows],
+                  str(r["gaps"]), item.summary.short_score] for r, item in zip(rows, items)],
                 wrap=("Child", "Practitioner"))
 
 
@@ -88,10 +88,16 @@ def review_sign_off(
     assessment: Annotated[str, typer.Argument(help="Assessment id.")],
     score: Annotated[int, typer.Option("--score", help="Your safety scale score, 0 to 10.")],
     reason: Annotated[str, typer.Option("--reason", help="The reason for your score.")],
+    outcome: Annotated[str | None, typer.Option(
+        "--outcome", help="The outcome you agree with: the one the assessment records (its first words are "
+                          "enough), or, for a questionnaire that records none, in your words.")] = None,
 ) -> None:
-    """Sign off a submitted assessment: after this it can only be added to (addenda)."""
-    aid, declaration = _as_user(ctx, assessment,
-                                lambda store, aid, **who: store.sign_off(aid, score=score, reason=reason, **who))
+    """Sign off a submitted assessment: after this it can only be added to (addenda).
+
+    Refused while any urgent gap is open: return it to the practitioner instead.
+    """
+    aid, declaration = _as_user(ctx, assessment, lambda store, aid, **who: store.sign_off(
+        aid, score=score, reason=reason, outcome=outcome, **who))
     typer.echo(f"signed off: {aid[:8]}")
     typer.echo(one_line(declaration))
 

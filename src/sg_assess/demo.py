@@ -1,4 +1,8 @@
-"""Five clearly fictional demonstration assessments, for trying sg-assess out and for screenshots.
+"""Clearly fictional demonstration assessments, for trying sg-assess out, training and screenshots.
+
+Five are on questionnaire version 1 (``DEMO_FAMILIES``, below); four more, one
+for each age band from unborn to adolescent, are on version 2 and are data
+files in ``demo_data/`` (``DEMO_FAMILIES_V2``), the way all demo data will go.
 
 Every child, adult, professional, service and place here is invented: people's
 names carry the marker ``(fictional)`` and places are Anytown, Othertown and
@@ -15,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +29,8 @@ from sg_assess.questionnaire.schema import Question, Questionnaire
 from sg_assess.store.repository import Store
 
 DEFAULT_BASE_DATE = dt.date(2026, 2, 2)
+DEMO_DATA_DIR = Path(__file__).with_name("demo_data")
+V2_QUESTIONNAIRE_FILE = f"{DEFAULT_QUESTIONNAIRE}-v2.toml"
 FICTIONAL_MARKER = "(fictional)"
 
 GENERIC_TEXT = ("Discussed with the family during this assessment; nothing further to add at this stage. "
@@ -980,6 +987,8 @@ def generic_answer(question: Question, *, actor: str, on: dt.date) -> Any:
         "scale": {"who": actor, "role": "Practitioner", "score": 5, "reason": GENERIC_TEXT, "date": on.isoformat()},
         "actions": {"what": "Review this assessment with the family.", "who": actor, "by_when": later,
                     "review_date": later, "done": False},
+        "events": {"date": on.isoformat(), "event": GENERIC_TEXT, "source": actor, "impact": GENERIC_TEXT},
+        "goals": {"danger": GENERIC_TEXT, "goal": GENERIC_TEXT, "how_long": "Six months"},
     }
     return [rows[kind]]
 
@@ -1037,18 +1046,43 @@ def _build_one(store: Store, questionnaire: Questionnaire, family: dict[str, Any
     return aid
 
 
-def build_demo(store: Store, questionnaire: Questionnaire, *, base_date: dt.date | None = None) -> list[str]:
-    """Create the five demonstration assessments in ``store``; return their ids in ``DEMO_FAMILIES`` order."""
+def build_demo(store: Store, questionnaire: Questionnaire, *, base_date: dt.date | None = None,
+               families: list[dict[str, Any]] | None = None) -> list[str]:
+    """Create the demonstration assessments in ``store`` (default: the five version-1 ones in
+    ``DEMO_FAMILIES``); return their ids in the order given."""
     base = base_date or DEFAULT_BASE_DATE
     ids: dict[str, str] = {}
     clock, saved_clock = _WorkingDayClock(), store.clock
     store.clock = clock  # the records read as written on their assessment dates, not today
     try:
-        for family in DEMO_FAMILIES:
+        for family in DEMO_FAMILIES if families is None else families:
             ids[family["key"]] = _build_one(store, questionnaire, family, base, ids, clock)
     finally:
         store.clock = saved_clock
     return list(ids.values())
+
+
+def load_demo_families(folder: Path = DEMO_DATA_DIR) -> list[dict[str, Any]]:
+    """The demo assessments written as data files (``*.toml`` in ``folder``, in file-name order).
+
+    Each file holds ``key``, ``child_name``, ``born`` or ``due``, ``day``, ``practitioner``,
+    ``role`` and a table of ``answers`` by question id; every answer is written out in the
+    file (nothing is filled in), so ``complete`` is false.
+    """
+    families = []
+    for path in sorted(folder.glob("*.toml")):
+        family = tomllib.loads(path.read_text(encoding="utf-8"))
+        family.setdefault("complete", False)
+        families.append(family)
+    return families
+
+
+DEMO_FAMILIES_V2: list[dict[str, Any]] = load_demo_families()
+
+
+def build_demo_v2(store: Store, questionnaire: Questionnaire, *, base_date: dt.date | None = None) -> list[str]:
+    """Create the four version-2 demonstration assessments (unborn, toddler, school age, adolescent)."""
+    return build_demo(store, questionnaire, base_date=base_date, families=DEMO_FAMILIES_V2)
 
 
 def ensure_demo_db(path: Path) -> tuple[list[str], bool]:
@@ -1057,15 +1091,18 @@ def ensure_demo_db(path: Path) -> tuple[list[str], bool]:
     Returns the assessment ids and whether anything was created.  The demo is
     built in a temporary file and moved into place when complete, so an
     interrupted build never leaves a half-made demo to be reused, and it always
-    uses the shipped questionnaire (an organisation's own may ask other questions).
+    uses the shipped questionnaires (an organisation's own may ask other questions):
+    version 1 for the first five, version 2 for the four after them.
     """
     if not path.exists():
         questionnaire = load_file(builtin_questionnaire_dir() / f"{DEFAULT_QUESTIONNAIRE}.toml")
+        questionnaire_v2 = load_file(builtin_questionnaire_dir() / V2_QUESTIONNAIRE_FILE)
         building = path.with_name(f".{path.name}.building")
         for leftover in (building, Path(f"{building}-wal"), Path(f"{building}-shm")):
             leftover.unlink(missing_ok=True)
         with Store.open(building) as store:
             build_demo(store, questionnaire)
+            build_demo_v2(store, questionnaire_v2)
         os.replace(building, path)
         created = True
     else:

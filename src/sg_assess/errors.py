@@ -44,3 +44,19 @@ class ExportError(SgError):
 
 class Refused(SgError):
     """The workflow does not allow this (a signed-off record, someone else's draft, a self sign-off)."""
+
+
+class GapsRefused(Refused):
+    """The quality check stops this step; ``gaps`` are the quality.Gap objects that stop it."""
+
+    def __init__(self, message: str, gaps: list):  # list[quality.Gap]: errors.py imports nothing of the core
+        self.gaps = gaps
+        super().__init__(message)
+
+
+class SubmitRefused(GapsRefused):
+    """Required answers are missing or an urgent gap is open, and no reason was given."""
+
+
+class SignOffRefused(GapsRefused):
+    """An urgent gap is open (no override), or the outcome named is not the one recorded."""

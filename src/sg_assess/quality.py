@@ -2,21 +2,33 @@
 
 Headless: the TUI shows these gaps, the CLI and supervisors' review use the same
 list.  A gap never stops a draft being saved; it says what a good assessment
-still needs.  Rules that name questions apply only when the questionnaire has
-those questions, so an organisation's own questionnaire gets the rules that fit.
+still needs (urgent gaps stop a submission without a reason, and a sign-off).
+
+This is the engine only: it names no question.  Required answers come from the
+questionnaire's ``required`` flags; every other rule is data, in the
+questionnaire's ``[[rules]]`` (or the rules shipped for its id and version, see
+questionnaire/loader.py), compiled by questionnaire/rules.py.  A rule's gap
+shows only while the question it links to applies to this child.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sg_assess.questionnaire.rules import Context, Rule
+from sg_assess.questionnaire.rows import ROW_TYPES
 from sg_assess.questionnaire.schema import Questionnaire
+from sg_assess.safetext import one_line
 from sg_assess.store.records import AssessmentRecord
 
-WORRY_QUESTIONS = ("past_harm", "danger_statements")
-STRENGTH_QUESTIONS = ("existing_strengths", "existing_safety")
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
+# Version 1 kept the safety scale's role as free text: these, and only these, read as the practitioner.
+PRACTITIONER_WORDS = frozenset({"practitioner", "social worker", "allocated social worker", "allocated worker",
+                                "assessing social worker", "the social worker", "lead practitioner", "sw"})
 
 
 @dataclass(frozen=True)
@@ -26,66 +38,168 @@ class Gap:
     kind: str  # "missing", "gap" or "urgent"
     message: str
     principles: tuple[str, ...]
+    rule_id: str = ""  # the rule that found it ("" for a required answer)
+
+
+@dataclass(frozen=True)
+class ScaleSummary:
+    """The safety scale as a headline: the practitioner's own latest score, and the spread of everyone's."""
+
+    worker_score: int | None
+    low: int | None
+    high: int | None
+    note: str = ""  # why there is no worker score, when scores exist but none is clearly the practitioner's
+
+    @property
+    def score_range(self) -> str | None:
+        return None if self.low is None else f"{self.low}-{self.high}"
+
+    @property
+    def spread(self) -> int | None:
+        return None if self.low is None or self.high is None else self.high - self.low
+
+    def headline(self) -> str:
+        """e.g. "worker 4 (range 2-7)", or "no practitioner's score (range 2-7)"."""
+        if self.low is None:
+            return "none recorded"
+        worker = f"practitioner {self.worker_score}" if self.worker_score is not None else (
+            self.note or "no practitioner's score")
+        return f"{worker} (range {self.score_range})"
+
+
+def scale_rows(q: Questionnaire, answers: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [row for question in q.questions() if question.kind == "scale" for row in answers.get(question.id) or []]
+
+
+def is_practitioner_row(row: Mapping[str, Any], practitioner: str = "") -> bool | None:
+    """True: the role id is practitioner; for version 1's free text, True only if it reads unambiguously so."""
+    role = row.get("role") or ""
+    if role == "practitioner":
+        return True
+    if role in {c for c, _ in ROW_TYPES["scale"].field("role").choices}:  # type: ignore[union-attr]
+        return False
+    words = role.strip().casefold()
+    if words in PRACTITIONER_WORDS:
+        return True
+    if practitioner and (row.get("who") or "").strip().casefold() == practitioner.strip().casefold():
+        return True  # the person who wrote the assessment scored it
+    return False
+
+
+def scale_summary(rows: list[dict[str, Any]], practitioner: str = "") -> ScaleSummary:
+    if not rows:
+        return ScaleSummary(None, None, None)
+    ordered = sorted(enumerate(rows), key=lambda ir: (ir[1].get("date") or "", ir[0]))  # latest last
+    latest: dict[str, int] = {}
+    for _, row in ordered:
+        if row.get("score") is not None:
+            latest[(row.get("who") or "").strip().casefold()] = row["score"]
+    workers = [row for _, row in ordered if is_practitioner_row(row, practitioner) and row.get("score") is not None]
+    people = {(row.get("who") or "").strip().casefold() for row in workers}
+    worker = workers[-1]["score"] if workers and len(people) == 1 else None
+    note = ""
+    if worker is None:
+        note = ("scores from more than one person read as the practitioner's" if len(people) > 1
+                else "no score is marked as the practitioner's")
+    values = list(latest.values())
+    return ScaleSummary(worker, min(values) if values else None, max(values) if values else None, note)
+
+
+def facts(record: AssessmentRecord) -> dict[str, Any]:
+    """The numbers rules can test (see questionnaire/rules.py FACTS)."""
+    s = record.summary
+    rows = scale_rows(record.questionnaire, record.answers)
+    summary = scale_summary(rows, s.practitioner)
+    age = None
+    if record.child.dob:
+        try:
+            dob, on = dt.date.fromisoformat(record.child.dob), dt.date.fromisoformat(s.assessment_date)
+            age = on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+        except ValueError:  # a redacted record's date of birth is words
+            age = None
+    fall = None
+    if summary.worker_score is not None and record.previous_worker_score is not None:
+        fall = record.previous_worker_score - summary.worker_score
+    return {"worker_score": summary.worker_score, "score_spread": summary.spread, "score_fall": fall,
+            "score_range": summary.score_range, "child_age_years": age, "score_count": len(rows)}
 
 
 def check(record: AssessmentRecord) -> list[Gap]:
     """Every gap, in questionnaire order (urgent ones first)."""
-    gaps = list(_gaps(record.questionnaire, record.summary.age_band, record.answers))
+    gaps = list(_gaps(record))
     order = {q.id: i for i, q in enumerate(record.questionnaire.questions())}
     return sorted(gaps, key=lambda g: (g.kind != "urgent", order.get(g.question_id, 0)))
 
 
-def _gaps(q: Questionnaire, band: str, answers: Mapping[str, Any]) -> Iterator[Gap]:
-    def gap(qid: str, kind: str, message: str, *extra_principles: str) -> Gap | None:
-        question = q.question(qid)
-        if question is None or not q.is_shown(question, band, answers):
-            return None
-        section = q.section_of(qid)
-        assert section is not None
-        principles = tuple(dict.fromkeys((*question.principles, *extra_principles)))
-        return Gap(qid, section.id, kind, message, principles)
+def urgent(gaps: list[Gap]) -> list[Gap]:
+    return [g for g in gaps if g.kind == "urgent"]
 
-    found: list[Gap | None] = []
+
+def blocking_submission(gaps: list[Gap]) -> list[Gap]:
+    """What stops a submission unless a reason is given: required answers missing and urgent gaps."""
+    return [g for g in gaps if g.kind in ("missing", "urgent")]
+
+
+def describe(gaps: list[Gap]) -> str:
+    """e.g. "3 required answers missing and 1 urgent gap open (first: ...)", for one-line refusals."""
+    missing = sum(g.kind == "missing" for g in gaps)
+    urgent_ = [g for g in gaps if g.kind == "urgent"]
+    parts = []
+    if missing:
+        parts.append(f"{missing} required answer{'s' if missing != 1 else ''} missing")
+    if urgent_:
+        parts.append(f"{len(urgent_)} urgent gap{'s' if len(urgent_) != 1 else ''} open")
+    first = (urgent_ or gaps)[0].message if gaps else ""
+    return " and ".join(parts) + (f" ({one_line(first)})" if first else "")
+
+
+def _gaps(record: AssessmentRecord) -> Iterator[Gap]:
+    q, band, answers = record.questionnaire, record.summary.age_band, record.answers
     for question in q.questions():
         if question.required and question.id not in answers and q.is_shown(question, band, answers):
-            found.append(gap(question.id, "missing", f"Not answered: {question.prompt}"))
-
-    has = lambda ids: any(i in answers for i in ids)  # noqa: E731
-    if has(WORRY_QUESTIONS) and not has(STRENGTH_QUESTIONS):
-        found.append(gap("existing_strengths", "gap", "Worries are recorded but no strengths or existing safety", "strengths"))
-    if has(STRENGTH_QUESTIONS) and not has(WORRY_QUESTIONS):
-        found.append(gap("danger_statements", "gap", "Strengths are recorded but no worries (past harm or future danger)", "strengths"))
-
-    if answers.get("child_seen") == "no":
-        found.append(gap("child_seen", "gap", "The child has not been seen", "child_centred"))
-    if answers.get("child_seen_alone") == "no" and "not_seen_alone_reason" not in answers:
-        found.append(gap("not_seen_alone_reason", "gap", "The child was not seen alone and no reason is recorded", "child_centred"))
-    if answers.get("child_told_outcome") != "yes":
-        found.append(gap("child_told_outcome", "gap", "The child has not been told the outcome of this assessment", "explanation"))
-
-    found.extend(_parent_gaps(answers.get("parents"), gap))
-    for i, row in enumerate(answers.get("safety_scale") or [], start=1):
-        who = row.get("who") or f"row {i}"
-        if not row.get("reason"):
-            found.append(gap("safety_scale", "gap", f"Safety scale score from {who} has no reason", "evidence"))
-        if row.get("score") is not None and row["score"] <= 1:
-            found.append(gap("safety_scale", "urgent",
-                             f"{who} scored {row['score']}: a score of 0-1 calls for immediate escalation", "vigilance"))
-    for i, row in enumerate(answers.get("next_steps") or [], start=1):
-        what = row.get("what") or f"row {i}"
-        missing = [label for key, label in (("who", "an owner"), ("by_when", "a date"), ("review_date", "a review date"))
-                   if not row.get(key)]
-        if missing:
-            needs = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
-            found.append(gap("next_steps", "gap", f"Next step '{what}' needs {needs}", "reviewing_services"))
-    yield from (g for g in found if g is not None)
+            section = q.section_of(question.id)
+            assert section is not None
+            yield Gap(question.id, section.id, "missing", f"Not answered: {question.prompt}", tuple(question.principles))
+    try:
+        on = dt.date.fromisoformat(record.summary.assessment_date)
+    except ValueError:
+        on = dt.date.today()
+    context = Context(answers, band, on, facts(record))
+    for rule in q.compiled_rules:
+        yield from run_rule(q, rule, context)
 
 
-def _parent_gaps(rows: list[dict[str, Any]] | None, gap: Any) -> Iterator[Gap | None]:
-    rows = rows or []
-    if len(rows) < 2:
-        yield gap("parents", "gap", "Both parents should be recorded; where one is not involved, record why", "holistic")
-    for i, row in enumerate(rows, start=1):
-        if row.get("involved") is False and not row.get("reason_not_involved"):
-            who = row.get("name") or f"row {i}"
-            yield gap("parents", "gap", f"{who} is not involved and no reason is recorded", "involving_families")
+def run_rule(q: Questionnaire, rule: Rule, ctx: Context) -> Iterator[Gap]:
+    question = q.question(rule.question)
+    if question is None or not q.is_shown(question, ctx.band, ctx.answers):
+        return
+    section = q.section_of(rule.question)
+    assert section is not None
+    principles = tuple(dict.fromkeys((*question.principles, *rule.principles)))
+    if rule.for_each is None:
+        if rule.when(ctx):
+            yield Gap(rule.question, section.id, rule.severity, _message(rule.message, ctx.facts), principles, rule.id)
+        return
+    kind = q.question(rule.for_each).kind  # type: ignore[union-attr]
+    for i, row in enumerate(ctx.answers.get(rule.for_each) or [], start=1):
+        row_ctx = Context(ctx.answers, ctx.band, ctx.assessment_date, ctx.facts, row)
+        empty = [words for name, words in rule.needs if row.get(name) in (None, "")]
+        if (rule.needs and not empty) or not rule.when(row_ctx):
+            continue
+        values = {"row": f"row {i}", **ctx.facts, "needs": _and(empty)}
+        for f in ROW_TYPES[kind].fields:
+            words = f.words(row.get(f.name))
+            values[f.name] = words if words or f.type != "text" else f"row {i}"
+        yield Gap(rule.question, section.id, rule.severity, _message(rule.message, values), principles, rule.id)
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
+
+
+def _message(template: str, values: Mapping[str, Any]) -> str:
+    """Fill {placeholders} (checked by the loader) with one line of plain text each; nothing else is expanded."""
+    def fill(m: re.Match[str]) -> str:
+        value = values.get(m.group(1))
+        return "unknown" if value is None else one_line(str(value))
+    return _PLACEHOLDER.sub(fill, template)

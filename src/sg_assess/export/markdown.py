@@ -26,7 +26,7 @@ from typing import Any
 
 from sg_assess.questionnaire.principles import principle_title
 from sg_assess.questionnaire.schema import Question
-from sg_assess.questionnaire.values import GROUP_FIELDS
+from sg_assess.questionnaire.rows import ROW_TYPES
 from sg_assess.safetext import one_line, strip_controls
 from sg_assess.export.dates import age_text, local_time, long_date
 from sg_assess.export.summary import accepted_gaps, mapped_answer, scale_facts, trend
@@ -51,12 +51,9 @@ _LINE_START = re.compile(r"\s*(?:(#)(?=#{0,5}(?:\s|$))|(>)|([-+])(?=\s|$)|\d{1,9
 _NBSP = "\u00a0"
 NOT_ANSWERED = "_Not answered_"
 
+# The table headers of version 1's fields (later fields join a table only when used): see rows.py.
 GROUP_HEADERS: dict[str, dict[str, str]] = {
-    "people": {"name": "Name", "relationship": "Relationship or role", "agency": "Agency",
-               "involved": "Involved", "reason_not_involved": "Reason if not involved"},
-    "scale": {"who": "Who", "role": "Role", "score": "Score (0-10)", "reason": "Reason", "date": "Date"},
-    "actions": {"what": "What", "who": "Who", "by_when": "By when", "review_date": "Review date", "done": "Done"},
-}
+    kind: {f.name: f.export_header for f in t.fields if not f.added} for kind, t in ROW_TYPES.items()}
 BAND_NAMES = {"unborn": "Unborn (pre-birth)", "0-2": "0 to 2 years", "3-4": "3 to 4 years", "5-9": "5 to 9 years",
               "10-14": "10 to 14 years", "15-17": "15 to 17 years"}
 
@@ -132,10 +129,12 @@ def render_answer(question: Question, value: Any) -> str:
         return escape_line(value)
     if kind == "multi_choice":
         return "\n".join(f"- {escape_static(item)}" for item in value)  # choices come from the questionnaire
-    fields = GROUP_FIELDS[kind]
-    headers = GROUP_HEADERS[kind]
-    return _table((headers[f] for f in fields),
-                  ([long_date(row.get(f)) if fields[f] == "date" and row.get(f) else row.get(f) for f in fields]
+    # Fields added after version 1 are shown only when some row has them, so version-1 tables stay as they were.
+    fields = [f for f in ROW_TYPES[kind].fields if not f.added or any(row.get(f.name) not in (None, "") for row in value)]
+    return _table((f.export_header for f in fields),
+                  ([row.get(f.name) if f.type in ("bool", "score")
+                    else long_date(row.get(f.name)) if f.type == "date" and row.get(f.name)
+                    else f.words(row.get(f.name)) for f in fields]
                    for row in value))
 
 
@@ -302,11 +301,6 @@ def render_markdown(record: AssessmentRecord, *, show_ids: bool = False) -> str:
             serves = ", ".join(principle_title(p) for p in question.principles)
             suffix = f" (serves: {escape_static(serves)})" if serves else ""
             out.append(f"- {escape_static(section_title)}: {escape_static(question.prompt)}{suffix}")
-    for actor, at, reason, gaps in accepted_gaps(record):
-        out += ["", f"Submitted with gaps by {escape_line(actor)} on {local_time(at)}. Reason given: "
-                    f"{escape_line(reason)}"]
-        if gaps:
-            out += ["", *(f"- {escape_line(g)}" for g in gaps)]
     out += _workflow(record)
     out += ["", *_footer(record)]
     return "\n".join(out)
@@ -319,6 +313,14 @@ def _by(actor: str, role: str | None, at: str) -> str:
 def _workflow(record: AssessmentRecord) -> list[str]:
     """Review and sign-off, comments, addenda (after the original, never merged into it) and a history summary."""
     out: list[str] = []
+    accepted = accepted_gaps(record)
+    if accepted:
+        out += ["", "## Submitted with gaps accepted", ""]
+        for actor, role, at, reason, gaps in accepted:
+            out += [f"**Submitted** by {_by(actor, role, at)}, with the reason:", "", escape_block(reason), ""]
+            if gaps:  # a missing answer's message already begins "Not answered:"
+                out += ["Gaps accepted with this reason:", "", *(f"- {escape_line(g)}" for g in gaps), ""]
+        out.pop()
     if record.reviews:
         out += ["", "## Review and sign-off", ""]
         for review in record.reviews:

@@ -37,14 +37,14 @@ def mapped_answer(record: AssessmentRecord, line: str) -> tuple[bool, Any]:
     return True, record.answers.get(qid)
 
 
-def accepted_gaps(record: AssessmentRecord) -> list[tuple[str, str, str, list[str]]]:
-    """(actor, at, reason, gaps) for each submission that went with gaps accepted, oldest first.
+def accepted_gaps(record: AssessmentRecord) -> list[tuple[str, str | None, str, str, list[str]]]:
+    """(actor, role, at, reason, gaps) for each submission that went with gaps accepted, oldest first.
 
     Submit keeps the reason and the gaps it accepts in the submission's history entry
     (``after``: {"reason": ..., "accepted": [{"kind", "question", "rule", "message"}, ...]}); records from before
     that hold none, and give nothing here.
     """
-    out: list[tuple[str, str, str, list[str]]] = []
+    out: list[tuple[str, str | None, str, str, list[str]]] = []
     for h in record.history:
         if h.kind == "submitted" and isinstance(h.after, dict) and h.after.get("reason"):
             names = []
@@ -54,7 +54,7 @@ def accepted_gaps(record: AssessmentRecord) -> list[tuple[str, str, str, list[st
                     names.append(urgent + str(g.get("message") or g.get("question") or ""))
                 else:
                     names.append(str(g))
-            out.append((h.actor, h.at, str(h.after["reason"]), names))
+            out.append((h.actor, h.role, h.at, str(h.after["reason"]), names))
     return out
 
 

@@ -19,6 +19,7 @@ import pydantic
 from sg_assess import paths
 from sg_assess.errors import NotFound, QuestionnaireError
 from sg_assess.questionnaire.principles import all_principles
+from sg_assess.questionnaire.rules import compile_chronology, compile_rules
 from sg_assess.questionnaire.schema import Questionnaire, cross_check
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -45,10 +46,42 @@ def parse_questionnaire(raw: bytes, origin: str) -> Questionnaire:
     problems = cross_check(model, set(all_principles()))
     if problems:
         raise QuestionnaireError([f"{origin}: {where}: {what}" for where, what in problems])
+    _attach_rules(model, origin)
     model._source = text
     model._content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
     model._origin = origin
     return model
+
+
+RULES_DIR = Path(__file__).with_name("shipped_rules")
+
+
+def shipped_rules_path(qid: str, version: int) -> Path:
+    """Rules shipped for a questionnaire whose file has no [[rules]] (version 1, whose text is pinned)."""
+    return RULES_DIR / f"{qid}-v{version}.toml"
+
+
+def _attach_rules(model: Questionnaire, origin: str) -> None:
+    """Compile the file's [[rules]] and [[chronology]], or those shipped for its id and version; refuse bad ones."""
+    raw, chronology = model.rules, model.chronology
+    rules_origin = origin
+    if raw is None and chronology is None:
+        path = shipped_rules_path(model.id, model.version)
+        if not path.is_file():
+            return
+        rules_origin = str(path)
+        try:
+            shipped = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise QuestionnaireError([f"{rules_origin}: cannot read the rules: {exc}"]) from None
+        raw, chronology = shipped.get("rules", []), shipped.get("chronology", [])
+    rules, problems = compile_rules(raw or [], model, set(all_principles()))
+    entries, more = compile_chronology(chronology or [], model)
+    if problems or more:
+        raise QuestionnaireError([f"{rules_origin}: {line}" for line in problems + more])
+    model._rules = rules
+    model._chronology = entries
+    model._rules_origin = rules_origin
 
 
 def load_file(path: Path) -> Questionnaire:
@@ -157,12 +190,25 @@ class Catalog:
         return out
 
     def get(self, qid: str | None = None) -> Questionnaire:
+        """The newest version of questionnaire ``qid``, or exactly version N when written ``ID@N``.
+
+        An older version stays available so an organisation can finish a series of
+        assessments on the version it started with (``new --questionnaire ID@1``).
+        """
         best = self.best
         qid = qid or DEFAULT_QUESTIONNAIRE
+        qid, at, wanted = qid.partition("@")
         if qid not in best:
             known = ", ".join(sorted(best)) or "none"
             raise NotFound(f"no questionnaire with id {qid!r} (found: {known}); see 'sg-assess questionnaires list'")
-        return best[qid]
+        if not at:
+            return best[qid]
+        versions = sorted({q.version for q in self.found if q.id == qid})
+        if not (wanted.isascii() and wanted.isdigit()) or int(wanted) not in versions:
+            found = ", ".join(map(str, versions))
+            raise NotFound(f"no version {wanted!r} of questionnaire {qid!r} (found versions: {found}); "
+                           f"write ID@N with N one of them")
+        return next(q for q in self.found if q.id == qid and q.version == int(wanted))
 
 
 def search_path(extra_dirs: Iterable[Path] = ()) -> list[Path]:

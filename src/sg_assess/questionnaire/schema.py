@@ -18,12 +18,13 @@ AGE_BANDS: tuple[str, ...] = ("unborn", "0-2", "3-4", "5-9", "10-14", "15-17")
 AgeBand = Literal["unborn", "0-2", "3-4", "5-9", "10-14", "15-17"]
 
 KINDS: tuple[str, ...] = (
-    "text", "long_text", "yes_no", "choice", "multi_choice", "date", "people", "scale", "actions",
+    "text", "long_text", "yes_no", "choice", "multi_choice", "date", "people", "scale", "actions", "events", "goals",
 )
-Kind = Literal["text", "long_text", "yes_no", "choice", "multi_choice", "date", "people", "scale", "actions"]
+Kind = Literal["text", "long_text", "yes_no", "choice", "multi_choice", "date", "people", "scale", "actions",
+               "events", "goals"]
 TEXT_KINDS = frozenset({"text", "long_text"})
 CHOICE_KINDS = frozenset({"choice", "multi_choice"})
-GROUP_KINDS = frozenset({"people", "scale", "actions"})
+GROUP_KINDS = frozenset({"people", "scale", "actions", "events", "goals"})  # rows.py defines their fields
 CONDITION_KINDS = frozenset({"yes_no", "choice", "multi_choice"})
 
 Ident = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$", max_length=64)]
@@ -64,6 +65,12 @@ class Section(_Model):
     questions: Annotated[list[Question], Field(min_length=1)]
 
 
+class SignOffSpec(_Model):
+    """``[sign_off]``: the choice question holding the decision a supervisor's sign-off must name."""
+
+    outcome_question: Ident
+
+
 class Questionnaire(_Model):
     id: Ident
     title: Text
@@ -72,12 +79,20 @@ class Questionnaire(_Model):
     sections: Annotated[list[Section], Field(min_length=1)]
     # Which question fills which line of the export's Summary (questionnaire/summary.py checks it).
     summary: dict[str, Ident] | None = None
+    # Quality rules ([[rules]]): checked and compiled by questionnaire/rules.py, run by quality.py.
+    rules: list[dict[str, Any]] | None = None
+    sign_off: SignOffSpec | None = None
+    # [[chronology]]: answers that become events in a child's chronology (compiled by questionnaire/rules.py).
+    chronology: list[dict[str, Any]] | None = None
 
     # Set by the loader: the exact file content, its SHA-256 and where it came from.
     _source: str = PrivateAttr(default="")
     _content_hash: str = PrivateAttr(default="")
     _origin: str = PrivateAttr(default="")
     _index: dict[str, tuple[Section, Question]] = PrivateAttr(default_factory=dict)
+    _rules: tuple[Any, ...] = PrivateAttr(default=())  # compiled rules (the file's, or shipped for its id+version)
+    _rules_origin: str = PrivateAttr(default="")
+    _chronology: tuple[Any, ...] = PrivateAttr(default=())
 
     def model_post_init(self, context: Any) -> None:
         self._index = {q.id: (s, q) for s in self.sections for q in s.questions}
@@ -93,6 +108,18 @@ class Questionnaire(_Model):
     @property
     def origin(self) -> str:
         return self._origin
+
+    @property
+    def compiled_rules(self) -> tuple[Any, ...]:
+        return self._rules
+
+    @property
+    def rules_origin(self) -> str:
+        return self._rules_origin
+
+    @property
+    def chronology_entries(self) -> tuple[Any, ...]:
+        return self._chronology
 
     def questions(self) -> Iterator[Question]:
         for section in self.sections:
@@ -179,6 +206,11 @@ def cross_check(q: Questionnaire, principle_ids: set[str]) -> list[tuple[str, st
         from sg_assess.questionnaire.summary import check_summary
 
         problems.extend(check_summary(q.summary, q))
+    if q.sign_off is not None:
+        target = by_id.get(q.sign_off.outcome_question)
+        if target is None or target.kind != "choice":
+            problems.append(("sign_off", f"outcome_question {q.sign_off.outcome_question!r} must be a choice question "
+                                         "in this file"))
     return problems
 
 

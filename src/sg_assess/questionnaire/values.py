@@ -13,19 +13,16 @@ import re
 from typing import Any
 
 from sg_assess.errors import ValidationError
+from sg_assess.questionnaire.rows import ROW_TYPES, RowField
 from sg_assess.questionnaire.schema import Question, Questionnaire
 from sg_assess.safetext import strip_controls
 
 MAX_TEXT_CHARS = 10_000_000
 
-# Repeating groups: field name -> type ("text", "bool", "date", "score"), in display order.
-GROUP_FIELDS: dict[str, dict[str, str]] = {
-    "people": {"name": "text", "relationship": "text", "agency": "text", "involved": "bool", "reason_not_involved": "text"},
-    "scale": {"who": "text", "role": "text", "score": "score", "reason": "text", "date": "date"},
-    "actions": {"what": "text", "who": "text", "by_when": "date", "review_date": "date", "done": "bool"},
-}
-GROUP_REQUIRED: dict[str, tuple[str, ...]] = {"people": ("name",), "scale": ("who", "score"), "actions": ("what",)}
-GROUP_DEFAULTS: dict[str, Any] = {"text": "", "bool": None, "date": None, "score": None}
+# Repeating groups: field name -> type, in display order (from the one definition in rows.py).
+GROUP_FIELDS: dict[str, dict[str, str]] = {k: {f.name: f.type for f in t.fields} for k, t in ROW_TYPES.items()}
+GROUP_REQUIRED: dict[str, tuple[str, ...]] = {k: t.required for k, t in ROW_TYPES.items()}
+GROUP_DEFAULTS: dict[str, Any] = {"text": "", "bool": None, "date": None, "score": None, "choice": None}
 TRUE_WORDS = {"yes", "y", "true", "1"}
 FALSE_WORDS = {"no", "n", "false", "0"}
 
@@ -84,8 +81,20 @@ def _score(question: Question, value: Any, label: str) -> int:
     return value
 
 
+def _choice(question: Question, f: RowField, value: Any, label: str) -> str:
+    if not isinstance(value, str):
+        raise _fail(question, f"{label} must be one of {', '.join(c for c, _ in f.choices)}, not {value!r}")
+    cid = f.choice_id(value)
+    if cid is not None:
+        return cid
+    if f.free_text_ok:  # version 1 kept free text here: it stays as it was written
+        return _text(question, value, label)
+    raise _fail(question, f"{label} {value!r} is not one of: {', '.join(c for c, _ in f.choices)}")
+
+
 def _row(question: Question, index: int, row: Any) -> dict[str, Any] | None:
     fields = GROUP_FIELDS[question.kind]
+    rtype = ROW_TYPES[question.kind]
     where = f"row {index + 1}"
     if not isinstance(row, dict):
         raise _fail(question, f"{where} must be an object with the fields {', '.join(fields)}")
@@ -97,15 +106,22 @@ def _row(question: Question, index: int, row: Any) -> dict[str, Any] | None:
         value = row.get(name)
         label = f"{where} {name}"
         if value is None or (isinstance(value, str) and not value.strip()):
-            out[name] = GROUP_DEFAULTS[ftype]
+            out[name] = "" if ftype == "text" or rtype.field(name).free_text_ok else GROUP_DEFAULTS[ftype]  # type: ignore[union-attr]
         elif ftype == "text":
             out[name] = _text(question, value, label)
         elif ftype == "bool":
             out[name] = _bool(question, value, label)
         elif ftype == "date":
             out[name] = _date(question, value, label)
+        elif ftype == "choice":
+            field = rtype.field(name)
+            assert field is not None
+            out[name] = _choice(question, field, value, label)
         else:
             out[name] = _score(question, value, label)
+    for f in rtype.fields:  # fields added after version 1 are kept only when given: v1 rows stay as they were
+        if f.added and out[f.name] in ("", None):
+            del out[f.name]
     if all(v in ("", None) for v in out.values()):
         return None  # an empty row is no row
     for name in GROUP_REQUIRED[question.kind]:
@@ -155,7 +171,7 @@ def normalize(question: Question, value: Any) -> Any:
 def parse_input(question: Question, text: str) -> Any:
     """Read what someone typed for ``question`` (before ``normalize``)."""
     kind = question.kind
-    if kind in ("people", "scale", "actions") or (kind == "multi_choice" and text.lstrip().startswith("[")):
+    if kind in ROW_TYPES or (kind == "multi_choice" and text.lstrip().startswith("[")):
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:

@@ -38,10 +38,30 @@ class AssessmentSummary:
     questionnaire_id: str
     questionnaire_version: int
     submitted_at: str | None = None
+    # The safety scale as a headline: the practitioner's own latest score and everyone's range ("2-7"),
+    # worked out from the answers when read (quality.scale_summary); ``score_note`` says why there is no worker score.
+    worker_score: int | None = None
+    score_range: str | None = None
+    score_note: str = ""
 
     @property
     def short_id(self) -> str:
         return self.id[:8]
+
+    @property
+    def scale_headline(self) -> str:
+        """e.g. "4 (range 2-7)", "no practitioner's score (range 5-8)", or "" when no score is recorded."""
+        if self.score_range is None:
+            return ""
+        worker = str(self.worker_score) if self.worker_score is not None else "no practitioner's score"
+        return f"{worker} (range {self.score_range})"
+
+    @property
+    def short_score(self) -> str:
+        """For a table: "4 (2-7)" (the practitioner's own, then everyone's range); "- (2-7)": none is theirs."""
+        if self.score_range is None:
+            return ""
+        return f"{'-' if self.worker_score is None else self.worker_score} ({self.score_range})"
 
     @property
     def completeness(self) -> dict[str, int]:
@@ -172,6 +192,8 @@ class AssessmentRecord:
     comments: list[CommentRecord] = field(default_factory=list)
     addenda: list[AddendumRecord] = field(default_factory=list)
     earlier: list[EarlierScore] = field(default_factory=list)  # the child's earlier assessments, oldest first
+    # The practitioner's own latest score in the child's previous assessment (for the "fall" rule).
+    previous_worker_score: int | None = None
 
     @property
     def sign_off(self) -> ReviewRecord | None:
@@ -184,12 +206,16 @@ class AssessmentRecord:
     def with_answers(self, answers: dict[str, Any]) -> AssessmentRecord:
         """This record with other answers (such as those on screen, not all saved yet).
 
-        The summary's figures (required answers, latest safety-scale score) are worked out
-        again from these answers: a copy that kept the old figures would export a header that
-        contradicts its own body.
+        The summary's figures (required answers, latest safety-scale score, the practitioner's own
+        score and the range) are worked out again from these answers: a copy that kept the old
+        figures would export a header that contradicts its own body.
         """
+        from sg_assess.quality import scale_rows, scale_summary
         from sg_assess.questionnaire.values import answer_figures
 
         done, total, score = answer_figures(self.questionnaire, self.summary.age_band, answers)
-        summary = dataclasses.replace(self.summary, required_answered=done, required_total=total, latest_score=score)
+        scale = scale_summary(scale_rows(self.questionnaire, answers), self.summary.practitioner)
+        summary = dataclasses.replace(self.summary, required_answered=done, required_total=total, latest_score=score,
+                                      worker_score=scale.worker_score, score_range=scale.score_range,
+                                      score_note=scale.note if scale.low is not None else "")
         return dataclasses.replace(self, summary=summary, answers=dict(answers))

@@ -7,6 +7,7 @@ together or not at all.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -487,7 +488,33 @@ class Store(SupervisionMixin):
         query = query.limit(limit).offset(offset)
         with self.engine.connect() as conn:
             rows = conn.execute(query, {"match": match} if match else {}).all()
-        return [AssessmentSummary(**row._mapping) for row in rows]
+            return self.with_scale(conn, [AssessmentSummary(**row._mapping) for row in rows])
+
+    def with_scale(self, conn: Connection, summaries: list[AssessmentSummary]) -> list[AssessmentSummary]:
+        """The summaries with the practitioner's own score and the range filled in (two queries for a page)."""
+        from sg_assess.quality import scale_summary
+
+        if not summaries:
+            return summaries
+        ids = [s.id for s in summaries]
+        marks = ", ".join("?" * len(ids))
+        sql = conn.connection.driver_connection.execute
+        hashes = dict(sql(f"SELECT id, questionnaire_hash FROM assessment WHERE id IN ({marks})", ids).fetchall())
+        scale_ids = {question.id for h in set(hashes.values()) for question in self.questionnaire(h).questions()
+                     if question.kind == "scale"}
+        rows: dict[str, list[dict[str, Any]]] = {}
+        if scale_ids:
+            qmarks = ", ".join("?" * len(scale_ids))
+            for aid, qid, value in sql(f"SELECT assessment_id, question_id, value FROM answer WHERE assessment_id IN "
+                                       f"({marks}) AND question_id IN ({qmarks})", [*ids, *scale_ids]):
+                if self.questionnaire(hashes[aid]).question(qid).kind == "scale":  # type: ignore[union-attr]
+                    rows.setdefault(aid, []).extend(json.loads(value))
+        out = []
+        for s in summaries:
+            scale = scale_summary(rows.get(s.id, []), s.practitioner)
+            out.append(dataclasses.replace(s, worker_score=scale.worker_score, score_range=scale.score_range,
+                                           score_note=scale.note if scale.low is not None else ""))
+        return out
 
     def count(self, *, status: str | None = None) -> int:
         query = select(func.count()).select_from(A)
@@ -500,9 +527,9 @@ class Store(SupervisionMixin):
         with self.engine.connect() as conn:
             row = conn.execute(select(*SUMMARY_COLUMNS).join(C, C.c.id == A.c.child_id)
                                .where(A.c.id == assessment_id)).first()
-        if row is None:
-            raise NotFound(f"no assessment with id {assessment_id!r}")
-        return AssessmentSummary(**row._mapping)
+            if row is None:
+                raise NotFound(f"no assessment with id {assessment_id!r}")
+            return self.with_scale(conn, [AssessmentSummary(**row._mapping)])[0]
 
     def get(self, assessment_id: str, *, with_history: bool = True) -> AssessmentRecord:
         """The whole assessment: child, pinned questionnaire, answers, workflow and (optionally) history.
@@ -510,6 +537,8 @@ class Store(SupervisionMixin):
         One connection, one read transaction, plain SQL: exporting thousands
         of records is dominated by this call.
         """
+        from sg_assess.quality import scale_rows, scale_summary
+
         with self.engine.connect() as conn, conn.begin():
             sql = conn.connection.driver_connection.execute
             head = sql(_SQL_GET, (assessment_id,)).fetchone()
@@ -529,14 +558,19 @@ class Store(SupervisionMixin):
                 (assessment_id,))]
             history = self._history(conn, assessment_id) if with_history else []
             earlier = earlier_scores(self, sql, assessment_id, child_id)
+            previous = self._previous_worker_score(sql, assessment_id, child_id)
         if snapshot:  # a signed-off record shows the child as they were when it was signed off
             frozen = json.loads(snapshot)
             name, dob, due = frozen["name"], frozen["dob"], frozen["due_date"]
         summary = AssessmentSummary(assessment_id, child_id, name, *summary_rest)
+        questionnaire = self.questionnaire(q_hash)
+        scale = scale_summary(scale_rows(questionnaire, answers), summary.practitioner)
+        summary = dataclasses.replace(summary, worker_score=scale.worker_score, score_range=scale.score_range,
+                                      score_note=scale.note if scale.low is not None else "")
         return AssessmentRecord(
             summary=summary,
             child=ChildRecord(id=child_id, name=name, dob=dob, due_date=due),
-            questionnaire=self.questionnaire(q_hash),
+            questionnaire=questionnaire,
             questionnaire_hash=q_hash,
             answers=answers,
             history=history,
@@ -547,6 +581,7 @@ class Store(SupervisionMixin):
             comments=comments,
             addenda=addenda,
             earlier=earlier,
+            previous_worker_score=previous,
         )
 
     def child(self, child_id: str) -> ChildRecord:
@@ -554,6 +589,20 @@ class Store(SupervisionMixin):
         with self.engine.connect() as conn:
             row = self._child_row(conn, child_id)
         return ChildRecord(id=row["id"], name=row["name"], dob=row["dob"], due_date=row["due_date"])
+
+    def _previous_worker_score(self, sql: Any, assessment_id: str, child_id: str) -> int | None:
+        """The practitioner's latest score in the child's assessment before this one (by date, then creation)."""
+        from sg_assess.quality import scale_rows, scale_summary
+
+        prev = sql("SELECT p.id, p.questionnaire_hash, p.practitioner FROM assessment p, assessment a "
+                   "WHERE a.id = ? AND p.child_id = ? AND p.id != a.id AND (p.assessment_date < a.assessment_date "
+                   "OR (p.assessment_date = a.assessment_date AND p.seq < a.seq)) "
+                   "ORDER BY p.assessment_date DESC, p.seq DESC LIMIT 1", (assessment_id, child_id)).fetchone()
+        if prev is None:
+            return None
+        answers = {qid: json.loads(value) for qid, value in sql(
+            "SELECT question_id, value FROM answer WHERE assessment_id = ?", (prev[0],))}
+        return scale_summary(scale_rows(self.questionnaire(prev[1]), answers), prev[2]).worker_score
 
     def history(self, assessment_id: str) -> list[HistoryRecord]:
         with self.engine.connect() as conn:

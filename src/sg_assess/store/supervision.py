@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 
-from sg_assess.errors import NotFound, Refused, UsageError, ValidationError
+from sg_assess.errors import NotFound, Refused, SignOffRefused, SubmitRefused, UsageError, ValidationError
 from sg_assess.identity import ROLES, check_name, same_person  # noqa: F401 - ROLES is imported from here too
 from sg_assess.identity import check_role as _check_role
 from sg_assess.statuses import status_words
@@ -87,6 +87,63 @@ def _text(value: str | None, what: str) -> str:
     return clean_text(cleaned)
 
 
+def recorded_outcome(record: Any) -> tuple[str | None, Any]:
+    """(the outcome recorded, its question) where the questionnaire says which question holds it."""
+    spec = record.questionnaire.sign_off
+    if spec is None:
+        return None, None
+    return record.answers.get(spec.outcome_question), record.questionnaire.question(spec.outcome_question)
+
+
+def _agreed_outcome(record: Any, outcome: str | None, urgent: list[Any]) -> str:
+    """The outcome a sign-off agrees with, checked; refuse while an urgent gap is open."""
+    short = record.id[:8]
+    if urgent:
+        from sg_assess.quality import describe
+
+        raise SignOffRefused(f"assessment {short} has {describe(urgent)}, so it cannot be signed off; return it to "
+                             f"the practitioner (sg-assess review return {short} --comment TEXT)", urgent)
+    recorded, question = recorded_outcome(record)
+    named = (outcome or "").strip()
+    if question is not None and recorded is None:
+        raise SignOffRefused(f"assessment {short} records no outcome, so there is nothing to agree with; return it "
+                             "to the practitioner", [])
+    if not named:
+        hint = f" (recorded: {recorded})" if recorded else ""
+        raise SignOffRefused(f"name the outcome you agree with{hint}: sg-assess review sign-off {short} --outcome "
+                             "TEXT ...", [])
+    if recorded is not None:
+        folded = named.casefold()
+        matches = [c for c in question.choices or [] if c.casefold() == folded] or \
+                  [c for c in question.choices or [] if len(folded) >= 4 and c.casefold().startswith(folded)]
+        if len(matches) != 1 or matches[0] != recorded:
+            raise SignOffRefused(f"the outcome recorded in assessment {short} is {recorded!r}, not {named!r}; sign "
+                                 "off only the outcome you agree with, or return it to the practitioner", [])
+        return recorded
+    return _text(named, "the outcome you agree with")
+
+
+def _entry_events(record: Any) -> list[ChronologyEvent]:
+    import re
+
+    from sg_assess.questionnaire.rules import Context
+
+    answers, s = record.answers, record.summary
+    try:
+        on = dt.date.fromisoformat(s.assessment_date)
+    except ValueError:
+        on = dt.date.today()
+    ctx = Context(answers, s.age_band, on, {})
+    out = []
+    for entry in record.questionnaire.chronology_entries:
+        if entry.when(ctx):
+            summary = re.sub(r"\{([A-Za-z_][A-Za-z0-9_-]*)\}",
+                             lambda m: str(answers.get(m.group(1)) or "not recorded"), entry.summary)
+            date = (answers.get(entry.date) if entry.date else None) or s.assessment_date
+            out.append(ChronologyEvent(date, entry.kind, record.id, summary))
+    return out
+
+
 class SupervisionMixin:
     """Workflow operations of ``Store`` (kept here so each file holds one concept)."""
 
@@ -108,15 +165,37 @@ class SupervisionMixin:
 
     # -- transitions --------------------------------------------------------------------
 
-    def submit(self: Store, assessment_id: str, *, actor: str, role: str) -> None:
+    def submit(self: Store, assessment_id: str, *, actor: str, role: str, reason: str | None = None) -> list[Any]:
+        """Submit for review; return the gaps still open (quality.Gap).
+
+        Refused (SubmitRefused, listing them in ``gaps``) while required answers
+        are missing or an urgent gap is open, unless ``reason`` says why it goes
+        now; the reason and the gaps it accepts are kept in the history.
+        """
+        from sg_assess import quality
+
         check_role(role)
+        record = self.get(assessment_id, with_history=False)
+        check_editable(assessment_id, record.summary.status, record.owner, actor)
+        gaps = quality.check(record)
+        blocking = quality.blocking_submission(gaps)
+        after = None
+        if reason is not None or blocking:
+            if blocking and not (reason or "").strip():
+                short = assessment_id[:8]
+                raise SubmitRefused(f"assessment {short} has {quality.describe(blocking)}; complete them, or submit "
+                                    f"it with a reason (sg-assess submit {short} --reason TEXT)", blocking)
+            after = {"reason": _text(reason, "a reason for submitting now"),
+                     "accepted": [{"kind": g.kind, "question": g.question_id, "rule": g.rule_id, "message": g.message}
+                                  for g in blocking]}
         now = self._now()
         with db.write_connection(self.engine) as conn:
             head = self._head(conn, assessment_id)
             check_editable(assessment_id, head.status, head.owner, actor)
             conn.execute(text("UPDATE assessment SET status = 'submitted', submitted_at = :now, updated_at = :now, "
                               "revision = revision + 1 WHERE id = :id"), {"now": now, "id": assessment_id})
-            self._event(conn, assessment_id, "submitted", actor, role, now)
+            self._event(conn, assessment_id, "submitted", actor, role, now, after)
+        return gaps
 
     def _check_reviewer(self: Store, conn: Any, head: Any, actor: str, role: str, what: str) -> None:
         editors = set(conn.execute(text("SELECT DISTINCT actor FROM history WHERE assessment_id = :a AND kind IN "
@@ -141,25 +220,37 @@ class SupervisionMixin:
                          {"a": assessment_id, "actor": actor, "role": role, "now": now, "c": comment})
             self._event(conn, assessment_id, "returned", actor, role, now, comment)
 
-    def sign_off(self: Store, assessment_id: str, *, actor: str, role: str, score: int, reason: str) -> str:
-        """Sign off; return the declaration line."""
+    def sign_off(self: Store, assessment_id: str, *, actor: str, role: str, score: int, reason: str,
+                 outcome: str | None = None) -> str:
+        """Sign off; return the declaration line.
+
+        Refused (SignOffRefused) while any urgent gap is open (there is no
+        override: return it instead), and unless ``outcome`` names the outcome
+        the supervisor agrees with: where the questionnaire records one
+        (``[sign_off] outcome_question``), it must be that one.
+        """
+        from sg_assess import quality
+
         if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 10:
             raise ValidationError(f"the safety scale score must be a whole number from 0 to 10, not {score!r}")
         reason = _text(reason, "a reason for your safety scale score")
+        record = self.get(assessment_id, with_history=False)
         now = self._now()
         with db.write_connection(self.engine) as conn:
             head = self._head(conn, assessment_id)
             self._check_reviewer(conn, head, actor, role, "sign off")
+            agreed = _agreed_outcome(record, outcome, quality.urgent(quality.check(record)))
             child = conn.execute(text("SELECT id, name, dob, due_date FROM child WHERE id = :id"),
                                  {"id": head.child_id}).mappings().one()
             when = f"{now[:10]} {now[11:16]} UTC"
             declaration = (f"I, {actor} ({role}), have reviewed this assessment and sign it off on {when}. "
-                           f"My safety scale score is {score} out of 10.")
+                           f"I agree with the outcome: {agreed}. My safety scale score is {score} out of 10.")
             conn.execute(text("INSERT INTO review (assessment_id, decision, actor, role, at, comment, score, declaration) "
                               "VALUES (:a, 'signed_off', :actor, :role, :now, :reason, :score, :decl)"),
                          {"a": assessment_id, "actor": actor, "role": role, "now": now, "reason": reason,
                           "score": score, "decl": declaration})
-            self._event(conn, assessment_id, "signed_off", actor, role, now, {"score": score, "reason": reason})
+            self._event(conn, assessment_id, "signed_off", actor, role, now,
+                        {"score": score, "reason": reason, "outcome": agreed})
             # The details this assessment was made with, if it kept them; else the child's as they are now.
             kept = conn.execute(text("SELECT child_snapshot FROM assessment WHERE id = :id"),
                                 {"id": assessment_id}).scalar_one_or_none()
@@ -234,7 +325,7 @@ class SupervisionMixin:
         query = (select(*SUMMARY_COLUMNS).join(C, C.c.id == A.c.child_id).where(A.c.status == "submitted")
                  .order_by(A.c.submitted_at, A.c.seq).limit(limit))
         with self.engine.connect() as conn:
-            return [AssessmentSummary(**row._mapping) for row in conn.execute(query)]
+            return self.with_scale(conn, [AssessmentSummary(**row._mapping) for row in conn.execute(query)])
 
     def review_queue_details(self: Store, today: dt.date) -> list[QueueItem]:
         """The review queue with what a supervisor looks at first: days waiting and the quality check's gaps."""
@@ -281,8 +372,10 @@ class SupervisionMixin:
         for aid in ids:
             record = self.get(aid)
             s = record.summary
+            scale = f"; safety scale: practitioner {s.scale_headline}" if s.worker_score is not None else (
+                f"; safety scale: {s.scale_headline}" if s.score_range else "")
             events.append(ChronologyEvent(s.assessment_date, "assessment", aid,
-                                          f"Assessment ({status_words(s.status).lower()}) by {s.practitioner}"))
+                                          f"Assessment ({status_words(s.status).lower()}) by {s.practitioner}{scale}"))
             # Workflow events carry full timestamps, so events on one day keep their order.
             submissions = [h.at for h in record.history if h.kind == "submitted"]
             for at in submissions:
@@ -298,13 +391,13 @@ class SupervisionMixin:
                 events.append(ChronologyEvent(addendum.at, "addendum", aid,
                                               f"Addendum by {addendum.author}: {addendum.reason}"))
             answers = record.answers
-            if answers.get("referral_made") == "yes":
-                outcome = answers.get("referral_outcome") or "outcome not recorded"
-                events.append(ChronologyEvent(answers.get("referral_date") or s.assessment_date, "referral", aid,
-                                              f"Referral to children's social care: {outcome}"))
+            events.extend(_entry_events(record))  # answers the questionnaire marks as events ([[chronology]])
             for question in record.questionnaire.questions():
-                for row in answers.get(question.id) or [] if question.kind in ("scale", "actions") else []:
-                    if question.kind == "scale":
+                for row in answers.get(question.id) or [] if question.kind in ("scale", "actions", "events") else []:
+                    if question.kind == "events":  # a significant-events chronology
+                        events.append(ChronologyEvent(row["date"], "event", aid, f"{row['event']}"
+                                                      + (f" ({row['source']})" if row.get("source") else "")))
+                    elif question.kind == "scale":
                         series[row["who"]].append((row.get("date") or s.assessment_date, row["score"]))
                     elif row.get("review_date") or row.get("by_when"):
                         done = " (done)" if row.get("done") else ""

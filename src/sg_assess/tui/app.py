@@ -545,7 +545,7 @@ class SgApp(App[None]):
         def call(store: Store) -> str:
             if decision == "sign_off":
                 return store.sign_off(assessment_id, actor=self.user, role=self.role, score=payload.score,
-                                      reason=payload.reason)
+                                      reason=payload.reason, outcome=payload.outcome)
             store.return_assessment(assessment_id, actor=self.user, role=self.role, comment=payload.text)
             return "Returned to the practitioner with your comment."
 
@@ -558,12 +558,16 @@ class SgApp(App[None]):
         self._run_store("Signed off" if signing else "Returned", call, then=closed,
                         refused="Not signed off" if signing else "Not returned", on_refused=done)
 
-    def submit_assessment(self, assessment_id: str, then: Callable[[], None] | None = None) -> None:
+    def submit_assessment(self, assessment_id: str, then: Callable[[], None] | None = None,
+                          reason: str | None = None, on_refused: Callable[[str], None] | None = None) -> None:
+        """Submit; without ``reason`` the store refuses (SubmitRefused, its ``gaps`` listed) while required
+        answers are missing or an urgent gap is open.  F3's dialog asks for the reason first; a refusal is
+        shown as one line, and told to ``on_refused`` (the dialog, which shows it and keeps the reason)."""
         def call(store: Store) -> str:
-            store.submit(assessment_id, actor=self.user, role=self.role)
+            store.submit(assessment_id, actor=self.user, role=self.role, reason=reason)
             return "Submitted: it is read-only until a supervisor returns it."
 
-        self._run_store("Submitted", call, then=then, refused="Not submitted")
+        self._run_store("Submitted", call, then=then, refused="Not submitted", on_refused=on_refused)
 
     def ask_comment(self, assessment_id: str, section_id: str | None = None, reply_to: int | None = None,
                     then: Callable[[], None] | None = None) -> None:

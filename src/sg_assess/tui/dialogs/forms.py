@@ -175,26 +175,97 @@ class ConfirmDialog(ModalScreen[bool]):
 
     @on(Button.Pressed, "#confirm")
     def _confirm(self) -> None:
-        self.dismiss(True)
+        self.action_answer(True)
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
-        self.dismiss(False)
+        self.action_answer(False)
 
 
 class SubmitDialog(ConfirmDialog):
     """F3 in the editor: submitting locks the record until a supervisor returns it, so it is asked first,
-    naming every gap and missing required answer.  (A required reason when gaps remain belongs in ``body``.)"""
+    naming every gap and missing required answer.
 
-    def __init__(self, gaps: list[str]) -> None:
+    While ``blocking`` is not empty (required answers missing, urgent gaps open: quality.blocking_submission)
+    it goes only with a reason: the dialog asks for it in a field focused first, and refuses inside itself,
+    keeping what was typed, until one is given.  ``submit(reason, finished)`` does the submitting (``reason``
+    None when nothing blocks); the dialog stays open until it calls ``finished(None)`` (done: it closes) or
+    ``finished(refusal)`` (shown in the dialog, the reason kept).  Without ``submit`` it closes with True.
+    """
+
+    def __init__(self, gaps: list[str], blocking: list[str] | None = None,
+                 submit: Callable[[str | None, Callable[[str | None], None]], None] | None = None) -> None:
         count = len(gaps)
+        self.blocking = list(blocking or [])
         shown = gaps[:30] + ([f"... and {count - 30} more (F5 lists them all)"] if count > 30 else [])
         found = (f"The quality check found {count} gap{'s' if count != 1 else ''} (listed below; F5 goes to each). "
                  if count else "Every required question is answered and no gap was found. ")
+        if self.blocking:
+            n = len(self.blocking)
+            found += (f"{n} of them (required answers missing, urgent gaps) stop{'s' if n == 1 else ''} it going "
+                      "without a reason. ")
         super().__init__("Submit for review?", "\n".join(f"- {g}" for g in shown),
                          note=found + "Once submitted it is read-only until a supervisor returns it.",
                          confirm_label="Submit (ctrl+s)", cancel_label="Cancel (Esc)")
         self.gaps = gaps
+        self.submit = submit
+        self.reason: str | None = None  # what was given, once submitted
+        self._pending = False
+        if self.blocking:
+            self.AUTO_FOCUS = "#reason"  # the one thing to do before it can go
+
+    def body(self) -> ComposeResult:
+        yield from super().body()
+        if self.blocking:
+            yield Label("Why it should go now, with these open (kept in the history; the supervisor sees it)")
+            reason = Input(id="reason", placeholder="The reason (required)")
+            reason.select_on_focus = False
+            yield reason
+        yield Static("", id="problem", classes="problem")
+
+    def typed(self) -> str:
+        return self.query_one("#reason", Input).value if self.blocking else ""
+
+    def action_answer(self, yes: bool) -> None:
+        if yes:
+            self.confirm()
+            return
+        if not self.typed().strip():
+            self.dismiss(False)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(False)
+
+        self.app.push_screen(ConfirmDialog("Discard what you typed?", "The reason you typed is not saved.",
+                                           confirm_label="Discard (ctrl+s)", cancel_label="Keep editing (Esc)"),
+                             answered)
+
+    def confirm(self) -> None:
+        if self._pending:
+            return  # already submitting
+        reason = self.typed().strip() if self.blocking else None
+        if self.blocking and not reason:
+            self.query_one("#problem", Static).update(
+                "Not submitted: say why it should go now with required answers missing or an urgent gap open, "
+                "or cancel and complete them.")
+            self.query_one("#reason", Input).focus()
+            return
+        self.reason = reason
+        if self.submit is None:
+            self.dismiss(True)
+            return
+        self._pending = True
+        self.query_one("#problem", Static).update("Submitting…")
+        self.submit(reason, self.finished)
+
+    def finished(self, refusal: str | None) -> None:
+        self._pending = False
+        if refusal is None:
+            self.dismiss(True)
+        else:
+            self.query_one("#problem", Static).update(literal_line(refusal))
 
 
 @dataclass(frozen=True)
@@ -224,27 +295,42 @@ class TextDialog(_Form[Note]):
 class SignOff:
     score: int
     reason: str
+    outcome: str = ""  # the outcome the supervisor agrees with
 
 
 class SignOffDialog(_Form[SignOff]):
     TITLE_TEXT = "Sign off this assessment"
     SAVE_LABEL = "Sign off (ctrl+s)"
 
+    def __init__(self, outcomes: list[str] | None = None) -> None:
+        """``outcomes``: the questionnaire's outcome choices (pick the one you agree with); None: say it in words."""
+        super().__init__()
+        self.outcomes = outcomes
+
     def fields(self) -> ComposeResult:
         yield Static("After sign-off nothing in the assessment can change; corrections become addenda.", classes="hint")
+        yield Label("The outcome you agree with")
+        if self.outcomes:
+            yield Select([(literal_line(o), o) for o in self.outcomes], id="outcome", prompt="(choose)")
+        else:
+            yield Input(id="outcome")
         yield Label("Your safety scale score (0 to 10)")
         yield Input(id="score", type="integer", placeholder="0-10")
         yield Label("The reason for your score")
         yield AnswerArea(id="reason", tab_behavior="focus", soft_wrap=True)
 
     def result(self) -> SignOff | str:
+        widget = self.query_one("#outcome")
+        outcome = widget.value if isinstance(widget, (Select, Input)) else None
+        if not isinstance(outcome, str) or not outcome.strip():
+            return "Name the outcome you agree with."
         raw = self.query_one("#score", Input).value.strip()
         if not raw.isdigit() or not 0 <= int(raw) <= 10:
             return "The score must be a whole number from 0 to 10."
         reason = self.query_one("#reason", TextArea).text
         if not reason.strip():
             return "Give the reason for your score."
-        return SignOff(int(raw), reason)
+        return SignOff(int(raw), reason, outcome)
 
 
 @dataclass(frozen=True)

@@ -7,17 +7,17 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid
-from textual.widgets import Checkbox, Input, Label
+from textual.widgets import Checkbox, Input, Label, Select
 
 from sg_assess.errors import ValidationError
+from sg_assess.questionnaire.rows import ROW_TYPES
 from sg_assess.questionnaire.schema import Question
-from sg_assess.questionnaire.values import GROUP_FIELDS, normalize
+from sg_assess.questionnaire.values import normalize
 from sg_assess.safetext import visible
 from sg_assess.tui.dialogs.forms import _Form
+from sg_assess.tui.text import literal_line
 from sg_assess.tui.widgets.marks import MarkedCheckbox
-from sg_assess.tui.widgets.questions import GROUP_LABELS, DateValidator, LineInput
-
-DEFAULT_TRUE = {"involved"}
+from sg_assess.tui.widgets.questions import DateValidator, LineInput
 
 
 class RowDialog(_Form[dict[str, Any]]):
@@ -34,28 +34,38 @@ class RowDialog(_Form[dict[str, Any]]):
 
     def fields(self) -> ComposeResult:
         # One line a field, the label beside it: a whole row fits a 24-line terminal with its title and buttons.
-        labels = GROUP_LABELS[self.question.kind]
-        with Grid(classes="row-fields"):
-            for name, ftype in GROUP_FIELDS[self.question.kind].items():
-                value = self.row.get(name)
-                if ftype == "bool":
-                    checked = value if value is not None else name in DEFAULT_TRUE
+        # Field-driven: the row type's one definition (questionnaire/rows.py) gives fields, labels and choices.
+        fields = ROW_TYPES[self.question.kind].fields
+        # More than six fields (people, next steps): no blank line between them, or they would not fit.
+        with Grid(classes="row-fields dense" if len(fields) > 6 else "row-fields"):
+            for f in fields:
+                value = self.row.get(f.name)
+                if f.type == "bool":
+                    checked = value if value is not None else f.default_true
                     yield Label("")
-                    yield MarkedCheckbox(labels[name], value=bool(checked), id=f"f-{name}", compact=True)
+                    yield MarkedCheckbox(f.label, value=bool(checked), id=f"f-{f.name}", compact=True)
                     continue
-                yield Label(labels[name] + (" (0 to 10)" if ftype == "score" else ""), classes="field-label")
+                yield Label(f.label + (" (0 to 10)" if f.type == "score" else ""), classes="field-label")
+                if f.type == "choice":
+                    options = [(words, cid) for cid, words in f.choices]
+                    if isinstance(value, str) and value and value not in {c for c, _ in f.choices}:
+                        options.append((literal_line(value + " (as written in version 1)"), value))  # v1 text kept
+                    yield Select(options, value=value if value else Select.NULL, id=f"f-{f.name}", allow_blank=True,
+                                 prompt="(not given)", compact=True)
+                    continue
                 text = "" if value is None else visible(str(value))
-                if ftype == "date":
-                    yield Input(text, id=f"f-{name}", placeholder="YYYY-MM-DD", validators=[DateValidator()],
+                if f.type == "date":
+                    yield Input(text, id=f"f-{f.name}", placeholder="YYYY-MM-DD", validators=[DateValidator()],
                                 compact=True)
                 else:
-                    yield LineInput(text, id=f"f-{name}", type="integer" if ftype == "score" else "text", compact=True)
+                    yield LineInput(text, id=f"f-{f.name}", type="integer" if f.type == "score" else "text", compact=True)
 
     def collect(self) -> dict[str, Any]:
         row: dict[str, Any] = {}
-        for name, ftype in GROUP_FIELDS[self.question.kind].items():
-            widget = self.query_one(f"#f-{name}", Checkbox if ftype == "bool" else Input)
-            row[name] = widget.value
+        for f in ROW_TYPES[self.question.kind].fields:
+            widget = self.query_one(f"#f-{f.name}", {"bool": Checkbox, "choice": Select}.get(f.type, Input))
+            value = widget.value
+            row[f.name] = None if value is Select.NULL else value
         return row
 
     def result(self) -> dict[str, Any] | str:

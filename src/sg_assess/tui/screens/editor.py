@@ -27,6 +27,8 @@ from sg_assess.tui.text import literal, literal_line, plain_line
 from sg_assess.tui.widgets.questions import QuestionBlock, block_for
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sg_assess.tui.app import SgApp
 
 
@@ -121,7 +123,6 @@ class EditorScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = f"sg-assess · {plain_line(self.record.summary.child_name)[:40]}"
-        self.sub_title = f"{plain_line(self.q.title)} v{self.q.version} · {status_words(self.record.summary.status)}"
         self.refresh_marks()
         self._on_save_state(self.autosaver.state)
         target = self.first_unanswered() if self.focus_unanswered else None
@@ -189,6 +190,17 @@ class EditorScreen(Screen[None]):
             block.display = self.q.is_shown(block.question, self.band, self.answers)
 
     def refresh_marks(self) -> None:
+        from sg_assess.quality import scale_rows, scale_summary
+
+        scale = scale_summary(scale_rows(self.q, self.answers), self.record.summary.practitioner)
+        # Short, so the header shows it whole at 100 columns: "worker 3, range 3-9" ("no worker score, range ...").
+        worker = f"worker {scale.worker_score}" if scale.worker_score is not None else "no worker score"
+        score = f"{worker}, range {scale.score_range} · " if scale.low is not None else ""
+        if score:  # the score before the questionnaire's title, which is what the header cuts short
+            self.sub_title = (f"{status_words(self.record.summary.status)} · {score}{plain_line(self.q.title)} "
+                              f"v{self.q.version}")
+        else:
+            self.sub_title = f"{plain_line(self.q.title)} v{self.q.version} · {status_words(self.record.summary.status)}"
         done, total = self.q.completeness(self.band, self.answers)
         progress = self.query_one("#progress", ProgressBar)
         progress.update(total=max(total, 1), progress=done)
@@ -357,25 +369,29 @@ class EditorScreen(Screen[None]):
         self.dismiss(None)
 
     def action_submit(self) -> None:
-        """F3: refused at once if this person cannot submit; otherwise asked first, naming every gap."""
+        """F3: refused at once if this person cannot submit; otherwise asked first, naming every gap.
+
+        While required answers are missing or an urgent gap is open (quality.blocking_submission) the dialog
+        asks why it should go now, and the reason goes with it (into the history, the review and the export).
+        """
         from sg_assess import quality
         from sg_assess.tui.dialogs.forms import SubmitDialog
 
         if self.read_only:
             self.notify(f"This assessment is read-only: {self.read_only}.", title="Not submitted", severity="error", timeout=12, markup=False)
             return
-        gaps = [g.message for g in quality.check(self.current_record())]
+        found = quality.check(self.current_record())
+        gaps = [f"Urgent: {g.message}" if g.kind == "urgent" else g.message for g in found]
+        blocking = [g.message for g in quality.blocking_submission(found)]
 
-        def answered(submit: bool | None) -> None:
-            if not submit:
-                return
+        def submit(reason: str | None, finished: Callable[[str | None], None]) -> None:
             if not self.flush_now():
-                self.notify("Some answers are not saved yet; submit once they are.", title="Not submitted",
-                            severity="error", markup=False)
+                finished("Not submitted: some answers are not saved yet; submit once they are.")
                 return
-            self.app.submit_assessment(self.record.id, then=lambda: self.dismiss(None))
+            self.app.submit_assessment(self.record.id, then=lambda: (finished(None), self.dismiss(None)),
+                                       reason=reason, on_refused=finished)
 
-        self.app.push_screen(SubmitDialog(gaps), answered)
+        self.app.push_screen(SubmitDialog(gaps, blocking, submit=submit))
 
     def action_read_comments(self) -> None:
         from sg_assess.tui.screens.comments import CommentsScreen

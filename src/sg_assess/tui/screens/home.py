@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from sg_assess.tui.app import SgApp
 
 PAGE = 100
-COLUMNS = (("Child", "child", 22), ("Band", "band", 6), ("Status", "status", 10), ("Last updated", "updated", 16),
-           ("Practitioner", "practitioner", 16), ("Score", "score", 5), ("Required", "required", 8))  # 83 + padding
+COLUMNS = (("Child", "child", 19), ("Band", "band", 6), ("Status", "status", 10), ("Last updated", "updated", 16),
+           ("Practitioner", "practitioner", 16), ("Score", "score", 8), ("Required", "required", 8))  # 83 + padding
 STATUS_OPTIONS = [(words, code) for code, words in STATUS_WORDS.items()]
 EMPTY_TEXT = (
     "No assessments yet.\n\n"
@@ -125,7 +125,7 @@ class HomeScreen(Screen[None]):
             table.add_row(
                 cell(row.child_name), row.age_band, status_words(row.status),
                 row.updated_at[:16].replace("T", " "), cell(row.practitioner),
-                "" if row.latest_score is None else str(row.latest_score),
+                row.short_score,
                 f"{row.required_answered}/{row.required_total}", key=row.id,
             )
         self.loading = False

@@ -99,12 +99,12 @@ class ReviewQueueScreen(TableScreen):
 
     TITLE_TEXT = "Waiting for review (oldest first). Enter opens the review."
     EMPTY_TEXT = "Nothing is waiting for review."
-    COLUMNS = (("Child", 26), ("Practitioner", 20), ("Submitted", 10), ("Days waiting", 12), ("Gaps", 5), ("Score", 5))
+    COLUMNS = (("Child", 23), ("Practitioner", 20), ("Submitted", 10), ("Days waiting", 12), ("Gaps", 5), ("Score", 8))
 
     def fetch(self, store: Store) -> list[tuple[Any, list[Any]]]:
         return [(i.summary.id, [i.summary.child_name, i.summary.practitioner, (i.summary.submitted_at or "")[:10],
                                 str(i.days_waiting), str(i.gaps),
-                                "" if i.summary.latest_score is None else str(i.summary.latest_score)])
+                                i.summary.short_score])
                 for i in store.review_queue_details(self.app.today())]
 
     @on(DataTable.RowSelected)

@@ -49,6 +49,11 @@ class ReviewScreen(Screen[None]):
             with Vertical(id="review-side"):
                 yield Label(literal_line(f"{s.child_name} · {status_words(s.status)}"), classes="title")
                 yield Label(literal_line(f"By {s.practitioner}; submitted {(s.submitted_at or '')[:10]}"))
+                reason = submit_reason(self.record)
+                if reason is not None:
+                    text, accepted = reason
+                    yield Static(literal(f"Submitted with {accepted} gap{'s' if accepted != 1 else ''} accepted, "
+                                         f"because: {text}"), id="review-reason")
                 count = len(self.gaps)
                 yield Static(f"Quality check: {count} gap{'s' if count != 1 else ''} (F5)", id="review-gaps")
                 yield Label(f"Comments ({len(self.record.comments)})", classes="subtitle")
@@ -81,9 +86,13 @@ class ReviewScreen(Screen[None]):
     def action_sign_off(self) -> None:
         from sg_assess.tui.dialogs.forms import SignOffDialog
 
+        from sg_assess.store.supervision import recorded_outcome
+
         if self.refused("sign off"):
             return
-        self.app.push_screen(SignOffDialog().keep_open_until_done(
+        _, question = recorded_outcome(self.record)
+        dialog = SignOffDialog(list(question.choices or []) if question is not None else None)
+        self.app.push_screen(dialog.keep_open_until_done(
             lambda r, finished: self.app.decide(self.record.id, "sign_off", r, finished)))
 
     def action_return(self) -> None:
@@ -109,3 +118,11 @@ class ReviewScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def submit_reason(record: AssessmentRecord) -> tuple[str, int] | None:
+    """The reason given at the latest submission (when it went with gaps open) and how many gaps it accepted."""
+    last = next((h for h in reversed(record.history) if h.kind == "submitted"), None)
+    if last is None or not isinstance(last.after, dict) or not last.after.get("reason"):
+        return None
+    return last.after["reason"], len(last.after.get("accepted") or [])

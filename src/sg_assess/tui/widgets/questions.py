@@ -21,26 +21,18 @@ from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, Label, RadioButton, RadioSet, Select, SelectionList, Static, TextArea
 
 from sg_assess.questionnaire.principles import principle_title
+from sg_assess.questionnaire.rows import ROW_TYPES
 from sg_assess.questionnaire.schema import Question
 from sg_assess.safetext import visible
 from sg_assess.tui.text import cell, literal, literal_line
 from sg_assess.tui.widgets.answer_area import AnswerArea
 from sg_assess.tui.widgets.marks import MarkedRadioButton
 
-GROUP_LABELS: dict[str, dict[str, str]] = {
-    "people": {"name": "Name", "relationship": "Relationship or role", "agency": "Agency", "involved": "Involved",
-               "reason_not_involved": "Reason if not involved"},
-    "scale": {"who": "Who", "role": "Role", "score": "Score", "reason": "Reason", "date": "Date"},
-    "actions": {"what": "What", "who": "Who", "by_when": "By when", "review_date": "Review date", "done": "Done"},
-}
-
-
-# What a table shows, short and telling fields first, with widths that fit 80 columns with the sidebar.
+# What a table shows (short and telling fields first, widths that fit 80 columns with the sidebar) and
+# every field's label: both from the one definition of each row type, questionnaire/rows.py.
+GROUP_LABELS: dict[str, dict[str, str]] = {k: {f.name: f.label for f in t.fields} for k, t in ROW_TYPES.items()}
 GROUP_COLUMNS: dict[str, tuple[tuple[str, int], ...]] = {
-    "people": (("name", 16), ("relationship", 14), ("involved", 8), ("reason_not_involved", 16), ("agency", 12)),
-    "scale": (("score", 5), ("who", 14), ("role", 12), ("date", 10), ("reason", 24)),
-    "actions": (("what", 20), ("who", 12), ("by_when", 10), ("review_date", 11), ("done", 4)),
-}
+    k: tuple((f.name, f.width) for f in t.columns) for k, t in ROW_TYPES.items()}
 
 
 class DateValidator(Validator):
@@ -329,7 +321,7 @@ class MultiChoiceBlock(QuestionBlock):
 
 
 class GroupBlock(QuestionBlock):
-    """A repeating group (people, safety scale, next steps): a table with add, edit and remove."""
+    """A repeating group (people, safety scale, next steps, events, goals): a table with add, edit and remove."""
 
     # Not in the footer: the buttons under the table name these keys.
     BINDINGS = [Binding("a", "add_row", "Add row", id="group.add", show=False),
@@ -361,7 +353,7 @@ class GroupBlock(QuestionBlock):
         table = self.query_one(DataTable)
         table.clear()
         for row in self.rows:
-            table.add_row(*(cell(_cell(row.get(f))) for f, _ in GROUP_COLUMNS[self.question.kind]))
+            table.add_row(*(cell(f.words(row.get(f.name))) for f in ROW_TYPES[self.question.kind].columns))
         table.styles.height = min(len(self.rows), 8) + 2
 
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
@@ -415,14 +407,6 @@ class GroupBlock(QuestionBlock):
             self.action_remove_row()
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    return str(value)
-
-
 BLOCKS: dict[str, type[QuestionBlock]] = {
     "text": TextBlock,
     "long_text": LongTextBlock,
@@ -433,6 +417,8 @@ BLOCKS: dict[str, type[QuestionBlock]] = {
     "people": GroupBlock,
     "scale": GroupBlock,
     "actions": GroupBlock,
+    "events": GroupBlock,
+    "goals": GroupBlock,
 }
 
 

@@ -58,8 +58,8 @@ def test_a_signed_off_record_keeps_the_details_it_was_made_with(store: Store, qu
     child = store.summary(aid).child_id
     store.create_assessment(questionnaire=questionnaire, actor="Pat", child_id=child, child_name="Ada Renamed",
                             dob="2019-01-15", assessment_date="2026-03-02")  # renamed while the first is a draft
-    store.submit(aid, actor="Pat", role="practitioner")
-    store.sign_off(aid, actor="Sue", role="supervisor", score=5, reason="ok")
+    store.submit(aid, reason="Sent now; the rest follows", actor="Pat", role="practitioner")
+    store.sign_off(aid, actor="Sue", role="supervisor", score=5, reason="ok", outcome="Early help")
     assert store.get(aid).child.name == "Ada Example"
     assert [a.child_name for a in store.actions_due()] == []  # (no actions) - reading them works
 

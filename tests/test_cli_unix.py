@@ -32,7 +32,7 @@ class Cli:
 
     def new(self, *args: str) -> str:
         return self(*PAT, "new", "--child", "Ada Example", "--dob", "2019-01-15", "--date", "2026-03-02",
-                    *args).stdout.strip()
+                    "--questionnaire", "safeguarding-assessment@1", *args).stdout.strip()  # v1: outcome in words
 
 
 @pytest.fixture
@@ -72,8 +72,9 @@ def test_a_closed_pipe_exits_quietly(cli: Cli, isolated_env: Path, args: list[st
 
 def test_a_closed_pipe_after_a_committed_sign_off_keeps_the_sign_off(cli: Cli, isolated_env: Path) -> None:
     aid = cli.new()[:8]
-    cli(*PAT, "submit", aid)
-    done = run_into_closed_pipe([*SUE, "review", "sign-off", aid, "--score", "6", "--reason", "Holding"],
+    cli(*PAT, "submit", aid, "--reason", "Sent now")
+    done = run_into_closed_pipe([*SUE, "review", "sign-off", aid, "--score", "6", "--reason", "Holding",
+                                 "--outcome", "Early help"],
                                 _env(isolated_env, cli.db))
     assert done.returncode == 141 and done.stderr == b"" and crash_reports(isolated_env) == []
     assert json.loads(cli("show", aid, "--json").stdout)["status"] == "signed_off"
@@ -114,7 +115,7 @@ def test_answer_submit_and_check_json(cli: Cli) -> None:
     assert data["id"] == aid and data["result"] == "saved" and data["required_answered"] >= 1
     again = json.loads(cli(*PAT, "answer", aid[:8], "child_seen", "yes", "--json").stdout)
     assert again["result"] == "unchanged"
-    submitted = json.loads(cli(*PAT, "submit", aid[:8], "--json").stdout)
+    submitted = json.loads(cli(*PAT, "submit", aid[:8], "--reason", "Sent now", "--json").stdout)
     assert submitted["id"] == aid and submitted["status"] == "submitted" and submitted["gaps"] > 0
     checked = json.loads(cli("check", "--json").stdout)
     assert checked == {"database": str(cli.db), "ok": True, "problems": []}

@@ -229,8 +229,8 @@ def test_restore_that_undoes_a_sign_off_says_so_needs_a_reason_and_is_recorded(d
     aid = make_db(db_path, questionnaire)
     saved = backups.daily_backup(db_path, keep=7)
     with Store.open(db_path) as store:
-        store.submit(aid, **PAT)
-        store.sign_off(aid, score=6, reason="The stair gate is in", **SUE)
+        store.submit(aid, reason="Sent now; the rest follows", **PAT)
+        store.sign_off(aid, score=6, reason="The stair gate is in", outcome="Early help", **SUE)
     before = db_path.read_bytes()
     refused = run("--db", str(db_path), "restore", str(saved), code=1).stderr
     assert f"take 1 assessment back from signed off ({aid[:8]})" in refused and "--reason" in refused

@@ -82,10 +82,11 @@ def journey(tmp_path: Path, isolated_env: Path) -> Iterator[Journey]:
 
 def test_return_fix_resubmit_refuse_self_sign_off_then_sign_off(journey: Journey) -> None:
     dob = (dt.date.today() - dt.timedelta(days=7 * 365 + 120)).isoformat()  # 7 years old
-    aid = journey.cli(PAT, "practitioner", "new", "--child", "Ada Example", "--dob", dob).strip()
+    aid = journey.cli(PAT, "practitioner", "new", "--child", "Ada Example", "--dob", dob,
+                      "--questionnaire", "safeguarding-assessment@1").strip()  # v1: the outcome in words
     journey.cli(PAT, "practitioner", "answer", aid, "child_seen", "yes")
     journey.cli(PAT, "practitioner", "answer", aid, "interpreter_needed", "yes")  # the language is left out
-    journey.cli(PAT, "practitioner", "submit", aid)
+    journey.cli(PAT, "practitioner", "submit", aid, "--reason", "Sent now; the rest follows")
 
     # 1. A supervisor returns it from the review queue, with a comment typed in the dialog.
     term = journey.app(SUE, "supervisor")
@@ -112,7 +113,10 @@ def test_return_fix_resubmit_refuse_self_sign_off_then_sign_off(journey: Journey
     term.type(FIX)
     term.wait_for(FIX)
     term.keys("F3")
-    term.wait_for("Submit for review?")
+    term.wait_for("Submit for review?")  # required answers still missing: it asks why, in a field focused first
+    term.wait_for("Why it should go now")
+    term.type("Language added; the rest next week")
+    term.wait_for("Language added")
     term.keys("C-s")
     term.wait_gone("Submit for review?")
     term.wait_for("Ada Example")
@@ -137,6 +141,8 @@ def test_return_fix_resubmit_refuse_self_sign_off_then_sign_off(journey: Journey
     open_from_queue(term)
     term.keys("F3")
     term.wait_for("Sign off this assessment")
+    term.type("Early help")  # the outcome agreed with, first (version 1: in words)
+    term.keys("Tab")
     term.type("6")
     term.keys("Tab")  # straight on, at the typist's pace: the app holds the keys until the comment has the focus
     term.type("The plan holds")

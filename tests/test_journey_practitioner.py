@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tmuxkit import Tmux, app_env, cli, show
+from tests.tmuxkit import Tmux, app_env, cli, show, wait_until
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (CI installs it)"),
@@ -62,9 +62,24 @@ def journey(t: Tmux, env: dict[str, str], db: Path) -> str:
     t.type(DOB)
     t.keys("C-s")
 
-    # The editor opens at the first unanswered required question: "interpreter needed?" (yes/no).
+    # A new assessment is on version 2: it opens at its first question, why the assessment was done.
+    t.wait_for("Why was this assessment done?")
+    t.type(REASON_TYPED)
+    t.wait_for(REASON_TYPED[:24])
+    t.keys("Escape")
+    new_id = json.loads(cli(env, db, "list", "--json"))[0]["id"]
+    wait_until("the reason is saved", lambda: show(env, db, new_id)["answers"].get("assessment_reason") == REASON_TYPED)
+    created = show(env, db, new_id)
+    assert (created["child"]["name"], created["child"]["dob"]) == (NAME, DOB)
+    assert created["questionnaire"]["version"] == 2
+
+    # The rest of the walk covers every kind of widget on version 1's layout, which this journey was written
+    # against: a version-1 assessment of the same child (ID@1, as an organisation finishing a series would),
+    # opened with 'open ID' at its first unanswered required question, "interpreter needed?" (yes/no).
+    t.quit()
+    aid = cli(env, db, "new", "--child", NAME, "--dob", DOB, "--questionnaire", "safeguarding-assessment@1").strip()
+    t.run([sys.executable, "-m", "sg_assess", "--db", str(db), "open", aid])
     t.wait_for("Does the child, or a parent")
-    aid = json.loads(cli(env, db, "list", "--json"))[0]["id"]
     t.keys("BTab", "BTab", "BTab")  # back up to the first question, ethnicity (text)
     t.type("Mixed White and Black Caribbean")
     t.keys("Tab")
@@ -112,8 +127,10 @@ def journey(t: Tmux, env: dict[str, str], db: Path) -> str:
     t.keys("a")  # a safety-scale score (a scale row)
     t.wait_for("Add: ")
     t.type("Social worker")
-    t.keys("Tab")
-    t.type("SW")
+    t.keys("Tab", "Enter")  # the role (a list): open it ...
+    t.wait_for("Parent or carer")
+    t.keys("Down", "Enter")  # ... from "(not given)" down to "Practitioner"
+    t.wait_gone("Parent or carer")
     t.keys("Tab")
     t.type("6")
     t.keys("Tab")
@@ -138,6 +155,10 @@ def journey(t: Tmux, env: dict[str, str], db: Path) -> str:
     t.type("Home visit")
     t.keys("Tab")
     t.type("Alex Rivers (SW)")
+    t.keys("Tab", "Enter")  # who owns it (a list): open it ...
+    t.wait_for("Network member")
+    t.keys("Down", "Enter")  # ... from "(not given)" down to "Professional"
+    t.wait_gone("Network member")
     t.keys("Tab")
     t.type(BY_WHEN)
     t.keys("Tab")
@@ -158,27 +179,21 @@ def journey(t: Tmux, env: dict[str, str], db: Path) -> str:
     return aid
 
 
-CONFIRM = re.compile(r"[Cc]onfirm|[Ss]ubmit anyway|[Ss]ubmit with|not answered yet", re.S)
+REASON = "Strategy discussion today; the rest follows"
+REASON_TYPED = "School saw a bruise on her arm on Monday"
 
 
 def submit(t: Tmux, env: dict[str, str], db: Path, aid: str) -> None:
-    """F3: the issue asks for a confirmation showing the gaps; confirm it, then the record is submitted.
-
-    FOR THE LEAD, after merging the dialogs8 branch (F3 confirmation): replace the tolerant wait below with
-    waiting for that dialog's own words and pressing its confirm button (Tab to it, Enter) or its ctrl+s.
-    Until then F3 submits at once, and this step only checks the store.
-    """
+    """F3 asks first, naming the gaps; with required answers still missing it asks why it should go now, in a
+    field that has the focus, and ctrl+s submits with that reason."""
     t.keys("F3")
-    submitted = lambda: show(env, db, aid)["status"] == "submitted"  # noqa: E731
-    deadline = time.monotonic() + 20
-    confirmed = False
-    while not submitted():
-        if not confirmed and CONFIRM.search(t.screen()):
-            t.keys("C-s")  # the confirmation: submit with the gaps it shows
-            confirmed = True
-        if time.monotonic() > deadline:
-            raise AssertionError("F3 did not submit the assessment\n" + t.describe())
-        time.sleep(0.1)
+    t.wait_for("Submit for review?")
+    t.wait_for("Why it should go now")
+    t.type(REASON)
+    t.wait_for(REASON[:20])
+    t.keys("C-s")
+    t.wait_gone("Submit for review?")
+    wait_until("the assessment is submitted", lambda: show(env, db, aid)["status"] == "submitted")
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
@@ -202,9 +217,9 @@ def test_practitioner_journey(tmp_path: Path, isolated_env: Path, size: tuple[in
         assert [(p["name"], p["relationship"]) for p in answers["parents"]] == [("Jo Journey", "Mother")]
         assert answers["complicating_factors"] == ["Domestic abuse"]
         assert [(s["who"], s["role"], s["score"], s["reason"], s["date"]) for s in answers["safety_scale"]] == [
-            ("Social worker", "SW", 6, "Mother engaging with support", SEEN)]
-        assert [(a["what"], a["who"], a["by_when"], a["review_date"]) for a in answers["next_steps"]] == [
-            ("Home visit", "Alex Rivers (SW)", BY_WHEN, REVIEW)]
+            ("Social worker", "practitioner", 6, "Mother engaging with support", SEEN)]
+        assert [(a["what"], a["who"], a.get("owner_role"), a["by_when"], a["review_date"])
+                for a in answers["next_steps"]] == [("Home visit", "Alex Rivers (SW)", "professional", BY_WHEN, REVIEW)]
         assert answers["outcome"] == "Early help"
         exports = list((isolated_env / "documents").glob("*.md"))
         assert len(exports) == 1 and NAME in exports[0].read_text(encoding="utf-8")

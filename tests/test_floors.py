@@ -40,7 +40,7 @@ def declared() -> dict[str, str]:
     return floors
 
 
-def tested_set() -> dict[str, str]:
+def recorded_floors() -> dict[str, str]:
     pins = {}
     for line in FLOORS.read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
@@ -51,7 +51,7 @@ def tested_set() -> dict[str, str]:
 
 
 def test_the_declared_floors_are_the_tested_set() -> None:
-    assert declared() == tested_set()
+    assert declared() == recorded_floors()
 
 
 def test_this_environment_runs_the_tested_set() -> None:
@@ -59,7 +59,7 @@ def test_this_environment_runs_the_tested_set() -> None:
     def key(version: str) -> tuple[int, ...]:
         return tuple(int(p) for p in re.findall(r"\d+", version)[:3])
 
-    for name, floor in tested_set().items():
+    for name, floor in recorded_floors().items():
         installed = importlib.metadata.version(name)
         assert key(installed) >= key(floor), f"{name} {installed} is older than the declared floor {floor}"
 

@@ -17,7 +17,7 @@ from sg_assess.errors import QuestionnaireError
 from sg_assess.export.dates import age_text, local_time, long_date
 from sg_assess.export.markdown import escape_block, escape_cell, escape_line, render_markdown
 from sg_assess.questionnaire.loader import load_file, parse_questionnaire
-from sg_assess.questionnaire.scale import practitioner_score
+from sg_assess.quality import scale_summary
 from sg_assess.questionnaire.summary import LINES, SHIPPED_DIR, check_summary, summary_map
 from sg_assess.store.records import HistoryRecord
 from sg_assess.store.repository import Store
@@ -210,12 +210,14 @@ def test_practitioner_score_reads_role_ids_and_version_1_names() -> None:
     rows = [{"who": "Sam", "role": "practitioner", "score": 3, "date": "2026-01-01"},
             {"who": "Mum", "role": "parent_carer", "score": 9, "date": "2026-01-02"},
             {"who": "Sam", "role": "practitioner", "score": 5, "date": "2026-01-03"}]
-    facts = practitioner_score(rows)
-    assert (facts.worker, facts.low, facts.high, facts.people, facts.spread) == (5, 5, 9, 2, 4)
-    v1 = [{"who": "Sam Worker", "role": "Social worker", "score": 4}, {"who": "Mum", "role": "", "score": 6}]
-    assert practitioner_score(v1, "sam worker").worker == 4  # version 1: the practitioner by name
-    assert practitioner_score(v1, "Someone Else").worker is None
-    assert practitioner_score(None).people == 0
+    facts = scale_summary(rows)
+    assert (facts.worker_score, facts.low, facts.high, facts.people, facts.spread) == (5, 5, 9, 2, 4)
+    # Version 1: a free-text role that does not say "practitioner" (an unambiguous "Social worker" does:
+    # test_rules_v2.py), so the practitioner is found by name.
+    v1 = [{"who": "Sam Worker", "role": "Family friend", "score": 4}, {"who": "Mum", "role": "", "score": 6}]
+    assert scale_summary(v1, "sam worker").worker_score == 4  # version 1: the practitioner by name
+    assert scale_summary(v1, "Someone Else").worker_score is None
+    assert scale_summary([]).people == 0
 
 
 def test_status_line_marks_drafts_and_names_the_workflow(store: Store, assessment: str) -> None:

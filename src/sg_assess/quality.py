@@ -49,6 +49,7 @@ class ScaleSummary:
     low: int | None
     high: int | None
     note: str = ""  # why there is no worker score, when scores exist but none is clearly the practitioner's
+    people: int = 0  # how many people gave a score
 
     @property
     def score_range(self) -> str | None:
@@ -102,7 +103,7 @@ def scale_summary(rows: list[dict[str, Any]], practitioner: str = "") -> ScaleSu
         note = ("scores from more than one person read as the practitioner's" if len(people) > 1
                 else "no score is marked as the practitioner's")
     values = list(latest.values())
-    return ScaleSummary(worker, min(values) if values else None, max(values) if values else None, note)
+    return ScaleSummary(worker, min(values) if values else None, max(values) if values else None, note, len(values))
 
 
 def facts(record: AssessmentRecord) -> dict[str, Any]:

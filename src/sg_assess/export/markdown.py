@@ -236,7 +236,7 @@ def _scale_lines(record: AssessmentRecord) -> list[str]:
     if facts.people == 0:
         out.extend(["No safety scale score recorded.", ""])
     else:
-        worker = "not recorded" if facts.worker is None else f"{facts.worker} out of 10"
+        worker = "not recorded" if facts.worker_score is None else f"{facts.worker_score} out of 10"
         spread = (f"{facts.low} to {facts.high} (a spread of {facts.spread})" if facts.spread
                   else f"all {facts.low}")
         people = "1 person" if facts.people == 1 else f"{facts.people} people"

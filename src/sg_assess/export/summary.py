@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sg_assess.questionnaire.scale import ScaleFacts, practitioner_score
+from sg_assess.quality import ScaleSummary, scale_rows, scale_summary
 from sg_assess.questionnaire.summary import summary_map
 from sg_assess.store.records import AssessmentRecord, EarlierScore
 
@@ -22,11 +22,9 @@ def scale_question(record: AssessmentRecord) -> str | None:
     return next((x.id for x in record.questionnaire.questions() if x.kind == "scale"), None)
 
 
-def scale_facts(record: AssessmentRecord) -> ScaleFacts:
-    qid = scale_question(record)
-    facts = practitioner_score(record.answers.get(qid) if qid else None, record.summary.practitioner)
-    worker = getattr(record.summary, "worker_score", None)  # the store's own figure, where it computes one
-    return facts if worker is None else ScaleFacts(worker, facts.low, facts.high, facts.people)
+def scale_facts(record: AssessmentRecord) -> ScaleSummary:
+    """The headline by the one rule (quality.scale_summary), as the store, Home and the rules read it."""
+    return scale_summary(scale_rows(record.questionnaire, record.answers), record.summary.practitioner)
 
 
 def mapped_answer(record: AssessmentRecord, line: str) -> tuple[bool, Any]:
@@ -65,4 +63,4 @@ def trend(record: AssessmentRecord) -> list[EarlierScore]:
         return []
     facts = scale_facts(record)
     s = record.summary
-    return [*earlier, EarlierScore(s.id, s.assessment_date, s.status, facts.worker, facts.low, facts.high)]
+    return [*earlier, EarlierScore(s.id, s.assessment_date, s.status, facts.worker_score, facts.low, facts.high)]

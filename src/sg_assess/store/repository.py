@@ -558,7 +558,7 @@ class Store(SupervisionMixin):
                 (assessment_id,))]
             history = self._history(conn, assessment_id) if with_history else []
             earlier = earlier_scores(self, sql, assessment_id, child_id)
-            previous = self._previous_worker_score(sql, assessment_id, child_id)
+            previous = earlier[-1].worker if earlier else None  # the child's assessment before this one
         if snapshot:  # a signed-off record shows the child as they were when it was signed off
             frozen = json.loads(snapshot)
             name, dob, due = frozen["name"], frozen["dob"], frozen["due_date"]
@@ -589,20 +589,6 @@ class Store(SupervisionMixin):
         with self.engine.connect() as conn:
             row = self._child_row(conn, child_id)
         return ChildRecord(id=row["id"], name=row["name"], dob=row["dob"], due_date=row["due_date"])
-
-    def _previous_worker_score(self, sql: Any, assessment_id: str, child_id: str) -> int | None:
-        """The practitioner's latest score in the child's assessment before this one (by date, then creation)."""
-        from sg_assess.quality import scale_rows, scale_summary
-
-        prev = sql("SELECT p.id, p.questionnaire_hash, p.practitioner FROM assessment p, assessment a "
-                   "WHERE a.id = ? AND p.child_id = ? AND p.id != a.id AND (p.assessment_date < a.assessment_date "
-                   "OR (p.assessment_date = a.assessment_date AND p.seq < a.seq)) "
-                   "ORDER BY p.assessment_date DESC, p.seq DESC LIMIT 1", (assessment_id, child_id)).fetchone()
-        if prev is None:
-            return None
-        answers = {qid: json.loads(value) for qid, value in sql(
-            "SELECT question_id, value FROM answer WHERE assessment_id = ?", (prev[0],))}
-        return scale_summary(scale_rows(self.questionnaire(prev[1]), answers), prev[2]).worker_score
 
     def history(self, assessment_id: str) -> list[HistoryRecord]:
         with self.engine.connect() as conn:

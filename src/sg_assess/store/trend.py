@@ -16,15 +16,17 @@ _SQL_EARLIER = (
 
 
 def earlier_scores(store: Any, sql: Any, assessment_id: str, child_id: str) -> list[EarlierScore]:
-    """Each earlier assessment of the same child, oldest first, with the practitioner's score and the range."""
-    from sg_assess.questionnaire.scale import practitioner_score
-    from sg_assess.questionnaire.summary import summary_map
+    """Each earlier assessment of the same child, oldest first, with the practitioner's score and the range
+    (by the one rule, quality.scale_summary, as for the assessment itself)."""
+    from sg_assess.quality import scale_rows, scale_summary
 
     out: list[EarlierScore] = []
     for aid, date, status, practitioner, q_hash in sql(_SQL_EARLIER, (assessment_id,)).fetchall():
         q = store.questionnaire(q_hash)
-        qid = summary_map(q).get("scale") or next((x.id for x in q.questions() if x.kind == "scale"), None)
-        row = sql("SELECT value FROM answer WHERE assessment_id = ? AND question_id = ?", (aid, qid)).fetchone()
-        facts = practitioner_score(json.loads(row[0]) if row else None, practitioner)
-        out.append(EarlierScore(aid, date, status, facts.worker, facts.low, facts.high))
+        scale_ids = [x.id for x in q.questions() if x.kind == "scale"]
+        answers = {qid: json.loads(value) for qid, value in sql(
+            f"SELECT question_id, value FROM answer WHERE assessment_id = ? AND question_id IN "
+            f"({', '.join('?' * len(scale_ids))})", (aid, *scale_ids))} if scale_ids else {}
+        facts = scale_summary(scale_rows(q, answers), practitioner)
+        out.append(EarlierScore(aid, date, status, facts.worker_score, facts.low, facts.high))
     return out

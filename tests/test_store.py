@@ -34,7 +34,7 @@ def test_new_database_is_migrated_and_marked(store: Store, db_path: Path) -> Non
         assert conn.execute("PRAGMA application_id").fetchone()[0] == db.APPLICATION_ID
         assert conn.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0004",)]
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0005",)]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"child", "assessment", "answer", "history", "questionnaire_def", "assessment_fts"} <= tables
 
@@ -68,8 +68,8 @@ def test_known_schema_version_matches_the_migrations() -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(db.__file__).with_name("migrations")))
     heads = ScriptDirectory.from_config(cfg).get_heads()
-    assert heads == ["0004"]
-    assert db.SCHEMA_VERSION == 4
+    assert heads == ["0005"]
+    assert db.SCHEMA_VERSION == 5
 
 
 @posix_only
@@ -94,8 +94,8 @@ def test_sqlalchemy_url_is_accepted(tmp_path: Path, questionnaire) -> None:
 
 
 def test_other_database_engines_are_refused_clearly() -> None:
-    with pytest.raises(DatabaseError, match="only SQLite"):
-        Store.open("postgresql://localhost/x")
+    with pytest.raises(DatabaseError, match="only SQLite files and PostgreSQL servers"):
+        Store.open("mysql://localhost/x")
 
 
 # -- refusals: never modify what we refuse ------------------------------------------------

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 
 from sg_assess.errors import Refused, ValidationError
+from sg_assess.store.dialect import driver_sql
 from sg_assess.export.jsonexport import assessment_dict
 from sg_assess.questionnaire.loader import from_source
 from sg_assess.store import db
@@ -109,9 +110,9 @@ def _import(store: Store, a: dict[str, Any], source: str, *, actor: str, role: s
     claim: Claim = check_claims(a, questionnaire, source, store.clock())
     now = store._now()
     with db.write_connection(store.engine) as conn:
-        run = conn.connection.driver_connection.execute
-        run("INSERT OR IGNORE INTO questionnaire_def (hash, qid, version, title, source, stored_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)", (q["hash"], q["id"], q["version"], q["title"], q["source"], now))
+        run = driver_sql(conn)
+        run("INSERT INTO questionnaire_def (hash, qid, version, title, source, stored_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", (q["hash"], q["id"], q["version"], q["title"], q["source"], now))
         local = run("SELECT status FROM assessment WHERE id = ?", (claim.id,)).fetchone()
         if local is None:
             return insert_new(store, conn, claim, questionnaire, source, actor=actor, role=role, now=now)

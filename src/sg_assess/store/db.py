@@ -22,10 +22,10 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.pool import QueuePool, StaticPool
 
-from sg_assess.errors import DatabaseError, NotFound
+from sg_assess.errors import DatabaseError, NotFound, Refused
 
 APPLICATION_ID = 0x53474153  # "SGAS"
-SCHEMA_VERSION = 4  # PRAGMA user_version written by the newest migration
+SCHEMA_VERSION = 5  # PRAGMA user_version written by the newest migration (the Alembic revision on a server)
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024  # below this, every open runs SQLite's quick check first (milliseconds)
@@ -37,31 +37,45 @@ DRIVE_REMOTE = 4  # GetDriveTypeW: a network drive (a mapped letter such as Z:)
 
 @dataclass(frozen=True)
 class Location:
-    """Where a database lives: a file path, or ``:memory:`` for tests; ``readonly`` from ``?mode=ro``."""
+    """Where a database lives: a file path, ``:memory:`` for tests, or a team server's URL (``server``);
+    ``readonly`` from ``?mode=ro``."""
 
     path: Path | None
     readonly: bool = False
+    server: str | None = None  # postgresql://[user@]host[:port]/database[?sslmode=...], never with a password
 
     @property
     def is_memory(self) -> bool:
-        return self.path is None
+        return self.path is None and self.server is None
+
+    @property
+    def is_server(self) -> bool:
+        return self.server is not None
 
     def __str__(self) -> str:
+        if self.server is not None:
+            return self.server
         return MEMORY if self.path is None else str(self.path)
 
 
 def resolve_location(value: str | os.PathLike[str]) -> Location:
-    """A plain path, or a SQLAlchemy ``sqlite:///`` URL."""
+    """A plain path, a SQLAlchemy ``sqlite:///`` URL, or a ``postgresql://`` URL of a team database."""
     text = os.fspath(value)
     if text == MEMORY:
         return Location(None)
+    from sg_assess.store.postgres import is_server_url, redact, server_url
+
+    if is_server_url(text):
+        server_url(text)  # refuses a password or a URL without a database, in one line
+        return Location(None, server=redact(text))
     if "://" in text:
         try:
             url = make_url(text)
         except ArgumentError:
             raise DatabaseError(f"{text!r} is not a valid database URL") from None
         if not url.drivername.startswith("sqlite"):
-            raise DatabaseError(f"only SQLite databases are supported, not {url.drivername!r}; give a file path or a sqlite:/// URL")
+            raise DatabaseError(f"only SQLite files and PostgreSQL servers are supported, not {url.drivername!r}; give "
+                                "a file path, a sqlite:/// URL or a postgresql:// URL")
         if not url.database or url.database == MEMORY:
             return Location(None)
         readonly = False
@@ -241,10 +255,11 @@ def _connect_pragmas(dbapi_conn: sqlite3.Connection, *, readonly: bool, wal: boo
     cur.close()
 
 
-def _on_begin(conn) -> None:
+def on_begin(conn) -> None:
     """Writes take the write lock up front, so a read never has to upgrade to a write (no SQLITE_BUSY)."""
-    write = conn.get_execution_options().get("sg_write", False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    from sg_assess.store.dialect import begin
+
+    begin(conn, write=conn.get_execution_options().get("sg_write", False))
 
 
 def create_sqlite_engine(location: Location, *, readonly: bool = False) -> Engine:
@@ -267,12 +282,17 @@ def create_sqlite_engine(location: Location, *, readonly: bool = False) -> Engin
     def _connect(dbapi_conn, _record):  # noqa: ANN001 - SQLAlchemy's signature
         _connect_pragmas(dbapi_conn, readonly=readonly, wal=wal)
 
-    event.listen(engine, "begin", _on_begin)
+    event.listen(engine, "begin", on_begin)
     return engine
 
 
-def open_engine(location: Location, *, readonly: bool = False, create: bool = True) -> Engine:
-    """Check, open and migrate the database; return an engine.  Never modifies a file it refuses."""
+def open_engine(location: Location, *, readonly: bool = False, create: bool = True, password: str | None = None) -> Engine:
+    """Check, open and migrate the database; return an engine.  Never modifies a file it refuses.
+
+    A team database is checked, never migrated here: 'sg-assess team init' (the database owner) does that.
+    """
+    if location.server is not None:
+        return open_server(location, password=password)
     version = 0
     readonly = readonly or location.readonly
     if not location.is_memory:
@@ -301,6 +321,37 @@ def open_engine(location: Location, *, readonly: bool = False, create: bool = Tr
     return engine
 
 
+def open_server(location: Location, *, password: str | None = None) -> Engine:
+    """A team database's engine, once its schema is known to be ours and current (one line otherwise)."""
+    from sg_assess.store import postgres
+
+    assert location.server is not None
+    url = postgres.server_url(location.server)
+    engine = postgres.create_server_engine(url, password=password)
+    event.listen(engine, "begin", on_begin)
+    try:
+        with engine.connect() as conn:
+            version = postgres.schema_version(conn)
+    except (OperationalError, SADatabaseError) as exc:
+        engine.dispose()
+        raise postgres.explain_connect(exc, url) from None
+    where = postgres.describe(url)
+    if version is None:
+        engine.dispose()
+        raise DatabaseError(f"the database {where} holds tables that are not sg-assess's; check the URL, nothing "
+                            "was changed")
+    if version < SCHEMA_VERSION:
+        engine.dispose()
+        what = "is not set up yet" if version == 0 else "needs upgrading"
+        raise DatabaseError(f"the team database {where} {what}: ask IT to run 'sg-assess team init' with the "
+                            "database owner's login; nothing was changed")
+    if version > SCHEMA_VERSION:
+        engine.dispose()
+        raise DatabaseError(f"the team database {where} was set up by a newer sg-assess (schema {version}; this one "
+                            f"reads up to {SCHEMA_VERSION}); upgrade sg-assess, nothing was changed")
+    return engine
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest version with Alembic, in one write transaction."""
     from alembic import command  # imported only when there is something to do (~150 ms)
@@ -313,9 +364,30 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+def lost_connection(exc: BaseException) -> bool:
+    """True when a team database's server went away (or could not be reached): the work can be tried again."""
+    if getattr(exc, "connection_invalidated", False):
+        return True
+    orig = getattr(exc, "orig", None)
+    state = getattr(orig, "sqlstate", None)
+    if state is not None:
+        return state.startswith(("08", "57P"))  # connection exceptions; the server shutting down
+    module = type(orig).__module__ if orig is not None else ""
+    return module.startswith("psycopg") and type(orig).__name__ == "OperationalError"
+
+
 def explain_failure(exc: BaseException) -> str:
     """What a failed read or write means for the user, in one line."""
-    message = str(getattr(exc, "orig", None) or exc).lower()
+    orig = getattr(exc, "orig", None)
+    if lost_connection(exc):
+        return "the connection to the team database was lost; what you typed is kept, try again in a moment"
+    diag = getattr(orig, "diag", None)  # psycopg: the server's own message, e.g. a rule a trigger enforces
+    if diag is not None and getattr(diag, "message_primary", None):
+        if getattr(orig, "sqlstate", None) in ("P0001", "42501"):  # a rule the server enforces; no privilege
+            return diag.message_primary
+        if getattr(orig, "sqlstate", None) == "55P03":
+            return "the team database is busy (another save is taking long); try again in a moment"
+    message = str(orig or exc).lower()
     if "malformed" in message or "not a database" in message or "corrupt" in message:
         return ("the database is damaged; run 'sg-assess check', and restore a backup with 'sg-assess restore FILE' "
                 "(your current file is kept)")
@@ -341,11 +413,18 @@ def write_connection(engine: Engine) -> Iterator:
         with engine.execution_options(sg_write=True).begin() as conn:
             yield conn
     except (OperationalError, SADatabaseError, sqlite3.DatabaseError) as exc:  # SQLAlchemy's, or the driver's own
+        if lost_connection(exc):
+            from sg_assess.store.postgres import ServerUnreachable
+
+            raise ServerUnreachable(explain_failure(exc)) from None
+        if getattr(getattr(exc, "orig", None), "sqlstate", None) in ("P0001", "42501"):
+            raise Refused(explain_failure(exc)) from None  # a rule the team database enforces itself
         raise DatabaseError(explain_failure(exc)) from None
     _written.add(engine)
 
 
 _written: weakref.WeakSet[Engine] = weakref.WeakSet()
+DRIVER_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error,)  # what SQLite may raise outside SQLAlchemy
 
 
 def has_written(engine: Engine) -> bool:

@@ -7,8 +7,10 @@ the record's own fields (with the child as shown), the answers, the reviews,
 the history and the comments up to that moment.  Comments, addenda and their
 history events may be added afterwards; nothing that was sealed may change.
 
-Plain sqlite3 only: this runs inside the store's write transaction and inside
-the read-only ``check``.
+``run`` runs a ``?``-placeholder statement (store.dialect.driver_sql): this runs
+inside the store's write transaction and inside the read-only ``check``, on
+either database.  A team database's rules are its PL/pgSQL triggers
+(``SERVER_TRIGGERS``), a file's are SQLite triggers (``TRIGGERS``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ TRIGGERS = (
     "addendum_no_update", "addendum_no_delete", "history_frozen_insert", "history_no_update", "history_no_delete",
     "child_kept", "child_id_kept", "action_due_frozen_insert", "action_due_frozen_update", "action_due_frozen_delete",
 )
+SERVER_TRIGGERS = ("assessment_rules", "answer_rules", "assessment_fts_rules", "action_due_rules", "history_rules",
+                   "review_rules", "comment_rules", "addendum_rules", "child_rules")
 # History events that may still be added to a signed-off record (it is only ever added to).
 ADDITIONS = ("comment", "addendum", "restored")
 
@@ -63,11 +67,13 @@ def make_seal(run: Run, aid: str, *, signed_off_at: str, child_snapshot: str | N
     return json.dumps({"v": 1, "history_upto": history_upto, "comments_upto": comments_upto, **parts}, sort_keys=True)
 
 
-def verify(run: Run) -> list[str]:
+def verify(run: Run, dialect_name: str = "sqlite") -> list[str]:
     """One line per signed-off record that is not as it was signed off, and one for missing triggers."""
+    from sg_assess.store.dialect import POSTGRESQL, trigger_names
+
     problems: list[str] = []
-    present = {r[0] for r in run("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    missing = [t for t in TRIGGERS if t not in present]
+    present = trigger_names(run, dialect_name)
+    missing = [t for t in (SERVER_TRIGGERS if dialect_name == POSTGRESQL else TRIGGERS) if t not in present]
     if missing:
         problems.append(f"the freeze triggers {', '.join(missing)} are missing (removed with a SQL tool?): "
                         "signed-off records are not protected; restore a backup")

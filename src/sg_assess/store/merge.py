@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from sg_assess.errors import Refused
 from sg_assess.store.claims import Claim, Entry, canonical
+from sg_assess.store.dialect import driver_sql
 from sg_assess.store.freeze import make_seal
 
 if TYPE_CHECKING:
@@ -69,9 +70,9 @@ def _insert_comments(run: Any, aid: str, comments: list[dict[str, Any]], known: 
             ids[c["id"]] = known[key]
             continue
         cursor = run("INSERT INTO comment (assessment_id, section_id, parent_id, author, role, at, text) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                      (aid, c["section_id"], ids.get(c["parent_id"]), c["author"], c["role"], c["at"], c["text"]))
-        ids[c["id"]] = known[key] = cursor.lastrowid
+        ids[c["id"]] = known[key] = cursor.scalar_one()
 
 
 def _insert_addenda(run: Any, aid: str, addenda: list[tuple], known: set[tuple]) -> None:
@@ -98,7 +99,7 @@ def _set_status(run: Any, claim: Claim, status: str, owner: str, submitted_at: s
 
 def insert_new(store: Store, conn: Any, claim: Claim, q: Questionnaire, source: str, *, actor: str, role: str,
                now: str) -> ImportResult:
-    run = conn.connection.driver_connection.execute
+    run = driver_sql(conn)
     aid, child = claim.id, claim.child
     if run("SELECT 1 FROM child WHERE id = ?", (child["id"],)).fetchone() is None:
         run("INSERT INTO child (id, name, dob, due_date, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -132,7 +133,7 @@ def _names(kinds: list[str]) -> str:
 
 def merge_into(store: Store, conn: Any, claim: Claim, q: Questionnaire, source: str, *, actor: str, role: str,
                now: str) -> ImportResult:
-    run = conn.connection.driver_connection.execute
+    run = driver_sql(conn)
     aid, short = claim.id, claim.id[:8]
     seq, status, owner, submitted_at, updated_at, band, child_id, q_hash = run(
         "SELECT seq, status, owner, submitted_at, updated_at, age_band, child_id, questionnaire_hash "

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import closing
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, column, func, insert, or_, select, table, text, update
 
@@ -27,6 +27,7 @@ from sg_assess.questionnaire.schema import Questionnaire, age_band
 from sg_assess import plausible
 from sg_assess.questionnaire.values import answer_figures, clean_text, latest_score, normalize, parse_date, text_of
 from sg_assess.store import db
+from sg_assess.store.dialect import driver_sql, search as search_clause
 from sg_assess.store.models import Answer, Assessment, Child, HistoryEntry, QuestionnaireDef
 from sg_assess.store.records import (
     AddendumRecord,
@@ -39,8 +40,10 @@ from sg_assess.store.records import (
     ReviewRecord,
 )
 from sg_assess.store.supervision import SupervisionMixin, check_editable
-from sg_assess.store.search import fts_query
 from sg_assess.store.trend import earlier_scores
+
+if TYPE_CHECKING:
+    from sg_assess.store.postgres import TeamIdentity
 
 COALESCE_WINDOW = dt.timedelta(minutes=10)
 UNSET: Any = object()
@@ -54,7 +57,6 @@ C = Child.__table__
 ANS = Answer.__table__
 H = HistoryEntry.__table__
 QD = QuestionnaireDef.__table__
-FTS = table("assessment_fts", column("rowid"))
 
 _SQL_GET = (
     "SELECT a.questionnaire_hash, a.owner, a.signed_off_at, a.child_snapshot, a.child_id, c.name, c.dob, c.due_date, "
@@ -110,10 +112,12 @@ def _prefix_range(prefix: str) -> tuple[str, str]:
 class Store(SupervisionMixin):
     """An open sg-assess database.  Use ``Store.open``; close it (or use ``with``) when done."""
 
-    def __init__(self, engine: Engine, location: db.Location, *, clock: Callable[[], dt.datetime] = utc_now):
+    def __init__(self, engine: Engine, location: db.Location, *, clock: Callable[[], dt.datetime] = utc_now,
+                 team: TeamIdentity | None = None):
         self.engine = engine
         self.location = location
         self.clock = clock
+        self.team = team  # on a team database: who the login is, and their role (None for a file)
         self._questionnaire = lru_cache(maxsize=16)(self._load_questionnaire)
 
     @classmethod
@@ -124,12 +128,15 @@ class Store(SupervisionMixin):
         readonly: bool = False,
         create: bool = True,
         clock: Callable[[], dt.datetime] = utc_now,
+        password: str | None = None,
     ) -> Store:
         """Open (and migrate) a database.  Opening never backs up (6-24 s at 1.4 GB): ``daily_backup``
         does, after a command that wrote (CLI) or in a thread once the app is ready."""
         from sg_assess.store import backups
 
         loc = db.resolve_location(location)
+        if loc.server is not None:
+            return cls._open_server(loc, clock=clock, password=password)
         if loc.path is not None and not loc.readonly and not readonly and loc.path.is_file() \
                 and loc.path.stat().st_size == 0 and (latest := next(iter(backups.backups(loc.path)), None)):
             raise DatabaseError(f"{loc.path} is empty, but it has backups beside it: it may have been emptied by "
@@ -137,7 +144,7 @@ class Store(SupervisionMixin):
                                 "back (or move the backups folder away to start afresh); nothing was changed")
         try:
             engine = db.open_engine(loc, readonly=readonly, create=create)
-        except sqlite3.Error as exc:  # anything SQLite says that the checks before did not foresee
+        except db.DRIVER_ERRORS as exc:  # anything the database says that the checks before did not foresee
             raise DatabaseError(f"{loc}: {exc}; nothing was changed") from None
         except DatabaseError as exc:
             if loc.path is not None and "damaged" in str(exc) and (good := backups.latest_good_backup(loc.path)):
@@ -145,6 +152,19 @@ class Store(SupervisionMixin):
                                     f"'sg-assess restore \"{good}\"' puts it back") from None
             raise
         return cls(engine, loc, clock=clock)
+
+    @classmethod
+    def _open_server(cls, loc: db.Location, *, clock: Callable[[], dt.datetime], password: str | None) -> Store:
+        from sg_assess.store import postgres
+
+        engine = db.open_engine(loc, password=password)
+        try:
+            with engine.connect() as conn:
+                team = postgres.identity(conn)
+        except Exception:
+            engine.dispose()
+            raise
+        return cls(engine, loc, clock=clock, team=team)
 
     @property
     def wrote(self) -> bool:
@@ -361,7 +381,7 @@ class Store(SupervisionMixin):
         work here).
         """
         with db.write_connection(self.engine) as conn:
-            sql = conn.connection.driver_connection.execute  # inside SQLAlchemy's BEGIN IMMEDIATE
+            sql = driver_sql(conn)  # inside the write transaction
             head = sql(_SQL_HEAD, (assessment_id,)).fetchone()
             if head is None:
                 raise NotFound(f"no assessment with id {assessment_id!r}")
@@ -413,7 +433,7 @@ class Store(SupervisionMixin):
         else may have seen a version, it is evidence and stays.  The database
         refuses any other change to history (migration 0003).
         """
-        sql = conn.connection.driver_connection.execute
+        sql = driver_sql(conn)
         now = _iso(moment)
         last = sql("SELECT h.id, h.kind, h.actor, h.started_at, h.before, a.status = 'draft' AND a.submitted_at IS NULL "
                    "AND NOT EXISTS (SELECT 1 FROM history e WHERE e.assessment_id = h.assessment_id AND e.id > h.id "
@@ -433,7 +453,7 @@ class Store(SupervisionMixin):
 
     def _refresh(self, conn: Connection, aid: str, seq: int, child_name: str, q: Questionnaire, band: str, now: str) -> None:
         """Recompute the summary columns and the full-text document from all the answers."""
-        sql = conn.connection.driver_connection.execute
+        sql = driver_sql(conn)
         answers = {qid: json.loads(value)
                    for qid, value in sql("SELECT question_id, value FROM answer WHERE assessment_id = ?", (aid,))}
         done, total, score = answer_figures(q, band, answers)
@@ -449,8 +469,7 @@ class Store(SupervisionMixin):
                    if (question := q.question(qid)) is not None and question.kind == "actions"
                    for i, row in enumerate(value)]
         if actions:
-            conn.connection.driver_connection.executemany(
-                "INSERT INTO action_due (assessment_id, question_id, row, what, who, by_when, review_date, done) "
+            sql("INSERT INTO action_due (assessment_id, question_id, row, what, who, by_when, review_date, done) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", actions)
 
     # -- reading --------------------------------------------------------------------
@@ -476,18 +495,17 @@ class Store(SupervisionMixin):
             needle = child.strip()
             query = query.where(or_(C.c.id.startswith(needle.lower()), C.c.name.contains(needle, autoescape=True),
                                     CHILD_NAME.contains(needle, autoescape=True)))
-        match = fts_query(search, prefix_last=as_you_type) if search else None
-        if search and match is None:
-            return []
-        if match is not None:
-            # FTS5 walks its matches newest first (rowid = seq) and stops after ``limit``.
-            query = query.join(FTS, FTS.c.rowid == A.c.seq).where(text("assessment_fts MATCH :match")) \
-                .order_by(FTS.c.rowid.desc())
+        params: dict[str, str] = {}
+        if search:
+            found = search_clause(query, self.engine.dialect.name, search, prefix_last=as_you_type)
+            if found is None:
+                return []
+            query, params = found
         else:
             query = query.order_by(A.c.updated_at.desc(), A.c.seq.desc())
         query = query.limit(limit).offset(offset)
         with self.engine.connect() as conn:
-            rows = conn.execute(query, {"match": match} if match else {}).all()
+            rows = conn.execute(query, params).all()
             return self.with_scale(conn, [AssessmentSummary(**row._mapping) for row in rows])
 
     def with_scale(self, conn: Connection, summaries: list[AssessmentSummary]) -> list[AssessmentSummary]:
@@ -498,7 +516,7 @@ class Store(SupervisionMixin):
             return summaries
         ids = [s.id for s in summaries]
         marks = ", ".join("?" * len(ids))
-        sql = conn.connection.driver_connection.execute
+        sql = driver_sql(conn)
         hashes = dict(sql(f"SELECT id, questionnaire_hash FROM assessment WHERE id IN ({marks})", ids).fetchall())
         scale_ids = {question.id for h in set(hashes.values()) for question in self.questionnaire(h).questions()
                      if question.kind == "scale"}
@@ -540,7 +558,7 @@ class Store(SupervisionMixin):
         from sg_assess.quality import scale_rows, scale_summary
 
         with self.engine.connect() as conn, conn.begin():
-            sql = conn.connection.driver_connection.execute
+            sql = driver_sql(conn)
             head = sql(_SQL_GET, (assessment_id,)).fetchone()
             if head is None:
                 raise NotFound(f"no assessment with id {assessment_id!r}")
@@ -596,7 +614,7 @@ class Store(SupervisionMixin):
 
     @staticmethod
     def _history(conn: Connection, assessment_id: str) -> list[HistoryRecord]:
-        rows = conn.connection.driver_connection.execute(
+        rows = driver_sql(conn)(
             "SELECT id, question_id, kind, actor, role, started_at, at, before, after FROM history "
             "WHERE assessment_id = ? ORDER BY started_at, id", (assessment_id,))  # time order, even after a merge
         return [HistoryRecord(*row[:7], before=_loads(row[7]), after=_loads(row[8])) for row in rows]

@@ -25,6 +25,7 @@ from sg_assess.identity import ROLES, check_name, same_person  # noqa: F401 - RO
 from sg_assess.identity import check_role as _check_role
 from sg_assess.statuses import status_words
 from sg_assess.store import db
+from sg_assess.store.dialect import driver_sql
 from sg_assess.store.freeze import make_seal
 from sg_assess.store.records import ActionRecord, AssessmentSummary, ChronologyEvent, QueueItem
 
@@ -210,11 +211,12 @@ class SupervisionMixin:
         with db.write_connection(self.engine) as conn:
             head = self._head(conn, assessment_id)
             self._check_reviewer(conn, head, actor, role, "return")
-            conn.execute(text("UPDATE assessment SET status = 'returned', updated_at = :now, revision = revision + 1 "
-                              "WHERE id = :id"), {"now": now, "id": assessment_id})
+            # The review first: a team database lets a status move only on a review recorded for it.
             conn.execute(text("INSERT INTO review (assessment_id, decision, actor, role, at, comment) "
                               "VALUES (:a, 'returned', :actor, :role, :now, :c)"),
                          {"a": assessment_id, "actor": actor, "role": role, "now": now, "c": comment})
+            conn.execute(text("UPDATE assessment SET status = 'returned', updated_at = :now, revision = revision + 1 "
+                              "WHERE id = :id"), {"now": now, "id": assessment_id})
             conn.execute(text("INSERT INTO comment (assessment_id, section_id, parent_id, author, role, at, text) "
                               "VALUES (:a, NULL, NULL, :actor, :role, :now, :c)"),
                          {"a": assessment_id, "actor": actor, "role": role, "now": now, "c": comment})
@@ -255,7 +257,7 @@ class SupervisionMixin:
             kept = conn.execute(text("SELECT child_snapshot FROM assessment WHERE id = :id"),
                                 {"id": assessment_id}).scalar_one_or_none()
             snapshot = kept or json.dumps(dict(child), sort_keys=True)
-            seal = make_seal(conn.connection.driver_connection.execute, assessment_id, signed_off_at=now,
+            seal = make_seal(driver_sql(conn), assessment_id, signed_off_at=now,
                              child_snapshot=snapshot)
             conn.execute(text("UPDATE assessment SET status = 'signed_off', signed_off_at = :now, updated_at = :now, "
                               "child_snapshot = :child, seal = :seal, revision = revision + 1 WHERE id = :id"),
@@ -292,11 +294,12 @@ class SupervisionMixin:
                     raise NotFound(f"no comment {reply_to} on assessment {assessment_id[:8]}")
                 section_id = parent.section_id
             result = conn.execute(text("INSERT INTO comment (assessment_id, section_id, parent_id, author, role, at, text) "
-                                       "VALUES (:a, :s, :p, :actor, :role, :now, :t)"),
+                                       "VALUES (:a, :s, :p, :actor, :role, :now, :t) RETURNING id"),
                                   {"a": assessment_id, "s": section_id, "p": reply_to, "actor": actor, "role": role,
                                    "now": now, "t": comment})
+            comment_id = result.scalar_one()
             self._event(conn, assessment_id, "comment", actor, role, now, {"section": section_id, "reply_to": reply_to})
-            return result.lastrowid
+            return comment_id
 
     def add_addendum(self: Store, assessment_id: str, *, actor: str, role: str, reason: str, addendum: str) -> int:
         reason = _text(reason, "a reason for the addendum")
@@ -309,10 +312,11 @@ class SupervisionMixin:
                 raise Refused(f"assessment {assessment_id[:8]} is {head.status.replace('_', ' ')}: change its answers "
                               "instead; addenda are for signed-off assessments")
             result = conn.execute(text("INSERT INTO addendum (assessment_id, author, role, at, reason, text) "
-                                       "VALUES (:a, :actor, :role, :now, :r, :t)"),
+                                       "VALUES (:a, :actor, :role, :now, :r, :t) RETURNING id"),
                                   {"a": assessment_id, "actor": actor, "role": role, "now": now, "r": reason, "t": addendum})
+            addendum_id = result.scalar_one()
             self._event(conn, assessment_id, "addendum", actor, role, now, {"reason": reason})
-            return result.lastrowid
+            return addendum_id
 
     # -- reading ------------------------------------------------------------------------
 

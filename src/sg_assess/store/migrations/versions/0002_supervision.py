@@ -79,6 +79,8 @@ def upgrade() -> None:
     op.create_index("ix_action_due_review", "action_due", ["done", "review_date"])
     op.create_index("ix_history_assessment", "history", ["assessment_id", "id"])  # history in order, no sort
     _backfill_actions()
+    if op.get_bind().dialect.name != "sqlite":
+        return  # a team database's rules are PL/pgSQL, in 0005
     for event, table, ref in (("INSERT", "answer", "NEW"), ("UPDATE", "answer", "OLD"), ("DELETE", "answer", "OLD")):
         op.execute(
             f"CREATE TRIGGER answer_frozen_{event.lower()} BEFORE {event} ON {table} "

@@ -55,6 +55,8 @@ def _trigger(name: str, when: str, table: str, condition: str, action: str) -> N
 def upgrade() -> None:
     with op.batch_alter_table("assessment") as batch:
         batch.add_column(sa.Column("seal", sa.String(), nullable=True))
+    if op.get_bind().dialect.name != "sqlite":
+        return  # a team database's rules are PL/pgSQL, in 0005
     for name in OLD_TRIGGERS:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     _seal_existing()
@@ -101,8 +103,9 @@ def _seal_existing() -> None:
     """Seal the records signed off before this version (the row is frozen: lift its trigger for this alone)."""
     from sg_assess.store.freeze import make_seal
 
-    conn = op.get_bind()
-    run = conn.connection.driver_connection.execute
+    from sg_assess.store.dialect import driver_sql
+
+    run = driver_sql(op.get_bind())
     rows = run("SELECT id, signed_off_at, child_snapshot FROM assessment WHERE status = 'signed_off'").fetchall()
     if not rows:
         return

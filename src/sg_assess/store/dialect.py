@@ -1,0 +1,119 @@
+"""What differs between SQLite and PostgreSQL, said once for each.
+
+Everything else in the store speaks SQL that both understand.  Hot paths write
+their statements with ``?`` placeholders and run them through ``driver_sql``,
+which hands them to SQLAlchemy's connection (never a raw driver cursor) in the
+driver's own placeholder style.  PostgreSQL gets a ``json_extract`` function and
+an ``assessment_fts`` table with a ``rowid`` column from its migrations, so the
+statements that keep the search document and read a child's recorded name are
+the same text on both.  What cannot be the same text is here:
+
+- the search: SQLite's FTS5 ``MATCH`` against PostgreSQL's ``tsvector @@ tsquery``;
+- the write lock: SQLite's ``BEGIN IMMEDIATE`` against a transaction-scoped
+  advisory lock, so that on both a write transaction reads what it then changes
+  without another writer in between;
+- the list of the database's triggers, for ``check``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Connection, column, table, text
+from sqlalchemy.sql import Select
+
+from sg_assess.store.search import fts_query, ts_query
+
+POSTGRESQL = "postgresql"
+SQLITE = "sqlite"
+WRITE_LOCK_KEY = 0x53474153  # "SGAS": one advisory lock for every write transaction in a team database
+
+Run = Callable[..., Any]
+FTS = table("assessment_fts", column("rowid"))
+
+
+@lru_cache(maxsize=512)
+def _pyformat(statement: str) -> str:
+    """``?`` placeholders in ``%s`` style, ``%`` doubled; quoted text is left as it is."""
+    out: list[str] = []
+    quoted = False
+    for ch in statement:
+        if ch == "'":
+            quoted = not quoted
+        if ch == "%":
+            out.append("%%")
+        elif ch == "?" and not quoted:
+            out.append("%s")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _params(params: Sequence[Any]) -> Any:
+    """One parameter set as a tuple; several (a list of tuples) as they are."""
+    if isinstance(params, list) and params and isinstance(params[0], (tuple, list)):
+        return [tuple(p) for p in params]
+    return tuple(params)
+
+
+def driver_sql(conn: Connection) -> Run:
+    """``run(statement, params=())``: a ``?``-placeholder statement on ``conn``, in its transaction.
+
+    ``params`` is one sequence of values, or a list of tuples to run the statement once for each.
+    """
+    if conn.dialect.name == POSTGRESQL:
+        def run(statement: str, params: Sequence[Any] = ()) -> Any:
+            return conn.exec_driver_sql(_pyformat(statement), _params(params))
+    else:
+        def run(statement: str, params: Sequence[Any] = ()) -> Any:
+            return conn.exec_driver_sql(statement, _params(params))
+    return run
+
+
+def run_script(conn: Connection, script: str) -> None:
+    """Run a PostgreSQL script as written (several statements, PL/pgSQL, ``%`` in ``format``)."""
+    conn.exec_driver_sql(script.replace("%", "%%"), ())  # psycopg reads placeholders even with no parameters
+
+
+def is_server(conn_or_engine: Any) -> bool:
+    return conn_or_engine.dialect.name == POSTGRESQL
+
+
+def search(query: Select, dialect_name: str, words: str, *, prefix_last: bool) -> tuple[Select, dict[str, str]] | None:
+    """``query`` narrowed to the assessments whose search document holds every word, newest first.
+
+    The same semantics on both: whole words, case and accents ignored, a final ``*`` (or the last word as
+    you type) for a prefix of three letters or more.  None when there is no word to look for.
+    """
+    if dialect_name == POSTGRESQL:
+        match = ts_query(words, prefix_last=prefix_last)
+        if match is None:
+            return None
+        fts = table("assessment_fts", column("rowid"), column("doc"))
+        return (query.join(fts, fts.c.rowid == column("seq")).where(text("assessment_fts.doc @@ "
+                                                                        "to_tsquery('sg_search', :match)"))
+                .order_by(fts.c.rowid.desc()), {"match": match})
+    match = fts_query(words, prefix_last=prefix_last)
+    if match is None:
+        return None
+    # FTS5 walks its matches newest first (rowid = seq) and stops after the query's limit.
+    return (query.join(FTS, FTS.c.rowid == column("seq")).where(text("assessment_fts MATCH :match"))
+            .order_by(FTS.c.rowid.desc()), {"match": match})
+
+
+def begin(conn: Connection, *, write: bool) -> None:
+    """Start a transaction; a write one holds the database's write lock from its first statement."""
+    if conn.dialect.name == POSTGRESQL:
+        conn.exec_driver_sql("BEGIN")
+        if write:
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+        return
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def trigger_names(run: Run, dialect_name: str) -> set[str]:
+    if dialect_name == POSTGRESQL:
+        return {r[0] for r in run("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")}
+    return {r[0] for r in run("SELECT name FROM sqlite_master WHERE type = 'trigger'")}

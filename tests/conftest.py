@@ -71,6 +71,89 @@ def store(db_path: Path, clock: FakeClock):
     s.close()
 
 
+# -- the team database (PostgreSQL) --------------------------------------------------------------
+
+ON_SERVER = pytest.mark.xdist_group("postgresql")
+DATABASES = ["sqlite", pytest.param("postgresql", marks=[ON_SERVER, pytest.mark.postgresql])]
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """This worker's PostgreSQL test server; a missing server fails the tests that need it (never a skip)."""
+    from tests.pgserver import NoServer, Server, admin_url
+
+    try:
+        server = Server(admin_url())
+    except NoServer as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def team_db(pg_server) -> str:
+    """The name of a new team database, set up as 'team init' does."""
+    return pg_server.database()
+
+
+class PeopleStore:
+    """A team database's store that acts as whoever each call names.
+
+    A call with ``actor=X`` (and ``role=Y``) runs on X's own login, made a member of exactly Y's group
+    (practitioner when no role is given), so the server judges it as it would that person.  Reads go
+    through the first person's login.  Tests written for one SQLite file (where anyone may type any
+    name) run unchanged on a server where the person is the login.
+    """
+
+    def __init__(self, server, database: str, clock, first: str = "Test Worker"):
+        self._server, self._database, self._clock = server, database, clock
+        self._stores: dict[str, Store] = {}
+        self._reader = self.as_person(first)
+
+    def as_person(self, name: str, role: str = "practitioner") -> Store:
+        url = self._server.login(self._database, name, role)
+        if name not in self._stores:
+            self._stores[name] = Store.open(url, clock=self._clock)
+        return self._stores[name]
+
+    def url(self, name: str, role: str = "practitioner") -> str:
+        return self._server.login(self._database, name, role)
+
+    def __getattr__(self, attr: str):
+        target = getattr(self._reader, attr)
+        if not callable(target) or attr.startswith("_"):
+            return target
+
+        def call(*args, **kwargs):
+            actor = kwargs.get("actor")
+            if not isinstance(actor, str) or not actor.strip():
+                return target(*args, **kwargs)
+            role = kwargs.get("role") if kwargs.get("role") in ("practitioner", "supervisor") else "practitioner"
+            return getattr(self.as_person(actor.strip(), role), attr)(*args, **kwargs)
+
+        return call
+
+    def close(self) -> None:
+        for s in self._stores.values():
+            s.close()
+
+
+def open_store(kind: str, request: pytest.FixtureRequest, db_path: Path, clock: FakeClock):
+    """A store on a new database of ``kind`` (sqlite or postgresql), for a fixture to yield and close."""
+    if kind == "postgresql":
+        server = request.getfixturevalue("pg_server")
+        return PeopleStore(server, server.database(), clock)
+    return Store.open(db_path, clock=clock)
+
+
+@pytest.fixture(params=DATABASES)
+def any_store(request: pytest.FixtureRequest, db_path: Path, clock: FakeClock):
+    """``store`` on each database in turn: a SQLite file, then a team database on PostgreSQL."""
+    s = open_store(request.param, request, db_path, clock)
+    yield s
+    s.close()
+
+
 @pytest.fixture
 def assessment(store: Store, questionnaire: Questionnaire) -> str:
     """A draft for a 7-year-old."""

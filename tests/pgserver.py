@@ -1,0 +1,135 @@
+"""A PostgreSQL server for the tests: found, or started, never skipped.
+
+``SG_ASSESS_TEST_PG`` names an administrator login (CREATEDB and CREATEROLE, or a superuser) as
+``postgresql://USER@HOST[:PORT]/postgres``; ``.ci/run`` starts the machine's PostgreSQL and sets it.
+Without it, on a machine with PostgreSQL installed (as these are), the first cluster is started
+as root, as ``.ci/run`` does.  Every login the tests make, and that administrator, use ``PASSWORD``
+from a password file (``PGPASSFILE``), never from a URL.
+
+Run as a script (``python tests/pgserver.py``) it starts the server and prints the administrator URL:
+``.ci/run`` uses that, and fails if it cannot.
+
+Logins and the two group roles belong to the whole server, not to one database, and a test says who
+acts in which role (``login(name, role)`` makes the membership exactly that).  So every test that
+uses the server runs on one xdist worker, in turn (``pytest.mark.xdist_group(GROUP)``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+ENV_ADMIN = "SG_ASSESS_TEST_PG"
+ADMIN = "sg_test_admin"
+PASSWORD = "sg-test-password"
+GROUP = "postgresql"  # the xdist group of every test that uses the server
+HOST = "127.0.0.1"
+
+
+class NoServer(RuntimeError):
+    pass
+
+
+def password_file() -> Path:
+    """A password file (mode 0600, as libpq requires) giving PASSWORD for every login here."""
+    folder = Path(tempfile.gettempdir()) / f"sg-assess-test-pg-{os.getuid() if hasattr(os, 'getuid') else 0}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    path = folder / "pgpass"
+    if not path.exists():
+        path.write_text(f"*:*:*:*:{PASSWORD}\n", encoding="utf-8")
+    os.chmod(path, 0o600)
+    return path
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+
+
+def start_local() -> str:
+    """Start this machine's first PostgreSQL cluster (root and pg_ctlcluster needed) and make the admin login."""
+    if shutil.which("pg_lsclusters") is None or not hasattr(os, "geteuid") or os.geteuid() != 0:
+        raise NoServer(f"no PostgreSQL server for the tests: set {ENV_ADMIN}=postgresql://USER@HOST/postgres "
+                       "(an admin login whose password is in PGPASSFILE), or run .ci/run as root")
+    listing = _run("pg_lsclusters", "--no-header").stdout.split()
+    if len(listing) < 3:
+        raise NoServer("PostgreSQL is installed but has no cluster (pg_createcluster 15 main)")
+    version, cluster, port = listing[0], listing[1], listing[2]
+    started = _run("pg_ctlcluster", version, cluster, "start")
+    if started.returncode not in (0, 2):  # 2: already running
+        raise NoServer(f"could not start PostgreSQL {version}/{cluster}: {started.stderr.strip()}")
+    make = (f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{ADMIN}') THEN "
+            f"CREATE ROLE {ADMIN} LOGIN SUPERUSER PASSWORD '{PASSWORD}'; END IF; END $$;")
+    made = _run("runuser", "-u", "postgres", "--", "psql", "-p", port, "-qAt", "-c", make)
+    if made.returncode != 0:
+        raise NoServer(f"could not make the test login: {made.stderr.strip()}")
+    return f"postgresql://{ADMIN}@{HOST}:{port}/postgres"
+
+
+def admin_url() -> str:
+    return os.environ.get(ENV_ADMIN) or start_local()
+
+
+class Server:
+    """One worker's use of the server: a migrated template database, and a fresh copy of it per test."""
+
+    def __init__(self, admin: str):
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        os.environ["PGPASSFILE"] = str(password_file())
+        self.admin = make_url(admin)
+        self.conn = psycopg.connect(host=self.admin.host, port=self.admin.port or 5432, user=self.admin.username,
+                                    dbname=self.admin.database or "postgres", autocommit=True)
+        self.template = f"sg_tpl_{uuid.uuid4().hex[:12]}"
+        self.made: list[str] = []
+        self.conn.execute(f'CREATE DATABASE "{self.template}"')
+        from sg_assess.store import team
+
+        engine = team.connect(self.url(self.template, self.admin.username))
+        try:
+            team.init(engine)
+        finally:
+            engine.dispose()
+
+    def url(self, database: str, login: str) -> str:
+        port = f":{self.admin.port}" if self.admin.port else ""
+        return f"postgresql://{quote(login, safe='')}@{self.admin.host}{port}/{database}"
+
+    def database(self) -> str:
+        """A new, empty team database (set up by 'team init'); its name."""
+        name = f"sg_t_{uuid.uuid4().hex[:16]}"
+        self.conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        self.made.append(name)
+        return name
+
+    def login(self, database: str, name: str, role: str = "practitioner") -> str:
+        """The URL by which ``name`` logs in to ``database``, a member of exactly ``role``'s group."""
+        from psycopg import sql
+
+        group, other = ("sg_supervisor", "sg_practitioner") if role == "supervisor" else \
+            ("sg_practitioner", "sg_supervisor")
+        ident = sql.Identifier(name)
+        if self.conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone() is None:
+            self.conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(ident, sql.Literal(PASSWORD)))
+        self.conn.execute(sql.SQL("REVOKE {} FROM {}").format(sql.Identifier(other), ident))
+        self.conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(group), ident))
+        return self.url(database, name)
+
+    def close(self) -> None:
+        for name in [*self.made, self.template]:
+            self.conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.conn.close()
+
+
+if __name__ == "__main__":
+    try:
+        print(start_local())
+    except NoServer as exc:
+        print(f"pgserver: {exc}", file=sys.stderr)
+        sys.exit(1)

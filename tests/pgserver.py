@@ -56,10 +56,10 @@ def start_local() -> str:
     if shutil.which("pg_lsclusters") is None or not hasattr(os, "geteuid") or os.geteuid() != 0:
         raise NoServer(f"no PostgreSQL server for the tests: set {ENV_ADMIN}=postgresql://USER@HOST/postgres "
                        "(an admin login whose password is in PGPASSFILE), or run .ci/run as root")
-    listing = _run("pg_lsclusters", "--no-header").stdout.split()
-    if len(listing) < 3:
+    clusters = [line.split()[:3] for line in _run("pg_lsclusters", "--no-header").stdout.splitlines() if line.strip()]
+    if not clusters:
         raise NoServer("PostgreSQL is installed but has no cluster (pg_createcluster 15 main)")
-    version, cluster, port = listing[0], listing[1], listing[2]
+    version, cluster, port = next((c for c in clusters if c[1] == "main"), clusters[0])
     started = _run("pg_ctlcluster", version, cluster, "start")
     if started.returncode not in (0, 2):  # 2: already running
         raise NoServer(f"could not start PostgreSQL {version}/{cluster}: {started.stderr.strip()}")

@@ -34,7 +34,7 @@ def test_wheel_contents(wheel: Path) -> None:
         "sg_assess/demo_data/v2-1-unborn.toml",
         "sg_assess/demo_data/v2-4-adolescent.toml",
         "sg_assess/questionnaire/principles.toml",
-        "sg_assess/questionnaire/shipped_rules/safeguarding-assessment-v1.toml",  # version 1's rules
+        "sg_assess/questionnaire/pinned/safeguarding-assessment-v1.toml",  # version 1's rules, summary, redaction
         "sg_assess/store/migrations/env.py",
         "sg_assess/store/migrations/versions/0001_initial.py",
         "sg_assess/cli.py",

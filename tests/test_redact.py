@@ -211,9 +211,11 @@ def test_a_named_service_goes_and_a_generic_one_stays(tmp_path: Path, questionna
 
 
 def test_the_shipped_flags_name_questions_of_version_1(questionnaire) -> None:
-    from sg_assess.export.redact import SHIPPED_FLAGS, flagged_questions
+    from sg_assess.export.redact import flagged_questions
+    from sg_assess.questionnaire.loader import pinned_data_path
 
-    assert (SHIPPED_FLAGS / "safeguarding-assessment-v1.toml").is_file()
+    assert pinned_data_path("safeguarding-assessment", 1).is_file()
+    assert flagged_questions(questionnaire)  # the pinned file's [redact] table is found and read
     for qid in flagged_questions(questionnaire):
         assert questionnaire.question(qid).kind in ("text", "long_text"), qid
 

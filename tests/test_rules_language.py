@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from sg_assess.cli import app
 from sg_assess.errors import QuestionnaireError
-from sg_assess.questionnaire.loader import load_file, parse_questionnaire, shipped_rules_path
+from sg_assess.questionnaire.loader import load_file, parse_questionnaire, pinned_data_path
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = (REPO / "tests" / "fixtures" / "contract-v2-fixture.toml").read_text(encoding="utf-8")
@@ -71,7 +71,7 @@ def test_version_1_keeps_its_text_and_hash_and_gets_its_rules_from_the_shipped_f
     q = load_file(V1)
     assert "[[rules]]" not in V1.read_text(encoding="utf-8")
     assert q.content_hash == hashlib.sha256(V1.read_text(encoding="utf-8-sig").encode()).hexdigest()
-    assert q.rules_origin == str(shipped_rules_path(q.id, q.version))
+    assert q.rules_origin == str(pinned_data_path(q.id, q.version))
     assert {r.id for r in q.compiled_rules} >= {"worries_without_strengths", "score_zero_or_one", "next_step_incomplete"}
 
 

@@ -5,7 +5,7 @@ assessment, people from every group of kind ``people`` (their ``carer_role`` in
 version 2, else a short role word found in their relationship), staff from the
 record's authors, and organisations and places from the questions flagged
 ``redact = "organisation" | "place" | "person"`` (version 1's flags ship in
-``questionnaire/shipped_redact/``) and from the ``agency`` of each person.
+``questionnaire/pinned/``) and from the ``agency`` of each person.
 
 Every text is then scanned once, rule by rule: emails, record ids, phone
 numbers, postcodes, addresses and streets, dates of birth, ages (as bands),
@@ -25,7 +25,6 @@ import datetime as dt
 import hashlib
 import json
 import re
-import tomllib
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -39,7 +38,6 @@ BANNER = ("REDACTED. People are shown by their role in brackets ([child], [mothe
           "numbers, email addresses and record ids have been removed. Free text may still hold something that "
           "identifies the child or family: it needs a human read before it is shared.")
 
-SHIPPED_FLAGS = Path(__file__).resolve().parent.parent / "questionnaire" / "shipped_redact"
 FLAGS = ("organisation", "place", "person")
 
 
@@ -167,11 +165,9 @@ def flagged_questions(questionnaire: Questionnaire) -> dict[str, str]:
 
 @lru_cache(maxsize=16)
 def _shipped_flags(qid: str, version: int) -> tuple[tuple[str, str], ...]:
-    path = SHIPPED_FLAGS / f"{qid}-v{version}.toml"
-    try:
-        table = tomllib.loads(path.read_text(encoding="utf-8")).get("redact", {})
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return ()
+    from sg_assess.questionnaire.loader import pinned_data
+
+    table = pinned_data(qid, version).get("redact", {})
     return tuple((k, v) for k, v in table.items() if isinstance(v, str) and v in FLAGS)
 
 

@@ -11,6 +11,7 @@ import hashlib
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -53,12 +54,27 @@ def parse_questionnaire(raw: bytes, origin: str) -> Questionnaire:
     return model
 
 
-RULES_DIR = Path(__file__).with_name("shipped_rules")
+PINNED_DIR = Path(__file__).with_name("pinned")
 
 
-def shipped_rules_path(qid: str, version: int) -> Path:
-    """Rules shipped for a questionnaire whose file has no [[rules]] (version 1, whose text is pinned)."""
-    return RULES_DIR / f"{qid}-v{version}.toml"
+def pinned_data_path(qid: str, version: int) -> Path:
+    """The data shipped for a questionnaire whose text is pinned (version 1): what its own file would say."""
+    return PINNED_DIR / f"{qid}-v{version}.toml"
+
+
+@lru_cache(maxsize=32)
+def pinned_data(qid: str, version: int) -> dict[str, Any]:
+    """The tables shipped for a pinned questionnaire ([[rules]], [[chronology]], [summary], [redact]); {} if none.
+
+    One file per questionnaire version, read once; a damaged one is refused (it is part of the program).
+    """
+    path = pinned_data_path(qid, version)
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise QuestionnaireError([f"{path}: cannot read the shipped data: {exc}"]) from None
 
 
 def _attach_rules(model: Questionnaire, origin: str) -> None:
@@ -66,14 +82,10 @@ def _attach_rules(model: Questionnaire, origin: str) -> None:
     raw, chronology = model.rules, model.chronology
     rules_origin = origin
     if raw is None and chronology is None:
-        path = shipped_rules_path(model.id, model.version)
-        if not path.is_file():
+        shipped = pinned_data(model.id, model.version)
+        if "rules" not in shipped and "chronology" not in shipped:
             return
-        rules_origin = str(path)
-        try:
-            shipped = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise QuestionnaireError([f"{rules_origin}: cannot read the rules: {exc}"]) from None
+        rules_origin = str(pinned_data_path(model.id, model.version))
         raw, chronology = shipped.get("rules", []), shipped.get("chronology", [])
     rules, problems = compile_rules(raw or [], model, set(all_principles()))
     entries, more = compile_chronology(chronology or [], model)

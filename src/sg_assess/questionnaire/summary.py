@@ -2,16 +2,14 @@
 
 A questionnaire names them in a ``[summary]`` table (see docs/questionnaire-format.md).
 Version 1's file is pinned by its content hash and cannot gain one, so its table
-ships beside this module as ``shipped_summary/<id>-v<version>.toml`` and is used
+ships beside this module in ``pinned/<id>-v<version>.toml`` and is used
 for that id and version.  Both are checked the same way: a known line, a question
 that exists, of a kind that can fill it.
 """
 
 from __future__ import annotations
 
-import tomllib
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from sg_assess.questionnaire.schema import Questionnaire
@@ -34,7 +32,6 @@ LINES: dict[str, frozenset[str]] = {
     "scale": frozenset({"scale"}),  # the safety scale scores
     "scale_comment": TEXT,  # the spread or a fall explained
 }
-SHIPPED_DIR = Path(__file__).with_name("shipped_summary")
 
 
 def check_summary(table: Any, q: Questionnaire) -> list[tuple[str, str]]:
@@ -58,11 +55,9 @@ def check_summary(table: Any, q: Questionnaire) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=32)
 def _shipped(qid: str, version: int) -> dict[str, str]:
-    path = SHIPPED_DIR / f"{qid}-v{version}.toml"
-    try:
-        return dict(tomllib.loads(path.read_text(encoding="utf-8")).get("summary", {}))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return {}
+    from sg_assess.questionnaire.loader import pinned_data
+
+    return dict(pinned_data(qid, version).get("summary", {}))
 
 
 _MAPS: dict[tuple[str, int, str], dict[str, str]] = {}

@@ -200,3 +200,24 @@ def test_killed_at_random_moments_while_saving_loses_nothing_half_written(tmp_pa
             assert text.split()[1] in body.split()
     with Store.open(path) as store:  # and the store opens and works afterwards
         assert store.save_answer(aid, "ethnicity", "after the kills", **WHO) is True
+
+
+def test_sqlite_errors_are_recognised_by_their_code_not_their_words(tmp_path: Path) -> None:
+    """SQLite's result code names the failure (Python 3.11+); only an error without one is read by its words."""
+    import sqlite3
+
+    from sg_assess.store.db import explain_failure, sqlite_kind
+
+    path = tmp_path / "ro.db"
+    sqlite3.connect(path).execute("CREATE TABLE t (x)").connection.close()
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    with pytest.raises(sqlite3.OperationalError) as caught:
+        conn.execute("INSERT INTO t VALUES (1)")
+    conn.close()
+    assert sqlite_kind(caught.value) == "SQLITE_READONLY"
+    assert "read-only" in explain_failure(caught.value)
+    worded = sqlite3.OperationalError("a message that says nothing about disks")
+    worded.sqlite_errorname = "SQLITE_FULL"  # as SQLite names a full disk, whatever the words
+    assert explain_failure(worded).startswith("the disk is full")
+    assert sqlite_kind(sqlite3.OperationalError("database is locked")) is None  # no code: read by its words
+    assert "busy" in explain_failure(sqlite3.OperationalError("database is locked"))

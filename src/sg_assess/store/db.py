@@ -182,9 +182,10 @@ def _inspect_existing(path: Path, *, readonly: bool) -> int:
                     raise sqlite3.DatabaseError("database disk image is malformed: " + " ".join(verdict.split()))
     except sqlite3.DatabaseError as exc:
         message = str(exc)
-        if "locked" in message or "busy" in message:
+        kind = sqlite_kind(exc) or _kind_from_message(message.lower())
+        if kind in ("SQLITE_BUSY", "SQLITE_LOCKED"):
             raise DatabaseError(f"{path} is locked by another program; close it and try again, nothing was changed") from None
-        if "unable to open" in message:
+        if kind == "SQLITE_CANTOPEN":
             hint = "the folder is read-only" if not _writable(path.parent) else "the file cannot be opened"
             raise DatabaseError(f"{path}: {hint}; open a copy in a writable folder, nothing was changed") from None
         raise DatabaseError(
@@ -376,6 +377,28 @@ def lost_connection(exc: BaseException) -> bool:
     return module.startswith("psycopg") and type(orig).__name__ == "OperationalError"
 
 
+def sqlite_kind(exc: BaseException) -> str | None:
+    """SQLite's primary result code for an error, by name (``SQLITE_BUSY`` for ``SQLITE_BUSY_SNAPSHOT``), or None.
+
+    Python 3.11+ gives each sqlite3 error its ``sqlite_errorname``; an error raised by our own code, or by a
+    test standing in for SQLite, has none, and is read by its message instead (``_kind_from_message``).
+    """
+    name = getattr(exc, "sqlite_errorname", None)
+    if not isinstance(name, str) or not name.startswith("SQLITE_"):
+        return None
+    return "_".join(name.split("_")[:2])
+
+
+def _kind_from_message(message: str) -> str | None:
+    for kind, words in (("SQLITE_CORRUPT", ("malformed", "corrupt")), ("SQLITE_NOTADB", ("not a database",)),
+                        ("SQLITE_FULL", ("full",)), ("SQLITE_BUSY", ("locked", "busy")),
+                        ("SQLITE_READONLY", ("readonly", "read-only")), ("SQLITE_IOERR", ("disk i/o", "i/o error")),
+                        ("SQLITE_CANTOPEN", ("unable to open",))):
+        if any(word in message for word in words):
+            return kind
+    return None
+
+
 def explain_failure(exc: BaseException) -> str:
     """What a failed read or write means for the user, in one line."""
     orig = getattr(exc, "orig", None)
@@ -388,16 +411,17 @@ def explain_failure(exc: BaseException) -> str:
         if getattr(orig, "sqlstate", None) == "55P03":
             return "the team database is busy (another save is taking long); try again in a moment"
     message = str(orig or exc).lower()
-    if "malformed" in message or "not a database" in message or "corrupt" in message:
+    kind = sqlite_kind(orig or exc) or _kind_from_message(message)
+    if kind in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
         return ("the database is damaged; run 'sg-assess check', and restore a backup with 'sg-assess restore FILE' "
                 "(your current file is kept)")
-    if "full" in message:
+    if kind == "SQLITE_FULL":
         return "the disk is full: free some space; nothing already saved was harmed"
-    if "locked" in message or "busy" in message:
+    if kind in ("SQLITE_BUSY", "SQLITE_LOCKED"):
         return "the database is busy (another program is writing to it); try again in a moment"
-    if "readonly" in message or "read-only" in message:
+    if kind == "SQLITE_READONLY":
         return "the database is read-only: ask for write access or work on a copy"
-    if "disk i/o" in message or "i/o error" in message:
+    if kind == "SQLITE_IOERR":
         return "the disk could not be written (input/output error); check the drive"
     return f"the database could not be written ({message})"
 

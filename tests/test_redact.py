@@ -212,7 +212,7 @@ def test_a_named_service_goes_and_a_generic_one_stays(tmp_path: Path, questionna
 
 def test_the_shipped_flags_name_questions_of_version_1(questionnaire) -> None:
     from sg_assess.export.redact import flagged_questions
-    from sg_assess.questionnaire.loader import pinned_data_path
+    from sg_assess.questionnaire.shipped import pinned_data_path
 
     assert pinned_data_path("safeguarding-assessment", 1).is_file()
     assert flagged_questions(questionnaire)  # the pinned file's [redact] table is found and read

@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from sg_assess.cli import app
 from sg_assess.errors import QuestionnaireError
-from sg_assess.questionnaire.loader import load_file, parse_questionnaire, pinned_data_path
+from sg_assess.questionnaire.loader import load_file, parse_questionnaire
+from sg_assess.questionnaire.shipped import pinned_data_path
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = (REPO / "tests" / "fixtures" / "contract-v2-fixture.toml").read_text(encoding="utf-8")

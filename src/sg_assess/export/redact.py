@@ -165,7 +165,7 @@ def flagged_questions(questionnaire: Questionnaire) -> dict[str, str]:
 
 @lru_cache(maxsize=16)
 def _shipped_flags(qid: str, version: int) -> tuple[tuple[str, str], ...]:
-    from sg_assess.questionnaire.loader import pinned_data
+    from sg_assess.questionnaire.shipped import pinned_data
 
     table = pinned_data(qid, version).get("redact", {})
     return tuple((k, v) for k, v in table.items() if isinstance(v, str) and v in FLAGS)

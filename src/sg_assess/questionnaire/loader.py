@@ -11,7 +11,6 @@ import hashlib
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from sg_assess.errors import NotFound, QuestionnaireError
 from sg_assess.questionnaire.principles import all_principles
 from sg_assess.questionnaire.rules import compile_chronology, compile_rules
 from sg_assess.questionnaire.schema import Questionnaire, cross_check
+from sg_assess.questionnaire.shipped import pinned_data, pinned_data_path
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 DEFAULT_QUESTIONNAIRE = "safeguarding-assessment"
@@ -52,29 +52,6 @@ def parse_questionnaire(raw: bytes, origin: str) -> Questionnaire:
     model._content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
     model._origin = origin
     return model
-
-
-PINNED_DIR = Path(__file__).with_name("pinned")
-
-
-def pinned_data_path(qid: str, version: int) -> Path:
-    """The data shipped for a questionnaire whose text is pinned (version 1): what its own file would say."""
-    return PINNED_DIR / f"{qid}-v{version}.toml"
-
-
-@lru_cache(maxsize=32)
-def pinned_data(qid: str, version: int) -> dict[str, Any]:
-    """The tables shipped for a pinned questionnaire ([[rules]], [[chronology]], [summary], [redact]); {} if none.
-
-    One file per questionnaire version, read once; a damaged one is refused (it is part of the program).
-    """
-    path = pinned_data_path(qid, version)
-    if not path.is_file():
-        return {}
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise QuestionnaireError([f"{path}: cannot read the shipped data: {exc}"]) from None
 
 
 def _attach_rules(model: Questionnaire, origin: str) -> None:

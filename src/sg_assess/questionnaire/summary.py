@@ -10,9 +10,12 @@ that exists, of a kind that can fill it.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sg_assess.questionnaire.schema import Questionnaire
+from sg_assess.questionnaire.shipped import pinned_data
+
+if TYPE_CHECKING:  # the schema checks a [summary] table with check_summary: the arrow goes that way only
+    from sg_assess.questionnaire.schema import Questionnaire
 
 TEXT = frozenset({"text", "long_text"})
 # Summary line -> the question kinds that can fill it.
@@ -55,8 +58,6 @@ def check_summary(table: Any, q: Questionnaire) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=32)
 def _shipped(qid: str, version: int) -> dict[str, str]:
-    from sg_assess.questionnaire.loader import pinned_data
-
     return dict(pinned_data(qid, version).get("summary", {}))
 
 

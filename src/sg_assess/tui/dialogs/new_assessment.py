@@ -12,7 +12,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 from sg_assess.tui.dialogs.forms import _Form
 from sg_assess.tui.text import literal_line
 from sg_assess.tui.widgets.marks import MarkedCheckbox
-from sg_assess.tui.widgets.questions import DateValidator
+from sg_assess.tui.widgets.inputs import DateValidator
 
 
 @dataclass(frozen=True)

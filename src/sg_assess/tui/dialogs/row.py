@@ -17,7 +17,7 @@ from sg_assess.safetext import visible
 from sg_assess.tui.dialogs.forms import _Form
 from sg_assess.tui.text import literal_line
 from sg_assess.tui.widgets.marks import MarkedCheckbox
-from sg_assess.tui.widgets.questions import DateValidator, LineInput
+from sg_assess.tui.widgets.inputs import DateValidator, LineInput
 
 
 class RowDialog(_Form[dict[str, Any]]):

@@ -7,16 +7,14 @@ so loading saved answers never triggers a save or a history entry.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import DescendantBlur
 from textual.message import Message
-from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, Label, RadioButton, RadioSet, Select, SelectionList, Static, TextArea
 
@@ -26,6 +24,7 @@ from sg_assess.questionnaire.schema import Question
 from sg_assess.safetext import visible
 from sg_assess.tui.text import cell, literal, literal_line
 from sg_assess.tui.widgets.answer_area import AnswerArea
+from sg_assess.tui.widgets.inputs import DateValidator, LineInput
 from sg_assess.tui.widgets.marks import MarkedRadioButton
 
 # What a table shows (short and telling fields first, widths that fit 80 columns with the sidebar) and
@@ -33,49 +32,6 @@ from sg_assess.tui.widgets.marks import MarkedRadioButton
 GROUP_LABELS: dict[str, dict[str, str]] = {k: {f.name: f.label for f in t.fields} for k, t in ROW_TYPES.items()}
 GROUP_COLUMNS: dict[str, tuple[tuple[str, int], ...]] = {
     k: tuple((f.name, f.width) for f in t.columns) for k, t in ROW_TYPES.items()}
-
-
-class DateValidator(Validator):
-    """A real calendar date written YYYY-MM-DD (or nothing)."""
-
-    def validate(self, value: str) -> ValidationResult:
-        text = value.strip()
-        if not text:
-            return self.success()
-        if len(text) != 10 or text[4] != "-" or text[7] != "-":
-            return self.failure("Write the date as YYYY-MM-DD, for example 2026-03-02")
-        try:
-            dt.date.fromisoformat(text)
-        except ValueError:
-            return self.failure(f"{text} is not a real date")
-        return self.success()
-
-
-LINE_BREAK = " ⏎ "  # how a line break pasted into a one-line field is shown (and kept)
-
-
-class LineInput(Input):
-    """A one-line field that never drops or silently joins the lines of a paste.
-
-    Textual's Input keeps only the first line of a pasted text.  Here every line
-    is kept, with each line break shown as ⏎ so the person sees where the lines
-    were, and is told.
-    """
-
-    def on_paste(self, event: events.Paste) -> None:
-        lines = event.text.splitlines()
-        if len(lines) < 2:
-            return  # one line: Textual's own paste
-        event.prevent_default()
-        event.stop()
-        text = LINE_BREAK.join(line.rstrip() for line in lines).strip()
-        selection = self.selection
-        if selection.is_empty:
-            self.insert_text_at_cursor(text)
-        else:
-            self.replace(text, *selection)
-        self.notify(f"The pasted text had {len(lines)} lines; this answer holds one line, so each line break is shown "
-                    "as ⏎. Edit it, or paste into a longer answer.", title="Pasted", timeout=8, markup=False)
 
 
 class QuestionBlock(Vertical):

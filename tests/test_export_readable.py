@@ -17,8 +17,9 @@ from sg_assess.errors import QuestionnaireError
 from sg_assess.export.dates import age_text, local_time, long_date
 from sg_assess.export.markdown import escape_block, escape_cell, escape_line, render_markdown
 from sg_assess.questionnaire.loader import load_file, parse_questionnaire
-from sg_assess.quality import scale_summary
-from sg_assess.questionnaire.summary import LINES, SHIPPED_DIR, check_summary, summary_map
+from sg_assess.questionnaire.scale import scale_summary
+from sg_assess.questionnaire.shipped import pinned_data_path
+from sg_assess.questionnaire.summary import LINES, check_summary, summary_map
 from sg_assess.store.records import HistoryRecord
 from sg_assess.store.repository import Store
 
@@ -172,8 +173,7 @@ def test_a_summary_table_names_known_lines_and_questions_of_the_right_kind() -> 
 
 def test_version_1_gets_its_summary_table_from_a_shipped_data_file(questionnaire) -> None:
     assert questionnaire.summary is None  # the pinned file is unchanged
-    shipped = SHIPPED_DIR / f"{questionnaire.id}-v{questionnaire.version}.toml"
-    assert shipped.is_file()
+    assert pinned_data_path(questionnaire.id, questionnaire.version).is_file()
     table = summary_map(questionnaire)
     assert check_summary(table, questionnaire) == [] and set(table) <= set(LINES)
     assert {"decision", "analysis", "scale"} <= set(table)

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from sg_assess import quality
+from sg_assess.questionnaire import scale
 from sg_assess.questionnaire.loader import parse_questionnaire
 from sg_assess.questionnaire.schema import Questionnaire, age_band
 from sg_assess.store.records import AssessmentRecord, AssessmentSummary, ChildRecord
@@ -158,18 +159,18 @@ def test_messages_fill_placeholders_as_plain_text() -> None:
 def test_scale_summary_is_the_practitioners_own_latest_score_with_the_range() -> None:
     rows = [{**WORKER, "score": 4, "date": "2026-03-01"}, {"who": "Mum", "role": "parent_carer", "score": 9,
                                                             "date": "2026-03-02"}, CHILD]
-    s = quality.scale_summary(rows)
+    s = scale.scale_summary(rows)
     assert (s.worker_score, s.score_range) == (4, "4-9")  # not Mum's 9, though hers is dated last
     assert s.headline() == "practitioner 4 (range 4-9)"
 
 
 def test_version_1_free_text_roles_give_a_worker_score_only_when_unambiguous() -> None:
-    assert quality.scale_summary([{"who": "Ash", "role": "Social worker", "score": 3}]).worker_score == 3
-    assert quality.scale_summary([{"who": "Sam Worker", "role": "Family support worker (lead)", "score": 5}],
+    assert scale.scale_summary([{"who": "Ash", "role": "Social worker", "score": 3}]).worker_score == 3
+    assert scale.scale_summary([{"who": "Sam Worker", "role": "Family support worker (lead)", "score": 5}],
                                  "Sam Worker").worker_score == 5  # the assessment's own practitioner
-    vague = quality.scale_summary([{"who": "Jo", "role": "Family support worker", "score": 5}], "Sam Worker")
+    vague = scale.scale_summary([{"who": "Jo", "role": "Family support worker", "score": 5}], "Sam Worker")
     assert vague.worker_score is None and vague.headline() == "no score is marked as the practitioner's (range 5-5)"
-    two = quality.scale_summary([{"who": "Ash", "role": "Social worker", "score": 3},
+    two = scale.scale_summary([{"who": "Ash", "role": "Social worker", "score": 3},
                                  {"who": "Bo", "role": "social worker", "score": 6}])
     assert two.worker_score is None and "more than one" in two.note
 

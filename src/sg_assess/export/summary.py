@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sg_assess.quality import ScaleSummary, scale_rows, scale_summary
+from sg_assess.questionnaire.scale import ScaleSummary, scale_rows, scale_summary
 from sg_assess.questionnaire.summary import summary_map
 from sg_assess.store.records import AssessmentRecord, EarlierScore
 
@@ -23,7 +23,7 @@ def scale_question(record: AssessmentRecord) -> str | None:
 
 
 def scale_facts(record: AssessmentRecord) -> ScaleSummary:
-    """The headline by the one rule (quality.scale_summary), as the store, Home and the rules read it."""
+    """The headline by the one rule (questionnaire.scale.scale_summary), as the store, Home and the rules read it."""
     return scale_summary(scale_rows(record.questionnaire, record.answers), record.summary.practitioner)
 
 

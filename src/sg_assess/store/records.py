@@ -39,7 +39,7 @@ class AssessmentSummary:
     questionnaire_version: int
     submitted_at: str | None = None
     # The safety scale as a headline: the practitioner's own latest score and everyone's range ("2-7"),
-    # worked out from the answers when read (quality.scale_summary); ``score_note`` says why there is no worker score.
+    # worked out from the answers when read (questionnaire.scale.scale_summary); ``score_note`` says why there is no worker score.
     worker_score: int | None = None
     score_range: str | None = None
     score_note: str = ""
@@ -210,7 +210,7 @@ class AssessmentRecord:
         score and the range) are worked out again from these answers: a copy that kept the old
         figures would export a header that contradicts its own body.
         """
-        from sg_assess.quality import scale_rows, scale_summary
+        from sg_assess.questionnaire.scale import scale_rows, scale_summary
         from sg_assess.questionnaire.values import answer_figures
 
         done, total, score = answer_figures(self.questionnaire, self.summary.age_band, answers)

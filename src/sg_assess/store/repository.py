@@ -510,7 +510,7 @@ class Store(SupervisionMixin):
 
     def with_scale(self, conn: Connection, summaries: list[AssessmentSummary]) -> list[AssessmentSummary]:
         """The summaries with the practitioner's own score and the range filled in (two queries for a page)."""
-        from sg_assess.quality import scale_summary
+        from sg_assess.questionnaire.scale import scale_summary
 
         if not summaries:
             return summaries
@@ -555,7 +555,7 @@ class Store(SupervisionMixin):
         One connection, one read transaction, plain SQL: exporting thousands
         of records is dominated by this call.
         """
-        from sg_assess.quality import scale_rows, scale_summary
+        from sg_assess.questionnaire.scale import scale_rows, scale_summary
 
         with self.engine.connect() as conn, conn.begin():
             sql = driver_sql(conn)

@@ -17,8 +17,8 @@ _SQL_EARLIER = (
 
 def earlier_scores(store: Any, sql: Any, assessment_id: str, child_id: str) -> list[EarlierScore]:
     """Each earlier assessment of the same child, oldest first, with the practitioner's score and the range
-    (by the one rule, quality.scale_summary, as for the assessment itself)."""
-    from sg_assess.quality import scale_rows, scale_summary
+    (by the one rule, questionnaire.scale.scale_summary, as for the assessment itself)."""
+    from sg_assess.questionnaire.scale import scale_rows, scale_summary
 
     out: list[EarlierScore] = []
     for aid, date, status, practitioner, q_hash in sql(_SQL_EARLIER, (assessment_id,)).fetchall():

@@ -190,7 +190,7 @@ class EditorScreen(Screen[None]):
             block.display = self.q.is_shown(block.question, self.band, self.answers)
 
     def refresh_marks(self) -> None:
-        from sg_assess.quality import scale_rows, scale_summary
+        from sg_assess.questionnaire.scale import scale_rows, scale_summary
 
         scale = scale_summary(scale_rows(self.q, self.answers), self.record.summary.practitioner)
         # Short, so the header shows it whole at 100 columns: "worker 3, range 3-9" ("no worker score, range ...").

@@ -149,6 +149,8 @@ def test_the_whole_round_through_the_store(team: Team, draft: str, questionnaire
 def test_hand_over_goes_to_a_team_login_only(team: Team, draft: str) -> None:
     pat = team.sql("pat")
     refused(pat, "UPDATE assessment SET owner = 'ghost' WHERE id = %s", (draft,), match="ghost is not a login on the team")
+    refused(pat, "UPDATE assessment SET owner = %s WHERE id = %s", (team.server.admin.username, draft),
+            match="not a login on the team")  # the administrator is trusted, but not on the team
     team.store("pat").hand_over(draft, to="pip", **PAT)
     team.store("pip").save_answer(draft, "ethnicity", "x", **PIP)
     with pytest.raises(Refused, match="only pip can edit"):
@@ -355,6 +357,9 @@ def test_history_is_in_your_own_name_and_role(team: Team, draft: str) -> None:
     refused(pat, entry, (draft, None, "comment", "pat", "supervisor"), match="pat is not a supervisor")
     refused(pat, entry, (draft, None, "submitted", "pat", "practitioner"), match="recorded by the owner as they submit")
     refused(pat, entry, (draft, None, "created", "pat", "practitioner"), match="recorded once")
+    with pytest.raises(psycopg.Error, match="pip cannot add history in the name of pat"):  # COPY fires them too
+        with pip.cursor().copy("COPY history (assessment_id, kind, actor, started_at, at) FROM STDIN") as copy:
+            copy.write_row((draft, "comment", "pat", "z", "z"))
     pat.execute(entry, (draft, "ethnicity", "answer", "pat", "practitioner"))  # the owner's own change
     pip.execute(entry, (draft, None, "comment", "pip", "practitioner"))  # a note, in your own name
 
@@ -394,6 +399,7 @@ def test_a_login_cannot_raise_itself_or_switch_off_the_rules(team: Team, draft: 
             match=NO_PRIVILEGE)
     refused(pat, "INSERT INTO team_member (login, display_name) VALUES ('pat', 'Chief')", match=NO_PRIVILEGE)
     refused(pat, "UPDATE alembic_version SET version_num = '0001'", match=NO_PRIVILEGE)
+    refused(pat, "SELECT setval(pg_get_serial_sequence('history', 'id'), 1)", match=NO_PRIVILEGE)
     assert one(pat, "SELECT count(*) FROM team_member")[0] >= 0  # reading stays open to the team
 
 

@@ -70,7 +70,7 @@ $$;
 -- Whether a name is a login on the team (a draft can be handed only to someone who can then open it).
 CREATE OR REPLACE FUNCTION sg_on_team(who text) RETURNS boolean LANGUAGE sql STABLE
 AS $$
-    SELECT EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = who AND r.rolcanlogin
+    SELECT EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = who AND r.rolcanlogin AND NOT r.rolsuper
                    AND (pg_has_role(r.oid, 'sg_practitioner', 'MEMBER') OR pg_has_role(r.oid, 'sg_supervisor', 'MEMBER')))
 $$;
 

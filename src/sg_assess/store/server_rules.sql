@@ -1,10 +1,28 @@
 -- The rules a team database enforces itself, whatever client connects (sg-assess, psql, a SQL tool).
 --
--- The person is the login (session_user); SET ROLE cannot change it.  Their role is membership of
--- sg_practitioner or sg_supervisor.  Run by migration 0005 as the database owner, and again by
--- 'sg-assess team init' (every statement can run twice).  The app checks the same rules first, to say
--- them clearly; these are the backstop.  Trusted, and not bound by them: the database owner and
--- superusers (they can drop a trigger), which is why 'sg-assess check' also verifies every seal.
+-- The person is the login (session_user); SET ROLE cannot change it, and SET SESSION AUTHORIZATION needs a
+-- superuser.  Their role is membership of sg_practitioner or sg_supervisor; a login in neither group has no
+-- privilege on any table.  Run by migration 0005 as the database owner, and again by 'sg-assess team init'
+-- (every statement can run twice).  The app checks the same rules first, to say them clearly; these are the
+-- backstop, and each refusal is one plain line (SQLSTATE P0001, or 42501 for a privilege never granted).
+--
+-- Enforced for every app login: only the owner edits a draft or returned assessment (answers, search
+-- document, next steps, hand-over, and the history entries that record edits); a hand-over goes only to a
+-- team login; only a supervisor returns or signs off, only with their own review recorded in the same
+-- transaction, and never an assessment they wrote or edited (author, owner, anyone who saved an answer);
+-- each workflow step changes only what that step changes; nothing of a signed-off record changes (answers,
+-- next steps, review, history, comments, the child's details it recorded, its seal) but appended comments
+-- and addenda; reviews, comments and addenda are never changed or deleted, history only by folding (below);
+-- every row is written in the login's own name and role; assessments are never deleted; nobody on the team
+-- grants roles, alters or disables a trigger, creates objects in the schema, or writes team_member,
+-- restore_log or alembic_version.  Row-level security is not used: reading is open to the whole team, and a
+-- trigger can say in words why a write is refused where a policy would only hide the row.
+--
+-- Trusted, and not bound by them: the database owner and superusers (they can drop or disable a trigger,
+-- rewrite a rule or widen a grant), which is why 'sg-assess check' (store/server_check.py) verifies every
+-- seal, every trigger, every rule function's text and the grants.  Not enforced here: what an answer says
+-- (the app validates it), the times clients record (their clocks), and the seal's hashes (check verifies
+-- them); a login can hold the write lock and so delay others' saves, but not change anything.
 
 DO $$
 BEGIN
@@ -248,8 +266,12 @@ BEGIN
     IF TG_OP = 'DELETE' THEN
         RETURN OLD;
     END IF;
-    IF TG_OP = 'UPDATE' AND TG_TABLE_NAME <> 'answer' THEN
+    IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'action_due' THEN
         IF NEW.assessment_id <> OLD.assessment_id THEN
+            PERFORM sg_refuse('a row stays with its assessment');
+        END IF;
+    ELSIF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'assessment_fts' THEN
+        IF NEW.rowid <> OLD.rowid THEN
             PERFORM sg_refuse('a row stays with its assessment');
         END IF;
     END IF;

@@ -72,13 +72,16 @@ def test_a_rewritten_rule_or_a_wider_grant_is_reported(pg_server, team_db, signe
     owner.execute("CREATE OR REPLACE FUNCTION sg_is_supervisor() RETURNS boolean LANGUAGE sql STABLE AS $$ SELECT true $$")
     owner.execute("GRANT UPDATE ON review TO sg_practitioner")
     owner.execute("ALTER ROLE pat CREATEROLE")
+    owner.execute("GRANT sg_supervisor TO sg_practitioner")
     try:
         out = check(pg_server, team_db).stdout
-    finally:
-        owner.execute("ALTER ROLE pat NOCREATEROLE")  # logins belong to the whole server
+    finally:  # logins and groups belong to the whole server
+        owner.execute("ALTER ROLE pat NOCREATEROLE")
+        owner.execute("REVOKE sg_supervisor FROM sg_practitioner")
     assert "sg_is_supervisor" in out and "not as sg-assess wrote them" in out
     assert "UPDATE on review to sg_practitioner" in out
     assert "the team logins pat can create roles" in out
+    assert "every practitioner counts as a supervisor" in out
 
 
 def test_a_signed_off_record_changed_behind_the_triggers_is_reported(pg_server, team_db, signed, owner) -> None:

@@ -179,6 +179,8 @@ def test_only_the_owner_edits_a_draft(team: Team, draft: str) -> None:
                 "AND question_id = 'danger_statements'", (draft,))
     refused(pat, "UPDATE answer SET updated_by = 'pip' WHERE assessment_id = %s", (draft,),
             match="pat cannot save an answer in the name of pip")
+    # Every client on the team reads answers back as JSON: one that is not would break their lists.
+    refused(pat, "UPDATE answer SET value = 'not json' WHERE assessment_id = %s", (draft,), match="stored as JSON")
 
 
 def test_a_submitted_assessment_is_read_only_until_returned(team: Team, submitted: str) -> None:
@@ -357,6 +359,8 @@ def test_history_is_in_your_own_name_and_role(team: Team, draft: str) -> None:
     refused(pat, entry, (draft, None, "comment", "pat", "supervisor"), match="pat is not a supervisor")
     refused(pat, entry, (draft, None, "submitted", "pat", "practitioner"), match="recorded by the owner as they submit")
     refused(pat, entry, (draft, None, "created", "pat", "practitioner"), match="recorded once")
+    refused(pat, "INSERT INTO history (assessment_id, kind, actor, started_at, at, after) VALUES (%s, 'comment', "
+                 "'pat', 'z', 'z', '{oops')", (draft,), match="stored as JSON")
     with pytest.raises(psycopg.Error, match="pip cannot add history in the name of pat"):  # COPY fires them too
         with pip.cursor().copy("COPY history (assessment_id, kind, actor, started_at, at) FROM STDIN") as copy:
             copy.write_row((draft, "comment", "pat", "z", "z"))

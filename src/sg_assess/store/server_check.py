@@ -112,6 +112,10 @@ def _problems(run) -> list[str]:  # noqa: ANN001 - dialect.driver_sql's run
         problems.append(f"the team logins {', '.join(powerful)} can create roles or are superusers, so they could "
                         "make themselves supervisors or pass the rules; ask IT to give them a plain login "
                         "(ALTER ROLE ... NOCREATEROLE NOSUPERUSER)")
+    if run("SELECT pg_has_role('sg_practitioner', 'sg_supervisor', 'MEMBER') "
+           "OR pg_has_role('sg_supervisor', 'sg_practitioner', 'MEMBER')").scalar():
+        problems.append("one team group is a member of the other (GRANT sg_supervisor TO sg_practitioner?): every "
+                        "practitioner counts as a supervisor, or the reverse; ask IT to revoke it")
     indexed = run("SELECT count(*) FROM assessment_fts").scalar()
     total = run("SELECT count(*) FROM assessment").scalar()
     if indexed != total:

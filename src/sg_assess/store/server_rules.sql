@@ -106,6 +106,17 @@ CREATE OR REPLACE FUNCTION sg_child_details(cid text) RETURNS jsonb LANGUAGE sql
 AS $$ SELECT jsonb_build_object('id', c.id, 'name', c.name, 'dob', c.dob, 'due_date', c.due_date) FROM child c
       WHERE c.id = cid $$;
 
+-- Whether a text is JSON (answers and history values are read back as JSON by every client on the team).
+CREATE OR REPLACE FUNCTION sg_is_json(doc text) RETURNS boolean LANGUAGE plpgsql IMMUTABLE
+AS $$
+BEGIN
+    PERFORM doc::jsonb;
+    RETURN true;
+EXCEPTION WHEN others THEN
+    RETURN false;
+END
+$$;
+
 -- The columns whose values differ between two versions of a row.
 CREATE OR REPLACE FUNCTION sg_changed(old_row jsonb, new_row jsonb) RETURNS text[] LANGUAGE sql IMMUTABLE
 AS $$ SELECT coalesce(array_agg(n.key ORDER BY n.key), '{}') FROM jsonb_each(new_row) n
@@ -257,6 +268,9 @@ BEGIN
         IF NEW.updated_by <> session_user THEN
             PERFORM sg_refuse(format('%s cannot save an answer in the name of %s', session_user, NEW.updated_by));
         END IF;
+        IF NOT sg_is_json(NEW.value) THEN
+            PERFORM sg_refuse('an answer is stored as JSON, as sg-assess writes it');
+        END IF;
         IF TG_OP = 'UPDATE' THEN
             IF NEW.assessment_id <> OLD.assessment_id OR NEW.question_id <> OLD.question_id THEN
                 PERFORM sg_refuse('an answer stays with its assessment and question');
@@ -307,6 +321,9 @@ BEGIN
         IF NEW.role IS NOT NULL AND NEW.role IS DISTINCT FROM sg_role() THEN
             PERFORM sg_refuse(format('%s is not a %s on the team', session_user, NEW.role));
         END IF;
+        IF NOT (sg_is_json(NEW.before) AND sg_is_json(NEW.after)) THEN
+            PERFORM sg_refuse('a history entry''s values are stored as JSON, as sg-assess writes them');
+        END IF;
         SELECT * INTO a FROM assessment WHERE id = NEW.assessment_id;
         IF a.status = 'signed_off' AND NOT (NEW.question_id IS NULL AND NEW.kind IN ('comment', 'addendum', 'restored')) THEN
             PERFORM sg_frozen();
@@ -342,6 +359,9 @@ BEGIN
                         AND (later.question_id IS NULL OR later.question_id = OLD.question_id));
     IF foldable AND TG_OP = 'DELETE' THEN
         RETURN OLD;
+    END IF;
+    IF foldable AND TG_OP = 'UPDATE' AND NOT sg_is_json(NEW.after) THEN
+        PERFORM sg_refuse('a history entry''s values are stored as JSON, as sg-assess writes them');
     END IF;
     IF foldable AND NEW.id = OLD.id AND NEW.assessment_id = OLD.assessment_id
             AND NEW.question_id IS NOT DISTINCT FROM OLD.question_id AND NEW.kind = OLD.kind AND NEW.actor = OLD.actor

@@ -128,7 +128,8 @@ def _import(store: Store, a: dict[str, Any], source: str, *, actor: str, role: s
         local = run("SELECT status FROM assessment WHERE id = ?", (claim.id,)).fetchone()
         team = store.team is not None
         if local is None:
-            return insert_new(store, conn, claim, questionnaire, source, actor=actor, role=role, now=now, team=team)
+            return insert_new(store, conn, claim, questionnaire, source, actor=actor, role=role, now=now,
+                              team=team)
         if local[0] == "signed_off":
             raise Refused(f"assessment {claim.id[:8]} is signed off here; a signed-off record is never replaced")
         return merge_into(store, conn, claim, questionnaire, source, actor=actor, role=role, now=now, team=team)

@@ -92,3 +92,20 @@ def test_a_signed_off_record_changed_behind_the_triggers_is_reported(pg_server, 
     result = check(pg_server, team_db)
     assert result.exit_code == 1
     assert f"assessment {signed[:8]} is not as it was signed off (its answers changed" in result.stdout
+
+
+def test_team_init_puts_back_what_check_reports(pg_server, team_db, signed, owner) -> None:
+    from sg_assess.store import team
+
+    owner.execute("DROP TRIGGER review_decides ON review")
+    owner.execute("ALTER TABLE history DISABLE TRIGGER history_rules")
+    owner.execute("ALTER FUNCTION sg_owner_edits() RESET search_path")
+    owner.execute("GRANT DELETE ON comment TO sg_supervisor")
+    assert len(check(pg_server, team_db).stdout.splitlines()) == 4
+    engine = team.connect(pg_server.url(team_db, pg_server.admin.username))
+    try:
+        team.init(engine)  # as its message says
+    finally:
+        engine.dispose()
+    result = check(pg_server, team_db)
+    assert result.exit_code == 0, result.output

@@ -440,3 +440,14 @@ def test_a_login_in_neither_group_can_do_nothing(team: Team, draft: str) -> None
         Store.open(team.url("nemo"))
     refused(team.sql("pat"), pgsql.SQL("UPDATE assessment SET owner = 'nemo' WHERE id = %s").as_string(team.sql("pat")),
             (draft,), match="nemo is not a login on the team")
+
+
+def test_the_store_shows_a_server_refusal_as_one_line(team: Team, draft: str) -> None:
+    """Where the app's own checks let something through (a role claimed), the server's line reaches the user."""
+    pat = team.store("pat")
+    with pytest.raises(Refused) as info:
+        pat.add_comment(draft, "As your supervisor...", actor="pat", role="supervisor")
+    assert str(info.value) == "pat is not a supervisor on the team"
+    with pytest.raises(Refused, match="^pat cannot add a comment in the name of Sue Supervisor$"):
+        pat.add_comment(draft, "Signed, Sue", actor="Sue Supervisor", role="practitioner")
+    assert pat.add_comment(draft, "Noted", **PAT) > 0

@@ -300,6 +300,8 @@ def test_nothing_of_a_signed_off_record_changes(team: Team, signed: str) -> None
     refused(pat, "INSERT INTO history (assessment_id, question_id, kind, actor, role, started_at, at) VALUES "
                  "(%s, 'danger_statements', 'answer', 'pat', 'practitioner', 'z', 'z')", (signed,), match=FROZEN)
     refused(pat, "DELETE FROM action_due WHERE assessment_id = %s", (signed,), match=FROZEN)
+    refused(pat, "DELETE FROM assessment_fts WHERE rowid = (SELECT seq FROM assessment WHERE id = %s)", (signed,),
+            match=FROZEN)
     refused(pat, "UPDATE assessment SET child_snapshot = '{\"name\": \"Someone Else\"}' WHERE id = %s", (signed,),
             match=FROZEN)
     refused(pat, "UPDATE assessment SET status = 'returned' WHERE id = %s", (signed,), match=FROZEN)

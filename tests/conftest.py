@@ -129,6 +129,9 @@ class PeopleStore:
             if not isinstance(actor, str) or not actor.strip():
                 return target(*args, **kwargs)
             role = kwargs.get("role") if kwargs.get("role") in ("practitioner", "supervisor") else "practitioner"
+            to = kwargs.get("to")
+            if attr == "hand_over" and isinstance(to, str) and to.strip() and to.strip() not in self._stores:
+                self.as_person(to.strip())  # as IT would: the server hands a draft only to a team login
             return getattr(self.as_person(actor.strip(), role), attr)(*args, **kwargs)
 
         return call

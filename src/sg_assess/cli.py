@@ -524,7 +524,12 @@ def check(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", he
     from sg_assess.store.db import check_database, resolve_location
 
     location = resolve_location(_state(ctx).file_location())
-    problems = check_database(location, seals=True)  # and every signed-off record as it was signed off
+    if location.is_server:  # the seals, and every rule the server enforces in place (store/server_check.py)
+        from sg_assess.store.server_check import check_team_database
+
+        problems = check_team_database(location)
+    else:
+        problems = check_database(location, seals=True)  # and every signed-off record as it was signed off
     if as_json:
         _emit_json({"database": str(location), "ok": not problems, "problems": problems})
         if problems:

@@ -15,6 +15,12 @@ rule of ``Store.save_answer``), and the import's history entry holds the
 answers it replaced.  What cannot be merged (a signed-off record over work
 done here, both copies moved on in the workflow) is refused in one line that
 says what differs.  Everything is written in one transaction.
+
+Between a file and a team database, both ways: a bundle exported from the
+server imports into a file as any other; into the server, a bundle from a
+file brings its answers and their history into the importing login's own
+draft, in that login's name, with everything else the file said kept in the
+import's history entry (``merge.for_team``); a signed-off bundle is refused.
 """
 
 from __future__ import annotations
@@ -90,7 +96,13 @@ def read_bundle(path: Path) -> dict[str, Any]:
 
 
 def import_bundle(store: Store, path: Path, *, actor: str, role: str, notes: list[str] | None = None) -> str:
-    """Import a verified bundle; return the assessment id.  ``notes`` collects what the person must be told."""
+    """Import a verified bundle; return the assessment id.  ``notes`` collects what the person must be told.
+
+    On a team database the importer is the login, whatever ``actor`` and ``role`` say (the server records
+    no other), and only what that login could have typed comes in (see ``merge``).
+    """
+    if store.team is not None:
+        actor, role = store.team.login, store.team.role
     content = read_bundle(path)
     try:
         result = _import(store, content, path.name, actor=actor, role=role)
@@ -114,8 +126,10 @@ def _import(store: Store, a: dict[str, Any], source: str, *, actor: str, role: s
         run("INSERT INTO questionnaire_def (hash, qid, version, title, source, stored_at) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", (q["hash"], q["id"], q["version"], q["title"], q["source"], now))
         local = run("SELECT status FROM assessment WHERE id = ?", (claim.id,)).fetchone()
+        team = store.team is not None
         if local is None:
-            return insert_new(store, conn, claim, questionnaire, source, actor=actor, role=role, now=now)
+            return insert_new(store, conn, claim, questionnaire, source, actor=actor, role=role, now=now,
+                              team=team)
         if local[0] == "signed_off":
             raise Refused(f"assessment {claim.id[:8]} is signed off here; a signed-off record is never replaced")
-        return merge_into(store, conn, claim, questionnaire, source, actor=actor, role=role, now=now)
+        return merge_into(store, conn, claim, questionnaire, source, actor=actor, role=role, now=now, team=team)

@@ -30,7 +30,8 @@ TRIGGERS = (
     "child_kept", "child_id_kept", "action_due_frozen_insert", "action_due_frozen_update", "action_due_frozen_delete",
 )
 SERVER_TRIGGERS = ("assessment_rules", "answer_rules", "assessment_fts_rules", "action_due_rules", "history_rules",
-                   "review_rules", "comment_rules", "addendum_rules", "child_rules")
+                   "review_rules", "review_decides", "comment_rules", "addendum_rules", "child_rules",
+                   "questionnaire_rules")
 # History events that may still be added to a signed-off record (it is only ever added to).
 ADDITIONS = ("comment", "addendum", "restored")
 

@@ -17,10 +17,21 @@ end on since; both versions are then kept).  With that:
 Refused, in one line that says what differs: a signed-off bundle over work
 done here (a signed-off record takes no more answers), and both copies moved
 on in the workflow.
+
+Into a team database (``team``: the importing login and its role) a file can
+bring only what that login could have typed itself, because the server
+records every change in its author's own login and takes a review only from
+a supervisor's: the answers and the history of their changes, recorded in
+the importing login's name, into a draft that is theirs.  Everything else the
+file says (the names it recorded for those changes, its status, its workflow
+events, reviews, comments and addenda) is kept verbatim in the import's
+history entry, visible in the history, and the person is told.  A signed-off
+bundle is refused: no file makes a record signed off on a server.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -46,6 +57,65 @@ class ImportResult:
 
 def _value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _is_edit(h: Entry) -> bool:
+    """A history entry that records work on the answers (what a team database can take from a file)."""
+    return h.question_id is not None or h.kind in ("created", "answer", "conflict")
+
+
+def for_team(claim: Claim, source: str, login: str, role: str, here: set[Entry], local_status: str | None,
+             known: tuple[set, set, set] = (set(), set(), set())) -> tuple[Claim, dict[str, Any], list[str]]:
+    """The part of ``claim`` a team database takes from a file as ``login``; what the file said besides; notes.
+
+    Entries already here (exported from this database and back) stay as they are; every other change to the
+    answers becomes the login's own.  ``local_status``: the copy here (None for a new record); ``known``: the
+    reviews, comments (author, at, text) and addenda here, which the file merely carries back.
+    """
+    reviews = [r for r in claim.reviews if r not in known[0]]
+    comments = [c for c in claim.comments if (c["author"], c["at"], c["text"]) not in known[1]]
+    addenda = [a for a in claim.addenda if a not in known[2]]
+    short = claim.id[:8]
+    if claim.status == "signed_off":
+        signer = next((r[1] for r in reversed(claim.reviews) if r[0] == "signed_off"), "someone")
+        raise Refused(f"assessment {short} in {source} was signed off by {signer} in a file; a team database records a "
+                      "sign-off only from a supervisor's own login, so nothing was imported")
+    history, recorded_as = [], []
+    for h in claim.history:
+        if h in here or not _is_edit(h):
+            if h in here:
+                history.append(h)
+            continue
+        mine = dataclasses.replace(h, actor=login, role=role)
+        if (h.actor, h.role) != (login, role) and mine not in here:
+            recorded_as.append([h.kind, h.question_id, h.started_at, h.actor, h.role])
+        history.append(mine)
+    events = [{"kind": h.kind, "actor": h.actor, "role": h.role, "at": h.at, "after": _loads(h.after)}
+              for h in claim.history if not _is_edit(h) and h not in here]
+    extra = {key: value for key, value in (
+        ("status_in_file", claim.status), ("practitioner_in_file", claim.practitioner), ("owner_in_file", claim.owner),
+        ("recorded_in_file_as", recorded_as), ("events_in_file", events),
+        ("reviews_in_file", [dict(zip(("decision", "actor", "role", "at", "comment", "score", "declaration"), r,
+                                      strict=True)) for r in reviews]),
+        ("comments_in_file", [{k: c[k] for k in ("author", "role", "at", "section_id", "text")} for c in comments]),
+        ("addenda_in_file", [dict(zip(("author", "role", "at", "reason", "text"), a, strict=True))
+                             for a in addenda])) if value}
+    notes = []
+    if recorded_as:
+        names = ", ".join(sorted({h[3] for h in recorded_as}))
+        notes.append(f"the changes from {source} are recorded in your login's name ({login}), as a team database "
+                     f"records no other; the names the file gave ({names}) are kept in the import's history entry")
+    if claim.status != "draft" and local_status in (None, "draft"):
+        notes.append(f"{source} says the assessment was {claim.status.replace('_', ' ')}; here it is your draft: "
+                     "submit it here for a supervisor's review")
+    taken = len(reviews) + len(comments) + len(addenda)
+    if taken:
+        notes.append(f"{taken} reviews, comments or addenda in {source} are kept in the import's history entry, not "
+                     "added: a team database takes them only from their authors' own logins")
+    team_claim = dataclasses.replace(claim, status="draft" if local_status is None else local_status,
+                                     practitioner=login, owner=login, submitted_at=None, signed_off_at=None,
+                                     history=history, reviews=[], comments=[], addenda=[])
+    return team_claim, extra, notes
 
 
 def _insert_history(run: Any, aid: str, entries: list[Entry]) -> None:
@@ -98,8 +168,12 @@ def _set_status(run: Any, claim: Claim, status: str, owner: str, submitted_at: s
 
 
 def insert_new(store: Store, conn: Any, claim: Claim, q: Questionnaire, source: str, *, actor: str, role: str,
-               now: str) -> ImportResult:
+               now: str, team: bool = False) -> ImportResult:
     run = driver_sql(conn)
+    extra: dict[str, Any] = {}
+    notes: list[str] = []
+    if team:  # the file's work becomes the importing login's draft (see the module's docstring)
+        claim, extra, notes = for_team(claim, source, actor, role, set(), None)
     aid, child = claim.id, claim.child
     if run("SELECT 1 FROM child WHERE id = ?", (child["id"],)).fetchone() is None:
         run("INSERT INTO child (id, name, dob, due_date, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -122,9 +196,10 @@ def insert_new(store: Store, conn: Any, claim: Claim, q: Questionnaire, source: 
     name = run("SELECT name FROM child WHERE id = ?", (child["id"],)).fetchone()[0]
     store._refresh(conn, aid, seq, name, q, claim.age_band, claim.updated_at)
     run("UPDATE assessment SET revision = 0, updated_at = ? WHERE id = ?", (claim.updated_at, aid))
-    store._event(conn, aid, "imported", actor, role, now, {"from": source})
-    _set_status(run, claim, claim.status, claim.owner, claim.submitted_at, claim.signed_off_at)
-    return ImportResult(aid)
+    store._event(conn, aid, "imported", actor, role, now, {"from": source, **extra})
+    if claim.status != "draft":
+        _set_status(run, claim, claim.status, claim.owner, claim.submitted_at, claim.signed_off_at)
+    return ImportResult(aid, notes)
 
 
 def _names(kinds: list[str]) -> str:
@@ -132,7 +207,7 @@ def _names(kinds: list[str]) -> str:
 
 
 def merge_into(store: Store, conn: Any, claim: Claim, q: Questionnaire, source: str, *, actor: str, role: str,
-               now: str) -> ImportResult:
+               now: str, team: bool = False) -> ImportResult:
     run = driver_sql(conn)
     aid, short = claim.id, claim.id[:8]
     seq, status, owner, submitted_at, updated_at, band, child_id, q_hash = run(
@@ -144,8 +219,29 @@ def merge_into(store: Store, conn: Any, claim: Claim, q: Questionnaire, source: 
     local = [Entry(r[0], r[1], r[2], r[3], r[4], r[5], canonical(_loads(r[6])), canonical(_loads(r[7])))
              for r in run("SELECT question_id, kind, actor, role, started_at, at, before, after FROM history "
                           "WHERE assessment_id = ? ORDER BY id", (aid,))]
+    extra: dict[str, Any] = {}
+    team_notes: list[str] = []
+    if team:
+        known = ({tuple(r) for r in run("SELECT decision, actor, role, at, comment, score, declaration FROM review "
+                                        "WHERE assessment_id = ?", (aid,))},
+                 {tuple(r) for r in run("SELECT author, at, text FROM comment WHERE assessment_id = ?", (aid,))},
+                 {tuple(r) for r in run("SELECT author, role, at, reason, text FROM addendum WHERE assessment_id = ?",
+                                        (aid,))})
+        claim, extra, team_notes = for_team(claim, source, actor, role, set(local), status, known)
+        if status not in ("draft", "returned") or owner != actor:
+            if any(h not in local for h in claim.history):
+                why = ("is submitted for review here" if status == "submitted" else
+                       f"is {owner}'s to edit here" if status in ("draft", "returned") else
+                       f"is {status.replace('_', ' ')} here")
+                raise Refused(f"assessment {short} {why}, so it takes no changes from {source}; nothing was imported")
     local_set, remote_keys = set(local), {h.key for h in claim.history}
     new = [h for h in claim.history if h not in local_set]
+    untaken = any(extra.get(k) for k in ("reviews_in_file", "comments_in_file", "addenda_in_file")) or any(
+        e["kind"] not in NOT_WORK for e in extra.get("events_in_file", []))
+    if not new and untaken:
+        raise Refused(f"{source} holds no change to the answers of assessment {short} that is not here; a team "
+                      "database takes its reviews, comments and workflow steps only from their authors' own logins, "
+                      "so nothing was imported")
     if not new:
         raise Refused(f"the copy of assessment {short} here is the same or newer ({updated_at[:16]}): it already "
                       f"holds everything in {source}; nothing was imported")
@@ -165,7 +261,7 @@ def merge_into(store: Store, conn: Any, claim: Claim, q: Questionnaire, source: 
     if here_q and there_flow and claim.status == "submitted":
         raise Refused(f"assessment {short} in {source} was submitted, but answers were changed here since "
                       f"({', '.join(here_q)}); nothing was imported")
-    notes: list[str] = []
+    notes: list[str] = list(team_notes)
     mine_all = {qid: json.loads(v) for qid, v in run("SELECT question_id, value FROM answer WHERE assessment_id = ?",
                                                      (aid,))}
     replaced: dict[str, Any] = {}
@@ -212,10 +308,10 @@ def merge_into(store: Store, conn: Any, claim: Claim, q: Questionnaire, source: 
     store._refresh(conn, aid, seq, name, q, band, max(updated_at, claim.updated_at))
     store._event(conn, aid, "imported", actor, role, now,
                  {"from": source, "kept_from_here": here_q, "replaced": replaced, "status_before": status,
-                  "owner_before": owner})
+                  "owner_before": owner, **extra})
     if here_q:
         notes.insert(0, f"kept the changes made here to {', '.join(here_q)}")
-    if there_flow:
+    if there_flow and not team:  # a team database takes no workflow step from a file
         _set_status(run, claim, claim.status, claim.owner, claim.submitted_at, claim.signed_off_at)
     return ImportResult(aid, notes)
 

@@ -335,6 +335,11 @@ def open_server(location: Location, *, password: str | None = None) -> Engine:
             version = postgres.schema_version(conn)
     except (OperationalError, SADatabaseError) as exc:
         engine.dispose()
+        if getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501":  # connected, but may read nothing
+            who = url.username or "this login"
+            raise DatabaseError(f"the login {who!r} is not on the team of {postgres.describe(url)} (neither "
+                                f"{postgres.PRACTITIONER_GROUP} nor {postgres.SUPERVISOR_GROUP}); ask IT to run "
+                                f"'sg-assess team add-user {who} --role ...'") from None
         raise postgres.explain_connect(exc, url) from None
     where = postgres.describe(url)
     if version is None:

@@ -432,12 +432,18 @@ def has_written(engine: Engine) -> bool:
     return engine in _written
 
 
-def check_database(location: Location, *, seals: bool = False) -> list[str]:
+def check_database(location: Location, *, seals: bool = False, password: str | None = None) -> list[str]:
     """Every problem found by SQLite's integrity checks, read-only; empty when the database is sound.
 
     ``seals`` also checks that every signed-off record is as it was signed off
     (store/freeze.py): for 'sg-assess check', not for choosing a backup.
     """
+    if location.server is not None:  # a team database: reachable and its schema current (seals: rules12)
+        try:
+            open_server(location, password=password).dispose()
+        except DatabaseError as exc:
+            return [str(exc)]
+        return []
     if location.is_memory:
         return ["an in-memory database (:memory:) has nothing to check; give a database file"]
     path = location.path

@@ -347,3 +347,14 @@ def test_team_commands_on_a_server_that_is_down_or_a_wrong_password(pg_server, t
     monkeypatch.setenv("PGPASSWORD", "not-the-password")
     admin = pg_server.url(team_db, pg_server.admin.username)
     assert "right password" in run("--db", admin, "team", "list-users", code=1).stderr
+
+
+def test_display_names_are_shown_beside_logins(pg_server, team_db: str, people: dict[str, str]) -> None:
+    admin = pg_server.url(team_db, pg_server.admin.username)
+    run("--db", admin, "team", "set-role", "Pat Practitioner", "--role", "practitioner", "--name", "P. Practitioner [Team A]")
+    aid = run("--db", people["pat"], "new", "--child", "Ada Example", "--dob", "2019-01-15").stdout.strip()[:8]
+    run("--db", people["pat"], "submit", aid, "--reason", "r")
+    assert "Pat Practitioner (P. Practitioner [Team A])" in run("--db", people["pat"], "history", aid).stdout
+    assert "(P. Practitioner [Team A])" in run("--db", people["sue"], "review", "list").stdout.replace("\n", "")
+    entry = json.loads(run("--db", people["pat"], "history", aid, "--json").stdout)[0]
+    assert entry["actor"] == "Pat Practitioner"  # the record keeps the login; the name is only shown

@@ -138,6 +138,18 @@ def list_users(engine: Engine) -> list[Member]:
     return [Member(*row) for row in rows]
 
 
+def display_names(engine: Engine) -> dict[str, str]:
+    """Each team login's display name, as IT set it (for showing beside the login; records keep the login)."""
+    with engine.connect() as conn:
+        return {login: name for login, name in conn.exec_driver_sql("SELECT login, display_name FROM team_member")}
+
+
+def shown(login: str, names: dict[str, str]) -> str:
+    """``login (Display Name)`` when the team knows a different name for it; the login alone otherwise."""
+    name = (names.get(login) or "").strip()
+    return f"{login} ({name})" if name and name != login else login
+
+
 def schema_before(engine: Engine) -> int | None:
     """The schema version before 'init' (0: an empty database; None: tables that are not ours)."""
     with engine.connect() as conn:

@@ -358,3 +358,48 @@ def test_display_names_are_shown_beside_logins(pg_server, team_db: str, people: 
     assert "(P. Practitioner [Team A])" in run("--db", people["sue"], "review", "list").stdout.replace("\n", "")
     entry = json.loads(run("--db", people["pat"], "history", aid, "--json").stdout)[0]
     assert entry["actor"] == "Pat Practitioner"  # the record keeps the login; the name is only shown
+
+
+def test_end_of_input_at_the_password_prompt_is_one_line(people: dict[str, str], no_password_file: None,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    def ctrl_d(prompt: str = "") -> str:
+        raise EOFError
+
+    monkeypatch.setattr("sg_assess.cli._stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("getpass.getpass", ctrl_d)
+    assert "no password typed" in run("--db", people["pat"], "list", code=2).stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal is POSIX")
+def test_the_password_prompt_at_a_real_terminal(people: dict[str, str], no_password_file: None) -> None:
+    """A process on a pseudo-terminal: asked once, the password typed is not echoed, and the command runs."""
+    import pty
+    import select
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: sg-assess on the terminal
+        os.execve(sys.executable, [sys.executable, "-m", "sg_assess", "--db", people["pat"], "list", "--json"],
+                  {**os.environ, "PYTHONIOENCODING": "utf-8"})
+    seen = b""
+
+    def read_until(done) -> bytes:  # noqa: ANN001
+        nonlocal seen
+        while not done(seen):
+            ready, _, _ = select.select([fd], [], [], 60)
+            assert ready, seen
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            seen += chunk
+        return seen
+
+    read_until(lambda out: b"Password for Pat Practitioner" in out)
+    os.write(fd, f"{PASSWORD}\n".encode())
+    out = read_until(lambda out: False).decode("utf-8", "replace")
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0, out
+    assert PASSWORD not in out and out.count("Password for") == 1 and "[]" in out

@@ -197,7 +197,7 @@ class State:
 
         url = server_url(resolve_location(self.file_location()).server or "")
         who = url.username or getpass.getuser()
-        self.password = getpass.getpass(f"Password for {who} at {describe(url)}: ")
+        self.password = ask_password(f"Password for {who} at {describe(url)}: ")
         return connect(self.password)
 
     def file_location(self) -> str:
@@ -226,6 +226,16 @@ class State:
                 store.daily_backup(keep)
             except (SgError, OSError) as exc:  # what was asked is done; say why there is no backup today
                 _note(f"sg-assess: warning: no backup made today: {one_line(str(exc))}")
+
+
+def ask_password(prompt: str) -> str:
+    """A password typed at the terminal without echo; Ctrl-D (end of input) is one line, not a crash."""
+    import getpass
+
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:
+        raise UsageError("no password typed; nothing was changed") from None
 
 
 def _stdin_is_terminal() -> bool:

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sg_assess.cli import _Group, _emit_json, _state, _stdin_is_terminal, app
+from sg_assess.cli import _Group, _emit_json, _state, _stdin_is_terminal, app, ask_password
 from sg_assess.errors import UsageError
 from sg_assess.safetext import one_line
 
@@ -102,12 +102,10 @@ def _new_password(login: str) -> str:
         if not password:
             raise UsageError("no password on standard input: give the new login's password on its first line")
         return password
-    import getpass
-
-    first = getpass.getpass(f"Password for the new login {one_line(login)}: ")
+    first = ask_password(f"Password for the new login {one_line(login)}: ")
     if not first:
         raise UsageError("no password typed; nothing was changed")
-    if getpass.getpass("The same password again: ") != first:
+    if ask_password("The same password again: ") != first:
         raise UsageError("the two passwords differ; nothing was changed")
     return first
 

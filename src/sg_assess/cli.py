@@ -274,8 +274,10 @@ def _version(value: bool) -> None:
 @app.callback(invoke_without_command=True)
 def main_callback(
     ctx: typer.Context,
-    db: Annotated[str | None, typer.Option("--db", envvar=paths.ENV_DB, help="Database file (or sqlite:/// URL).")] = None,
-    user: Annotated[str | None, typer.Option("--as", envvar=paths.ENV_USER, help="Act as this person (one run).")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar=paths.ENV_DB, help=(
+        "Database file (or sqlite:/// URL), or a team database's postgresql:// URL."))] = None,
+    user: Annotated[str | None, typer.Option("--as", envvar=paths.ENV_USER,
+                                             help="Act as this person (one run; a database file only).")] = None,
     role: Annotated[str | None, typer.Option("--role", envvar=paths.ENV_ROLE,
                                              help="practitioner or supervisor (one run).")] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,

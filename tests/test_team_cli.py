@@ -403,3 +403,14 @@ def test_the_password_prompt_at_a_real_terminal(people: dict[str, str], no_passw
     os.close(fd)
     assert os.waitstatus_to_exitcode(status) == 0, out
     assert PASSWORD not in out and out.count("Password for") == 1 and "[]" in out
+
+
+def test_a_display_name_is_text_not_control_characters(pg_server, team_db: str, new_logins) -> None:
+    admin = pg_server.url(team_db, pg_server.admin.username)
+    login = new_logins("ctl")
+    run("--db", admin, "team", "add-user", login, "--role", "practitioner", "--name", "Eve\x00 \x1b]0;title\x07[red]X",
+        input=f"{PASSWORD}\n")
+    listed = {m["login"]: m for m in json.loads(run("--db", admin, "team", "list-users", "--json").stdout)}
+    assert listed[login]["display_name"] == "Eve ]0;title[red]X"  # controls gone, the rest literal
+    table = run("--db", admin, "team", "list-users").stdout
+    assert "\x1b" not in table and "\x07" not in table and "[red]X" in table

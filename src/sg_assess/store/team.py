@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from sg_assess.errors import DatabaseError, NotFound, UsageError
+from sg_assess.safetext import one_line
 from sg_assess.store import db, postgres
 from sg_assess.store.dialect import run_script
 from sg_assess.store.postgres import GROUPS, PRACTITIONER_GROUP, SUPERVISOR_GROUP
@@ -88,7 +89,7 @@ def add_user(engine: Engine, login: str, *, role: str, password: str, display_na
     login = _login(login)
     if not password:
         raise UsageError("a password is needed for the new login (read from standard input, or typed when asked)")
-    name = (display_name or "").strip() or login
+    name = one_line(display_name or "") or login  # user text: no control characters, one line
     try:
         with engine.begin() as conn:
             _require_admin(conn)
@@ -115,10 +116,10 @@ def set_role(engine: Engine, login: str, *, role: str, display_name: str | None 
             quoted = conn.exec_driver_sql("SELECT quote_ident(%s)", (login,)).scalar()
             conn.exec_driver_sql(f"REVOKE {other} FROM {quoted}")
             conn.exec_driver_sql(f"GRANT {group} TO {quoted}")
-            if display_name and display_name.strip():
+            if one_line(display_name or ""):
                 conn.exec_driver_sql("INSERT INTO team_member (login, display_name) VALUES (%s, %s) ON CONFLICT "
                                      "(login) DO UPDATE SET display_name = EXCLUDED.display_name",
-                                     (login, display_name.strip()))
+                                     (login, one_line(display_name or "")))
     except DBAPIError as exc:
         raise DatabaseError(f"could not change the role of {login!r}: {_message(exc)}") from None
 
@@ -146,7 +147,7 @@ def display_names(engine: Engine) -> dict[str, str]:
 
 def shown(login: str, names: dict[str, str]) -> str:
     """``login (Display Name)`` when the team knows a different name for it; the login alone otherwise."""
-    name = (names.get(login) or "").strip()
+    name = one_line(names.get(login) or "")
     return f"{login} ({name})" if name and name != login else login
 
 

@@ -16,6 +16,8 @@ from sg_assess.errors import Refused, ValidationError
 from sg_assess.store.bundle import import_bundle, render_bundle
 from sg_assess.store.records import AssessmentRecord
 from sg_assess.store.repository import Store
+from tests.clirun import Target
+from tests.conftest import DATABASES
 
 PAT = {"actor": "Pat Practitioner", "role": "practitioner"}
 SUE = {"actor": "Sue Supervisor", "role": "supervisor"}
@@ -121,7 +123,10 @@ def test_a_newer_copy_is_never_overwritten(tmp_path: Path, questionnaire, clock)
         c.close()
 
 
-def test_cli_export_bundle_and_import(tmp_path: Path, questionnaire) -> None:
+@pytest.mark.parametrize("kind", DATABASES)
+def test_cli_export_bundle_and_import(tmp_path: Path, questionnaire, kind: str, request: pytest.FixtureRequest) -> None:
+    """From a file into a second database: another file, or a team database (as the login Kim)."""
+    target = Target(kind, tmp_path / "b.db", request.getfixturevalue("pg_server") if kind == "postgresql" else None)
     with Store.open(tmp_path / "a.db") as a:
         aid = full_record(a, questionnaire)
     runner = CliRunner()
@@ -130,7 +135,14 @@ def test_cli_export_bundle_and_import(tmp_path: Path, questionnaire) -> None:
     assert out.exit_code == 0, out.stderr
     path = Path(out.stdout.strip())
     assert path.name.endswith(".bundle.json")
-    result = runner.invoke(app, ["--db", str(tmp_path / "b.db"), "--as", "Kim", "import", str(path)])
-    assert result.exit_code == 0 and f"imported {aid[:8]}" in result.stdout
-    again = runner.invoke(app, ["--db", str(tmp_path / "b.db"), "import", str(path)])
+    if target.on_server:  # a sign-off made on a file names people the server cannot vouch for: one-line refusal
+        refused = runner.invoke(app, target.argv(["--db", str(tmp_path / "b.db"), "--as", "Pat Practitioner",
+                                                  "import", str(path)]))
+        assert refused.exit_code == 1 and "in the name of Sue Supervisor" in refused.stderr, refused.stderr
+        assert len(refused.stderr.strip().splitlines()) == 1 and "Traceback" not in refused.output
+        assert runner.invoke(app, target.argv(["list", "--json"])).stdout.strip() == "[]"
+        return
+    result = runner.invoke(app, target.argv(["--db", str(tmp_path / "b.db"), "--as", "Kim", "import", str(path)]))
+    assert result.exit_code == 0 and f"imported {aid[:8]}" in result.stdout, result.stderr
+    again = runner.invoke(app, target.argv(["--db", str(tmp_path / "b.db"), "import", str(path)]))
     assert again.exit_code == 1 and "never replaced" in again.stderr and "Traceback" not in again.output

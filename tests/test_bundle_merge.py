@@ -14,6 +14,8 @@ from sg_assess.cli import app
 from sg_assess.errors import Refused, ValidationError
 from sg_assess.store.bundle import _canonical, import_bundle, render_bundle
 from sg_assess.store.repository import Store
+from tests.clirun import Target
+from tests.conftest import DATABASES, PeopleStore
 
 PAT = {"actor": "Pat Practitioner", "role": "practitioner"}
 SUE = {"actor": "Sue Supervisor", "role": "supervisor"}
@@ -189,16 +191,29 @@ def test_both_copies_moved_on_in_the_workflow_is_refused(machines, questionnaire
     assert b.summary(aid).status == "submitted"
 
 
-def test_cli_import_tells_what_was_kept(tmp_path: Path, questionnaire, clock) -> None:
-    with Store.open(tmp_path / "a.db", clock=clock) as a, Store.open(tmp_path / "b.db", clock=clock) as b:
+@pytest.fixture(params=DATABASES)
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> Target:
+    """The database the CLI imports into: a file ('b.db'), or a team database standing for it."""
+    return Target(request.param, tmp_path / "b.db",
+                  request.getfixturevalue("pg_server") if request.param == "postgresql" else None)
+
+
+def test_cli_import_tells_what_was_kept(tmp_path: Path, questionnaire, clock, target: Target) -> None:
+    b = PeopleStore(target.server, target.database(), clock, first=PAT["actor"]) if target.on_server \
+        else Store.open(tmp_path / "b.db", clock=clock)  # on a server: Pat's own login
+    a = Store.open(tmp_path / "a.db", clock=clock)
+    try:
         aid = new_draft(a, questionnaire)
         import_bundle(b, export_to(a, aid, tmp_path / "t1.json"), **PAT)
         clock.advance(minutes=20)
         b.save_answer(aid, "existing_strengths", "Grandma", **PAT)
         a.save_answer(aid, "ethnicity", "x", **PAT)
         export_to(a, aid, tmp_path / "t2.json")
-    result = CliRunner().invoke(app, ["--db", str(tmp_path / "b.db"), "--as", "Pat Practitioner", "import",
-                                      str(tmp_path / "t2.json")])
+    finally:
+        a.close()
+        b.close()
+    result = CliRunner().invoke(app, target.argv(["--db", str(tmp_path / "b.db"), "--as", "Pat Practitioner",
+                                                  "import", str(tmp_path / "t2.json")]))
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[1] == "kept the changes made here to existing_strengths"
 
@@ -261,9 +276,9 @@ def test_an_honest_sign_off_by_someone_else_is_accepted(draft_bundle: Path, tmp_
         assert b.summary(aid).status == "signed_off"
 
 
-def test_cli_refuses_a_forged_sign_off_in_one_line(draft_bundle: Path, tmp_path: Path) -> None:
+def test_cli_refuses_a_forged_sign_off_in_one_line(draft_bundle: Path, tmp_path: Path, target: Target) -> None:
     forged = forge(draft_bundle, tmp_path / "forged.json", _sign_off_claim("Pat Practitioner", with_events=True))
-    result = CliRunner().invoke(app, ["--db", str(tmp_path / "b.db"), "import", str(forged)])
+    result = CliRunner().invoke(app, target.argv(["--db", str(tmp_path / "b.db"), "import", str(forged)]))
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert len(result.stderr.strip().splitlines()) == 1 and "own work" in result.stderr
 

@@ -14,6 +14,8 @@ from typer.testing import CliRunner
 from sg_assess import __version__
 from sg_assess.cli import app
 from sg_assess.store.repository import Store
+from tests.clirun import Target
+from tests.conftest import DATABASES
 
 
 @pytest.fixture
@@ -22,7 +24,9 @@ def db(tmp_path: Path) -> Path:
 
 
 class Cli:
-    def __init__(self, db: Path):
+    """The CLI on ``db``: a database file, or a team database's login URL (the same tests run on both)."""
+
+    def __init__(self, db: Path | str):
         self.db = db
         self.runner = CliRunner()
 
@@ -39,8 +43,16 @@ class Cli:
         return self("new", "--child", "Ada Example", "--dob", "2019-01-15", "--date", "2026-03-02", *args).stdout.strip()
 
 
+@pytest.fixture(params=DATABASES)
+def cli(request: pytest.FixtureRequest, db: Path) -> Cli:
+    """The CLI on a SQLite file, then on a team database (as the login 'Test Worker', a practitioner)."""
+    server = request.getfixturevalue("pg_server") if request.param == "postgresql" else None
+    return Cli(Target(request.param, db, server).location())
+
+
 @pytest.fixture
-def cli(db: Path) -> Cli:
+def file_cli(db: Path) -> Cli:
+    """The CLI on a SQLite file only: for what is about files (paths, backups, damaged files)."""
     return Cli(db)
 
 
@@ -218,12 +230,13 @@ def test_export_all(cli: Cli, tmp_path: Path) -> None:
     assert len(files) == 3 and {json.loads(f.read_text())["assessment"]["id"] for f in files} == set(ids)
 
 
-def test_paths(cli: Cli, db: Path) -> None:
-    out = cli("paths").stdout
+def test_paths(file_cli: Cli, db: Path) -> None:  # a file's path; a team database's paths: test_team_cli.py
+    out = file_cli("paths").stdout
     assert str(db) in out and "config file" in out and "questionnaires" in out
 
 
-def test_check_and_backup(cli: Cli, tmp_path: Path) -> None:
+def test_check_and_backup(file_cli: Cli, tmp_path: Path) -> None:  # backups of a file (a server's: test_team_cli.py)
+    cli = file_cli
     cli.new()
     assert cli("check").stdout.strip().endswith(": ok")
     target = tmp_path / "my backup.db"
@@ -233,12 +246,13 @@ def test_check_and_backup(cli: Cli, tmp_path: Path) -> None:
     assert default.exists() and default.parent == cli.db.parent / "backups" / cli.db.stem
 
 
-def test_backup_refuses_to_overwrite_the_database(cli: Cli, db: Path) -> None:
-    cli.new()
-    assert "overwrite the database" in cli("backup", str(db), code=2).stderr
+def test_backup_refuses_to_overwrite_the_database(file_cli: Cli, db: Path) -> None:  # a file's own backup
+    file_cli.new()
+    assert "overwrite the database" in file_cli("backup", str(db), code=2).stderr
 
 
-def test_a_file_that_is_not_a_database_is_one_clear_line(cli: Cli, db: Path) -> None:
+def test_a_file_that_is_not_a_database_is_one_clear_line(file_cli: Cli, db: Path) -> None:  # about files
+    cli = file_cli
     db.parent.mkdir(parents=True, exist_ok=True)
     db.write_text("not a database")
     for command in (["list"], ["new", "--child", "X", "--dob", "2019-01-01"]):

@@ -26,7 +26,7 @@ RUN_AND_REPORT = textwrap.dedent(
 )
 
 
-def run_cli(args: list[str], env_home: Path, stdin: str = "") -> dict:
+def run_cli(args: list[str], env_home: Path, stdin: str = "", extra: dict[str, str] | None = None) -> dict:
     env = {
         "SG_ASSESS_DATA_DIR": str(env_home / "data"),
         "SG_ASSESS_CONFIG": str(env_home / "config.toml"),
@@ -35,7 +35,7 @@ def run_cli(args: list[str], env_home: Path, stdin: str = "") -> dict:
         "PYTHONIOENCODING": "utf-8",
     }
     proc = subprocess.run([sys.executable, "-c", RUN_AND_REPORT, json.dumps(args)], capture_output=True, text=True,
-                          input=stdin, env={**_base_env(), **env}, timeout=120)
+                          input=stdin, env={**_base_env(), **env, **(extra or {})}, timeout=120)
     line = next(line for line in proc.stdout.splitlines() if line.startswith("RESULT "))
     return json.loads(line.removeprefix("RESULT "))
 
@@ -80,6 +80,27 @@ def test_headless_commands_never_import_textual(tmp_path: Path) -> None:
         result = run_cli(args, home)
         assert result["textual"] == [], args
         assert result["code"] == (1 if args[-1:] == ["zzzzzzzz"] else 0), (args, result)
+
+
+@pytest.mark.slow
+@pytest.mark.postgresql
+@pytest.mark.xdist_group("postgresql")
+def test_team_commands_never_import_textual(tmp_path: Path, pg_server, team_db: str) -> None:
+    """On a team database too: the commands, 'team ...' for IT (cli_team) and the refusals."""
+    import os
+
+    home = tmp_path / "home é"
+    admin = pg_server.url(team_db, pg_server.admin.username)
+    pat = pg_server.login(team_db, "Pat Practitioner", "practitioner")
+    extra = {"PGPASSFILE": os.environ["PGPASSFILE"]}
+    created = run_cli(["--db", pat, "new", "--child", "Ada", "--dob", "2019-01-01"], home, extra=extra)
+    assert created == {"code": 0, "textual": []}
+    for args, code in ((["--db", pat, "list"], 0), (["--db", pat, "check"], 0), (["--db", pat, "backup"], 2),
+                       (["--db", pat, "--role", "supervisor", "list"], 2), (["--db", admin, "team", "init"], 0),
+                       (["--db", admin, "team", "list-users", "--json"], 0),
+                       (["--db", admin, "team", "set-role", "Pat Practitioner", "--role", "practitioner"], 0)):
+        result = run_cli(args, home, extra=extra)
+        assert result == {"code": code, "textual": []}, args
 
 
 def test_importing_creates_no_files_or_folders(tmp_path: Path) -> None:

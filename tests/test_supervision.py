@@ -16,6 +16,8 @@ from sg_assess.export.jsonexport import render_json
 from sg_assess.export.markdown import render_markdown
 from sg_assess.store.db import SCHEMA_VERSION
 from sg_assess.store.repository import Store
+from tests.clirun import Target
+from tests.conftest import DATABASES
 
 PAT = {"actor": "Pat Practitioner", "role": "practitioner"}
 SUE = {"actor": "Sue Supervisor", "role": "supervisor"}
@@ -327,12 +329,14 @@ def test_migrating_a_version_1_database(tmp_path: Path, questionnaire) -> None:
 
 
 class Cli:
-    def __init__(self, db: Path):
-        self.db = db
+    """The CLI as someone: on a file ``--as X --role Y``; on a team database X's own login in Y's group."""
+
+    def __init__(self, target):  # noqa: ANN001 - tests.clirun.Target
+        self.target = target
 
     def __call__(self, who: dict, *args: str, code: int = 0, input: str | None = None):  # noqa: A002
-        result = CliRunner().invoke(app, ["--db", str(self.db), "--as", who["actor"], "--role", who["role"], *args],
-                                    input=input)
+        argv = self.target.argv(["--as", who["actor"], "--role", who["role"], *args])
+        result = CliRunner().invoke(app, argv, input=input)
         assert "Traceback" not in result.output + result.stderr
         assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
         if code:
@@ -340,8 +344,15 @@ class Cli:
         return result
 
 
-def test_cli_round_trip(tmp_path: Path) -> None:
-    cli = Cli(tmp_path / "cli é.db")
+@pytest.fixture(params=DATABASES)
+def cli_target(request: pytest.FixtureRequest, tmp_path: Path) -> Target:
+    """The CLI tests' database: a SQLite file, then a team database."""
+    server = request.getfixturevalue("pg_server") if request.param == "postgresql" else None
+    return Target(request.param, tmp_path / "cli é.db", server)
+
+
+def test_cli_round_trip(cli_target: Target) -> None:
+    cli = Cli(cli_target)
     aid = cli(PAT, "new", "--child", "Ada Example", "--dob", "2019-01-15",
               "--questionnaire", "safeguarding-assessment@1").stdout.strip()[:8]  # v1: the outcome in words
     cli(PAT, "answer", aid, "danger_statements", "Worried")
@@ -383,14 +394,18 @@ def test_cli_round_trip(tmp_path: Path) -> None:
         (PAT, ["chronology", "abcdef12"], 1, "no child"),
     ],
 )
-def test_cli_refusals(tmp_path: Path, who: dict, args: list[str], code: int, message: str) -> None:
-    cli = Cli(tmp_path / "r.db")
+def test_cli_refusals(cli_target: Target, who: dict, args: list[str], code: int, message: str) -> None:
+    cli = Cli(cli_target)
     aid = cli(PAT, "new", "--child", "Ada Example", "--dob", "2019-01-15").stdout.strip()[:8]
+    if cli_target.on_server and who["role"] not in ("practitioner", "supervisor"):  # no such group: --role refused
+        result = CliRunner().invoke(app, ["--db", cli_target.location(), "--role", who["role"], *args])
+        assert result.exit_code == 2 and "in team mode you are your database login" in result.stderr
+        return
     assert message in cli(who, *[a.format(aid=aid) for a in args], code=code).stderr
 
 
-def test_cli_hand_over_and_actions(tmp_path: Path) -> None:
-    cli = Cli(tmp_path / "h.db")
+def test_cli_hand_over_and_actions(cli_target: Target) -> None:
+    cli = Cli(cli_target)
     aid = cli(PAT, "new", "--child", "Ada Example", "--dob", "2019-01-15").stdout.strip()[:8]
     cli(PAT, "answer", aid, "next_steps", '[{"what": "Visit", "who": "SW", "review_date": "2000-01-01"}]')
     assert "Kim Other's to edit" in cli(PAT, "hand-over", aid, "--to", "Kim Other").stdout

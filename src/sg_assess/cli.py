@@ -114,9 +114,14 @@ class State:
     db_explicit: bool = False
     user: str | None = None
     role: str | None = None
+    identity_explicit: bool = False  # --as or --role typed on the command line (not from the environment)
     opened: list[Any] = field(default_factory=list)  # stores opened by this command
+    team: Any = None  # on a team database: the login's TeamIdentity, once a store is open
+    password: str | None = None  # typed at the prompt for this run only; never stored
 
     def actor(self) -> str:
+        if self.team is not None:  # in team mode the person is the database login
+            return self.team.login
         from sg_assess.config import current_user, load_config
         from sg_assess.identity import check_name
 
@@ -125,6 +130,8 @@ class State:
         return current_user(load_config())
 
     def actor_role(self) -> str:
+        if self.team is not None:  # ... and the role is the login's group
+            return self.team.role
         from sg_assess.config import current_role, load_config
         from sg_assess.identity import check_role
 
@@ -134,6 +141,8 @@ class State:
 
     def app_identity(self) -> dict[str, str | None]:
         """--as and --role (or SG_ASSESS_USER / SG_ASSESS_ROLE) for the app, checked without importing the store."""
+        if self.db and _names_server(self.db):  # the login is the person: the environment's name is for a file
+            return {"user": None, "role": None}
         user = self.user.strip() if self.user and self.user.strip() else None
         role = self.role.strip().lower() if self.role and self.role.strip() else None
         if role is not None and role not in ("practitioner", "supervisor"):
@@ -145,14 +154,51 @@ class State:
             return self.db
         from sg_assess.config import load_config
 
-        return load_config().database or str(paths.default_db_path())
+        config = load_config()
+        if config.database and _names_server(config.database) and _url_has_password(config.database):
+            raise UsageError(f"{config.path}: the database URL holds a password, which does not belong in the config "
+                             "file; remove it and use a password file (~/.pgpass), PGPASSWORD, or type it when asked")
+        return config.database or str(paths.default_db_path())
+
+    def is_team(self) -> bool:
+        """True when this run's database is a team database (a postgresql:// URL)."""
+        return _names_server(self.db_location())
+
+    def refuse_identity_options(self) -> None:
+        """In team mode --as and --role are refused: the login is the person, its group the role."""
+        if self.identity_explicit and self.is_team():
+            raise UsageError("in team mode you are your database login (and its group is your role); "
+                             "--as/--role are for a database file")
 
     def open_store(self, *, readonly: bool = False, create: bool = True):  # noqa: ANN201 - lazy import of Store
         from sg_assess.store.repository import Store
 
-        store = Store.open(self.file_location(), readonly=readonly, create=create)
+        location = self.file_location()
+        store = self.with_password(lambda password: Store.open(location, readonly=readonly, create=create,
+                                                                password=password))
+        self.team = store.team
         self.opened.append(store)
         return store
+
+    def with_password(self, connect: Any) -> Any:
+        """``connect(password)``; when a team database wants a password libpq could not find, and a person is at
+        the terminal, ask once and try again (the password is kept for this run only)."""
+        from sg_assess.store.postgres import PasswordNeeded
+
+        try:
+            return connect(self.password)
+        except PasswordNeeded:
+            if self.password is not None or not _stdin_is_terminal():
+                raise
+        import getpass
+
+        from sg_assess.store.db import resolve_location
+        from sg_assess.store.postgres import describe, server_url
+
+        url = server_url(resolve_location(self.file_location()).server or "")
+        who = url.username or getpass.getuser()
+        self.password = ask_password(f"Password for {who} at {describe(url)}: ")
+        return connect(self.password)
 
     def file_location(self) -> str:
         """The database named for this run; an in-memory one is refused (the work would end with the command)."""
@@ -164,9 +210,11 @@ class State:
         return location
 
     def after_command(self) -> None:
-        """After a command that wrote: today's rolling backup (never on opening, so reading stays fast)."""
+        """After a command that wrote: today's rolling backup (never on opening, so reading stays fast).
+
+        A team database is backed up by its server (Store.daily_backup does nothing there)."""
         stores, self.opened = self.opened, []
-        written = [s for s in stores if s.wrote]
+        written = [s for s in stores if s.wrote and getattr(s, "team", None) is None]
         if not written:
             return
         from sg_assess.config import load_config
@@ -178,6 +226,39 @@ class State:
                 store.daily_backup(keep)
             except (SgError, OSError) as exc:  # what was asked is done; say why there is no backup today
                 _note(f"sg-assess: warning: no backup made today: {one_line(str(exc))}")
+
+
+def ask_password(prompt: str) -> str:
+    """A password typed at the terminal without echo; Ctrl-D (end of input) is one line, not a crash."""
+    import getpass
+
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:
+        raise UsageError("no password typed; nothing was changed") from None
+
+
+def _stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _names_server(text: str) -> bool:
+    """A postgresql:// URL (checked without importing the store)."""
+    scheme = text.split("://", 1)[0].strip().lower() if "://" in text else ""
+    return scheme in ("postgresql", "postgres", "postgresql+psycopg")
+
+
+def _url_has_password(text: str) -> bool:
+    from urllib.parse import parse_qs, urlsplit
+
+    try:
+        parts = urlsplit(text.strip())
+        return parts.password is not None or "password" in parse_qs(parts.query)
+    except ValueError:
+        return False
 
 
 def _state(ctx: typer.Context) -> State:
@@ -193,8 +274,10 @@ def _version(value: bool) -> None:
 @app.callback(invoke_without_command=True)
 def main_callback(
     ctx: typer.Context,
-    db: Annotated[str | None, typer.Option("--db", envvar=paths.ENV_DB, help="Database file (or sqlite:/// URL).")] = None,
-    user: Annotated[str | None, typer.Option("--as", envvar=paths.ENV_USER, help="Act as this person (one run).")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar=paths.ENV_DB, help=(
+        "Database file (or sqlite:/// URL), or a team database's postgresql:// URL."))] = None,
+    user: Annotated[str | None, typer.Option("--as", envvar=paths.ENV_USER,
+                                             help="Act as this person (one run; a database file only).")] = None,
     role: Annotated[str | None, typer.Option("--role", envvar=paths.ENV_ROLE,
                                              help="practitioner or supervisor (one run).")] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
@@ -202,7 +285,9 @@ def main_callback(
     """Child safeguarding assessments that never lose a word."""
     source = ctx.get_parameter_source("db")
     explicit = getattr(source, "name", None) == "COMMANDLINE"  # typed on the command line, not SG_ASSESS_DB
-    ctx.obj = State(db=db, db_explicit=explicit, user=user, role=role)
+    typed = {getattr(ctx.get_parameter_source(name), "name", None) for name in ("user", "role")}
+    ctx.obj = State(db=db, db_explicit=explicit, user=user, role=role, identity_explicit="COMMANDLINE" in typed)
+    ctx.obj.refuse_identity_options()
     if ctx.invoked_subcommand is None:
         if db is not None and _names_memory(db):  # checked without importing the store: the app paints first
             _fail(f"{db!r} is an in-memory database, gone when the app closes; give a database file", 2)
@@ -501,7 +586,7 @@ def paths_(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", h
 
     config = load_config()
     rows = [
-        ["database", _state(ctx).db_location()],
+        ["database", _shown_location(_state(ctx).db_location())],
         ["data folder", str(paths.data_dir())],
         ["config file", str(config.path)],
         ["log folder", str(paths.log_dir())],
@@ -518,16 +603,24 @@ def paths_(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", h
         typer.echo(f"{label + ':':<16} {strip_controls(value)}")
 
 
+def _shown_location(location: str) -> str:
+    if not _names_server(location):
+        return location
+    from sg_assess.store.postgres import redact
+
+    return redact(location)
+
+
 @app.command()
 def check(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Check the database's integrity (reads only; changes nothing)."""
     from sg_assess.store.db import check_database, resolve_location
 
-    location = resolve_location(_state(ctx).file_location())
-    if location.is_server:  # the seals, and every rule the server enforces in place (store/server_check.py)
-        from sg_assess.store.server_check import check_team_database
-
-        problems = check_team_database(location)
+    state = _state(ctx)
+    location = resolve_location(state.file_location())
+    if location.is_server:  # connect first (asking for a password if need be): the checks run on the server
+        state.open_store(create=False).close()
+        problems = check_database(location, seals=True, password=state.password)
     else:
         problems = check_database(location, seals=True)  # and every signed-off record as it was signed off
     if as_json:
@@ -540,6 +633,12 @@ def check(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", he
             typer.echo(f"problem: {line}")
         raise typer.Exit(1)
     typer.echo(f"{location}: ok")
+
+
+def _refuse_on_team_database(ctx: typer.Context, command: str) -> None:
+    if _state(ctx).is_team():
+        raise UsageError(f"a team database is backed up by its server (the organisation's own backups, e.g. pg_dump); "
+                         f"'sg-assess {command}' is for a database file")
 
 
 @app.command()
@@ -555,6 +654,7 @@ def backup(
     from sg_assess.fileio import output_path
     from sg_assess.store.backups import backup_dir
 
+    _refuse_on_team_database(ctx, "backup")
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     name = f"sg-assess-backup-{stamp}.db"
     chosen = output_path(dest, "the backup destination") if dest is not None else None
@@ -607,6 +707,7 @@ def restore(
     from sg_assess.store.backups import restore as restore_backup
     from sg_assess.store.db import resolve_location
 
+    _refuse_on_team_database(ctx, "restore")
     state = _state(ctx)
     location = resolve_location(state.file_location())
     if location.path is None:
@@ -639,6 +740,8 @@ def demo(
         raise UsageError(f"{state.db!r} is an in-memory database, gone when the command ends; give a database file")
     # Its own file always: SG_ASSESS_DB and the config's database are the real records. An explicit --db is
     # used only for a new file or an earlier demo.
+    if state.db_explicit and state.db and _names_server(state.db):
+        raise UsageError("the demo never writes to a team database: it uses its own file; leave out --db")
     identity = state.app_identity() if open_app else {}
     target = Path(state.db) if state.db_explicit and state.db else paths.demo_db_path()
     if state.db_explicit and target.exists() and not _holds_only_demo(target):
@@ -683,3 +786,4 @@ def main() -> None:
 
 
 from sg_assess import cli_review  # noqa: E402,F401 - registers the supervision commands on ``app``
+from sg_assess import cli_team  # noqa: E402,F401 - registers 'team ...' (set-up for IT) on ``app``

@@ -18,6 +18,23 @@ from sg_assess.errors import UsageError
 from sg_assess.safetext import one_line, strip_controls
 
 T = TypeVar("T")
+
+
+def _names(store) -> dict[str, str]:  # noqa: ANN001 - a Store
+    """On a team database, display names to show beside logins (IT sets them); nothing for a file."""
+    if getattr(store, "team", None) is None:
+        return {}
+    from sg_assess.store.team import display_names
+
+    return display_names(store.engine)
+
+
+def _who(login: str, names: dict[str, str]) -> str:
+    if not names:
+        return login
+    from sg_assess.store.team import shown
+
+    return shown(login, names)
 MAX_ROW_ID = 2**63 - 1  # SQLite's largest integer: a larger number cannot name a comment
 
 def _as_user(ctx: typer.Context, assessment: str, act: Callable[..., T]) -> tuple[str, T]:
@@ -56,6 +73,7 @@ def review_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--jso
     """Submitted assessments waiting for review, the longest waiting first."""
     with _state(ctx).open_store(create=False) as store:
         items = store.review_queue_details(dt.date.today())
+        names = _names(store)
         rows = [{**asdict(item.summary), "days_waiting": item.days_waiting, "gaps": item.gaps} for item in items]
     if as_json:
         _emit_json(rows)
@@ -66,7 +84,7 @@ def review_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--jso
     from sg_assess.terminal import print_table
 
     print_table(["Id", "Child", "Practitioner", "Submitted", "Days waiting", "Gaps", "Score"],
-                [[r["id"][:8], r["child_name"], r["practitioner"], (r["submitted_at"] or "")[:10], str(r["days_waiting"]),
+                [[r["id"][:8], r["child_name"], _who(r["practitioner"], names), (r["submitted_at"] or "")[:10], str(r["days_waiting"]),
                   str(r["gaps"]), item.summary.short_score] for r, item in zip(rows, items)],
                 wrap=("Child", "Practitioner"))
 
@@ -164,6 +182,7 @@ def history(
             raise UsageError(f"there is no question {question!r} in this assessment; 'sg-assess show {assessment}' "
                              "lists them")
         entries = store.history(aid)
+        names = _names(store)
     if question:
         entries = [h for h in entries if h.question_id == question]
     if as_json:
@@ -172,7 +191,7 @@ def history(
     from sg_assess.terminal import print_table
 
     print_table(["When (UTC)", "Who", "Role", "What", "Question", "Before", "After"],
-                [[h.at[:16].replace("T", " "), h.actor, h.role or "", h.kind.replace("_", " "), h.question_id or "",
+                [[h.at[:16].replace("T", " "), _who(h.actor, names), h.role or "", h.kind.replace("_", " "), h.question_id or "",
                   _short(h.before), _short(h.after)] for h in entries],
                 wrap=("Who", "Before", "After"))
 

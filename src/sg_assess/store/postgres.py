@@ -51,7 +51,7 @@ def server_url(text: str) -> URL:
         url = make_url(text)
     except ArgumentError:
         raise DatabaseError(f"{redact(text)!r} is not a valid database URL") from None
-    if url.password is not None:
+    if url.password is not None or "password" in url.query:
         raise DatabaseError("a password does not belong in the database URL: use a password file (~/.pgpass), "
                             "PGPASSWORD, or type it when asked; nothing was opened")
     if not url.database:

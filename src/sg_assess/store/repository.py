@@ -493,8 +493,8 @@ class Store(SupervisionMixin):
             query = query.where(A.c.status == status)
         if child:
             needle = child.strip()
-            query = query.where(or_(C.c.id.startswith(needle.lower()), C.c.name.contains(needle, autoescape=True),
-                                    CHILD_NAME.contains(needle, autoescape=True)))
+            query = query.where(or_(C.c.id.startswith(needle.lower()), C.c.name.icontains(needle, autoescape=True),
+                                    CHILD_NAME.icontains(needle, autoescape=True)))  # any case, as SQLite LIKE
         params: dict[str, str] = {}
         if search:
             found = search_clause(query, self.engine.dialect.name, search, prefix_last=as_you_type)

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from sg_assess.errors import DatabaseError, NotFound, UsageError
+from sg_assess.safetext import one_line
 from sg_assess.store import db, postgres
 from sg_assess.store.dialect import run_script
 from sg_assess.store.postgres import GROUPS, PRACTITIONER_GROUP, SUPERVISOR_GROUP
@@ -88,9 +89,10 @@ def add_user(engine: Engine, login: str, *, role: str, password: str, display_na
     login = _login(login)
     if not password:
         raise UsageError("a password is needed for the new login (read from standard input, or typed when asked)")
-    name = (display_name or "").strip() or login
+    name = one_line(display_name or "") or login  # user text: no control characters, one line
     try:
         with engine.begin() as conn:
+            _require_admin(conn)
             exists = conn.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,)).first()
             if exists:
                 raise UsageError(f"the login {login!r} exists already; use 'team set-role' to change its role")
@@ -108,15 +110,16 @@ def set_role(engine: Engine, login: str, *, role: str, display_name: str | None 
     other = SUPERVISOR_GROUP if group == PRACTITIONER_GROUP else PRACTITIONER_GROUP
     try:
         with engine.begin() as conn:
+            _require_admin(conn)
             if conn.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,)).first() is None:
                 raise NotFound(f"there is no login {login!r}; add it with 'team add-user'")
             quoted = conn.exec_driver_sql("SELECT quote_ident(%s)", (login,)).scalar()
             conn.exec_driver_sql(f"REVOKE {other} FROM {quoted}")
             conn.exec_driver_sql(f"GRANT {group} TO {quoted}")
-            if display_name and display_name.strip():
+            if one_line(display_name or ""):
                 conn.exec_driver_sql("INSERT INTO team_member (login, display_name) VALUES (%s, %s) ON CONFLICT "
                                      "(login) DO UPDATE SET display_name = EXCLUDED.display_name",
-                                     (login, display_name.strip()))
+                                     (login, one_line(display_name or "")))
     except DBAPIError as exc:
         raise DatabaseError(f"could not change the role of {login!r}: {_message(exc)}") from None
 
@@ -124,6 +127,7 @@ def set_role(engine: Engine, login: str, *, role: str, display_name: str | None 
 def list_users(engine: Engine) -> list[Member]:
     """Every login in either group, and every login with a display name here."""
     with engine.connect() as conn:
+        _require_set_up(conn)
         rows = conn.exec_driver_sql(
             "SELECT r.rolname, coalesce(m.display_name, r.rolname), "
             "CASE WHEN pg_has_role(r.oid, %s, 'MEMBER') THEN 'supervisor' "
@@ -133,6 +137,40 @@ def list_users(engine: Engine) -> list[Member]:
             "OR pg_has_role(r.oid, %s, 'MEMBER')) ORDER BY r.rolname",
             (SUPERVISOR_GROUP, PRACTITIONER_GROUP, SUPERVISOR_GROUP, PRACTITIONER_GROUP)).all()
     return [Member(*row) for row in rows]
+
+
+def display_names(engine: Engine) -> dict[str, str]:
+    """Each team login's display name, as IT set it (for showing beside the login; records keep the login)."""
+    with engine.connect() as conn:
+        return {login: name for login, name in conn.exec_driver_sql("SELECT login, display_name FROM team_member")}
+
+
+def shown(login: str, names: dict[str, str]) -> str:
+    """``login (Display Name)`` when the team knows a different name for it; the login alone otherwise."""
+    name = one_line(names.get(login) or "")
+    return f"{login} ({name})" if name and name != login else login
+
+
+def schema_before(engine: Engine) -> int | None:
+    """The schema version before 'init' (0: an empty database; None: tables that are not ours)."""
+    with engine.connect() as conn:
+        return postgres.schema_version(conn)
+
+
+def _require_set_up(conn) -> None:  # noqa: ANN001 - a SQLAlchemy connection
+    if conn.exec_driver_sql("SELECT to_regclass('team_member')").scalar() is None:
+        raise DatabaseError("this database is not set up for sg-assess yet: run 'sg-assess team init' with the "
+                            "database owner's login first; nothing was changed")
+
+
+def _require_admin(conn) -> None:  # noqa: ANN001 - a SQLAlchemy connection
+    """Making and changing logins needs CREATEROLE (or a superuser): say so before trying."""
+    _require_set_up(conn)
+    login, allowed = conn.exec_driver_sql(
+        "SELECT session_user, rolcreaterole OR rolsuper FROM pg_roles WHERE rolname = session_user").one()
+    if not allowed:
+        raise DatabaseError(f"the login {login!r} cannot create or change logins (it needs CREATEROLE); run this "
+                            "with IT's administrator login; nothing was changed")
 
 
 def _login(login: str) -> str:

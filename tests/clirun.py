@@ -56,6 +56,8 @@ class Target:
             args = args[2:]
         role = (options.get("--role") or "practitioner").strip().lower()
         url = self.url(options.get("--as") or DEFAULT_PERSON, role, options.get("--db"))
+        if args[:1] == ["hand-over"] and "--to" in args[:-1]:  # a team database hands work only to a team login
+            self.server.login(self.database(options.get("--db")), args[args.index("--to") + 1], "practitioner")
         return ["--db", url, *args]
 
 

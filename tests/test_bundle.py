@@ -138,7 +138,7 @@ def test_cli_export_bundle_and_import(tmp_path: Path, questionnaire, kind: str, 
     if target.on_server:  # a sign-off made on a file names people the server cannot vouch for: one-line refusal
         refused = runner.invoke(app, target.argv(["--db", str(tmp_path / "b.db"), "--as", "Pat Practitioner",
                                                   "import", str(path)]))
-        assert refused.exit_code == 1 and "in the name of Sue Supervisor" in refused.stderr, refused.stderr
+        assert refused.exit_code == 1 and "signed off by Sue Supervisor in a file" in refused.stderr, refused.stderr
         assert len(refused.stderr.strip().splitlines()) == 1 and "Traceback" not in refused.output
         assert runner.invoke(app, target.argv(["list", "--json"])).stdout.strip() == "[]"
         return

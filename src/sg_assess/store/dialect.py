@@ -106,7 +106,8 @@ def search(query: Select, dialect_name: str, words: str, *, prefix_last: bool) -
 def begin(conn: Connection, *, write: bool) -> None:
     """Start a transaction; a write one holds the database's write lock from its first statement."""
     if conn.dialect.name == POSTGRESQL:
-        conn.exec_driver_sql("BEGIN")
+        # psycopg (autocommit off) sends BEGIN itself before the first statement: a BEGIN here would be a
+        # second one, a round trip wasted on every transaction and a warning in the server's log.
         if write:
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
         return

@@ -124,3 +124,76 @@ def any_store_pg(pg_server, team_db):
     store = Store.open(pg_server.login(team_db, WORKER, "practitioner"))
     yield store
     store.close()
+
+
+# -- search on the server: the newest matches, whichever words ----------------------------------------------------
+
+DOCS = 1200  # more than sg_search_newest's window of the newest 500
+RARE_AT = (3, 7, 650)
+
+
+def _seed_documents(pg_server, team_db: str, questionnaire, login: str) -> None:  # noqa: ANN001
+    """DOCS drafts of one child with their search documents, in bulk, by their practitioner's own login (the
+    server's rules check every row as they would the app's)."""
+    import psycopg
+
+    pg_server.login(team_db, login, "practitioner")
+    admin = pg_server.admin
+    with psycopg.connect(host=admin.host, port=admin.port or 5432, user=login, dbname=team_db) as conn:
+        conn.execute("INSERT INTO questionnaire_def (hash, qid, version, title, source, stored_at) "
+                     "VALUES (%s, %s, %s, %s, %s, %s)", (questionnaire.content_hash, questionnaire.id,
+                                                         questionnaire.version, questionnaire.title,
+                                                         questionnaire.source, "2026-03-02T09:00:00+00:00"))
+        conn.execute("INSERT INTO child (id, name, dob, due_date, created_at, updated_at) VALUES "
+                     "('c1', 'Ada Search', '2019-01-15', NULL, '2026-03-02', '2026-03-02')")
+        at = "2026-03-02T09:00:00+00:00"
+        with conn.cursor() as cur:
+            with cur.copy("COPY assessment (seq, id, child_id, questionnaire_hash, questionnaire_id, "
+                          "questionnaire_version, assessment_date, age_band, status, practitioner, created_at, "
+                          "updated_at, required_answered, required_total, revision, owner) FROM STDIN") as copy:
+                for i in range(1, DOCS + 1):
+                    copy.write_row((i, f"a{i:05d}", "c1", questionnaire.content_hash, questionnaire.id,
+                                    questionnaire.version, "2026-03-02", "5-9", "draft", login, at, at, 0, 1, 0, login))
+            with cur.copy("COPY assessment_fts (rowid, name, body) FROM STDIN") as copy:
+                for i in range(1, DOCS + 1):
+                    body = "common words here" + (" rarely" if i in RARE_AT else "") + (" middling" if i % 40 == 0 else "")
+                    copy.write_row((i, "Ada Search", body))
+    with psycopg.connect(host=admin.host, port=admin.port or 5432, user=admin.username, dbname=team_db,
+                         autocommit=True) as owner:
+        owner.execute("ANALYZE assessment_fts")  # as autovacuum would soon: the planner knows the table's size
+
+
+@pytest.mark.postgresql
+@ON_SERVER
+def test_the_server_finds_the_newest_matches_of_common_rare_and_absent_words(pg_server, team_db,
+                                                                             questionnaire) -> None:
+    from sg_assess.store.repository import Store
+
+    _seed_documents(pg_server, team_db, questionnaire, WORKER)
+    store = Store.open(pg_server.login(team_db, WORKER, "practitioner"))
+    try:
+        with store.engine.connect() as conn:
+            def newest(words: str, want: int | None) -> list[int]:
+                return list(conn.exec_driver_sql("SELECT sg_search_newest(to_tsquery('sg_search', %s), %s)",
+                                                 (words, want)).scalars())
+
+            assert newest("'common'", 5) == [1200, 1199, 1198, 1197, 1196]  # found in the newest documents
+            assert newest("'rarely'", 50) == [650, 7, 3]  # beyond them: the index
+            assert newest("'rarely'", 2) == [650, 7]
+            assert newest("'middling'", 20) == list(range(1200, 400, -40))  # 13 in the newest 500, 7 beyond
+            assert newest("'nowhere'", 50) == []
+            assert newest("'rarely'", None) == [650, 7, 3]
+            # a rare word reads the newest 500 documents and the index's few, not all 1,200 (counted, not timed)
+            fetched = "SELECT pg_stat_get_xact_tuples_fetched('assessment_fts'::regclass)"
+            before = conn.exec_driver_sql(fetched).scalar()
+            assert newest("'rarely' & 'common'", 50) == [650, 7, 3]
+            assert conn.exec_driver_sql(fetched).scalar() - before < 600
+        # the list: newest first, paged, and with a filter (every match, then filtered)
+        assert [s.id for s in store.list(search="rarely")] == ["a00650", "a00007", "a00003"]
+        assert [s.id for s in store.list(search="common", limit=3)] == ["a01200", "a01199", "a01198"]
+        assert [s.id for s in store.list(search="middling", limit=2, offset=13)] == ["a00680", "a00640"]
+        assert [s.id for s in store.list(search="rare", as_you_type=True)] == ["a00650", "a00007", "a00003"]
+        assert [s.id for s in store.list(search="rarely", status="draft")] == ["a00650", "a00007", "a00003"]
+        assert store.list(search="rarely", status="submitted") == [] and store.list(search="nowhere") == []
+    finally:
+        store.close()

@@ -507,9 +507,10 @@ class Store(SupervisionMixin):
             needle = child.strip()
             query = query.where(or_(C.c.id.startswith(needle.lower()), C.c.name.contains(needle, autoescape=True),
                                     CHILD_NAME.contains(needle, autoescape=True)))
-        params: dict[str, str] = {}
+        params: dict[str, Any] = {}
         if search:
-            found = search_clause(query, self.engine.dialect.name, search, prefix_last=as_you_type)
+            found = search_clause(query, self.engine.dialect.name, search, prefix_last=as_you_type,
+                                  want=None if status or child else limit + offset)
             if found is None:
                 return []
             query, params = found

@@ -94,9 +94,9 @@ def test_a_record_costs_the_same_queries_however_many_earlier_assessments_the_ch
 
 @pytest.mark.postgresql
 @ON_SERVER
-def test_a_transaction_on_the_server_begins_once_and_a_write_holds_the_write_lock(any_store_pg) -> None:
+def test_a_transaction_on_the_server_begins_once_and_a_write_holds_the_write_lock(team_store) -> None:
     """psycopg begins each transaction itself: a second BEGIN was a round trip wasted and a warning each time."""
-    store = any_store_pg
+    store = team_store
     warnings: list[str] = []
     watched: set[int] = set()
 
@@ -118,7 +118,7 @@ def test_a_transaction_on_the_server_begins_once_and_a_write_holds_the_write_loc
 
 
 @pytest.fixture
-def any_store_pg(pg_server, team_db):
+def team_store(pg_server, team_db):
     from sg_assess.store.repository import Store
 
     store = Store.open(pg_server.login(team_db, WORKER, "practitioner"))

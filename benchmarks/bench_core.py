@@ -1,17 +1,25 @@
 """Core benchmark: build a large fictional database, then time the store.
 
     python benchmarks/bench_core.py [--n 100000] [--db PATH] [--keep] [--json OUT]
+    python benchmarks/bench_core.py --db postgresql://ADMIN@HOST:PORT/NAME [--sqlite PATH] [--rounds 3]
 
 1. Builds (or, with ``--db`` pointing at a database that already holds N
-   assessments, reuses) a database of N fictional draft assessments of ~3 KB
-   of word-salad text each, over ~N/2 children.  The schema comes from
-   ``Store.open`` (the real migrations) and the questionnaire definition from
-   one real ``Store.create_assessment`` call; everything else is bulk-inserted
-   with sqlite3 ``executemany`` in large transactions.
+   assessments, reuses) a database of N fictional assessments (3 in 100
+   submitted) of ~3 KB of word-salad text each, over ~N/2 children.  The schema
+   comes from ``Store.open`` (the real migrations) and the questionnaire
+   definition from one real ``Store.create_assessment`` call; everything else
+   is bulk-inserted with sqlite3 ``executemany`` in large transactions.  A team
+   database (PostgreSQL) gets the same rows through SQL its rules accept, as
+   each practitioner's own login (``pg_seed.py``), once, into a template
+   ``NAME_tpl``; each run measures a fresh copy ``NAME``.
 2. Times, in fresh subprocesses: ``Store.open``; ``Store.list(limit=50)``;
-   full-text search for a rare, a common word and a child's surname;
-   ``Store.save_answer``; Markdown export (``render_markdown(store.get(id))``);
-   and the peak RSS of a process that opens the store and does all of that.
+   full-text search for a rare, a common word, a child's surname and a prefix
+   as typed; ``Store.save_answer``; ``create_assessment``; ``Store.get``; the
+   review queue; Markdown export (``render_markdown(store.get(id))``); one
+   round trip; and the peak RSS of a process that does all of that.  With a
+   team database, SQLite is measured in the same run (``--sqlite``, built if
+   missing), the two alternating for ``--rounds`` rounds; each figure is the
+   median of the rounds, and the table gives PostgreSQL / SQLite.
 3. Prints each figure next to its target (``--json OUT`` writes them too).
    It exits 0 whether or not the targets are met: it is a benchmark, not a test.
 
@@ -44,13 +52,14 @@ SCRIPT = Path(__file__).resolve()
 REPO = SCRIPT.parents[1]
 QUESTIONNAIRE_FILE = "safeguarding-assessment.toml"
 META_SUFFIX = ".bench.json"  # sidecar written next to a built database: seed, n, search words, build time
-META_VERSION = 1
+META_VERSION = 2  # 2: some assessments submitted, child snapshots, a prefix search word
 DAY = 86_400.0
+PG_PASSWORD_ENV = "SG_BENCH_PG_PASSWORD"  # this run's password of the practitioners' logins (pg_seed.PASSWORD_ENV)
 
 # (key, label, unit, comparison, target); figures without a target are shown for context.
 FIGURES: list[tuple[str, str, str, str | None, float | None]] = [
     ("import_ms", "import sg_assess.store (fresh process, median)", "ms", None, None),
-    ("open_ms", "Store.open existing file (median of {open_runs} processes)", "ms", None, None),
+    ("open_ms", "Store.open existing database (median of {open_runs} processes)", "ms", None, None),
     ("first_list_ms", "first list(limit=50) after open (median)", "ms", None, None),
     ("list_ms_median", "list 50 most recent, median of {list_runs}", "ms", "<=", 5.0),
     ("list_ms_p95", "list 50 most recent, p95 of {list_runs}", "ms", "<=", 5.0),
@@ -59,10 +68,19 @@ FIGURES: list[tuple[str, str, str, str | None, float | None]] = [
     ("search_common_ms_median", "search common word, median of {search_runs}", "ms", "<=", 50.0),
     ("search_common_ms_p95", "search common word, p95 of {search_runs}", "ms", "<=", 50.0),
     ("search_name_ms_p95", "search a child's surname, p95 of {search_runs}", "ms", "<=", 50.0),
+    ("search_prefix_ms_median", "search as you type, 4-letter prefix, median of {search_runs}", "ms", "<=", 50.0),
+    ("search_prefix_ms_p95", "search as you type, 4-letter prefix, p95 of {search_runs}", "ms", "<=", 50.0),
     ("save_ms_median", "save_answer, median of {saves}", "ms", "<=", 5.0),
     ("save_ms_p95", "save_answer, p95 of {saves}", "ms", "<=", 5.0),
+    ("create_ms_median", "create_assessment (new child), median of {creates}", "ms", None, None),
+    ("create_ms_p95", "create_assessment (new child), p95 of {creates}", "ms", None, None),
+    ("get_ms_median", "get one whole record, median of {gets}", "ms", None, None),
+    ("get_ms_p95", "get one whole record, p95 of {gets}", "ms", None, None),
+    ("review_queue_ms_median", "review queue (submitted, up to 500), median of {queue_runs}", "ms", None, None),
+    ("review_queue_ms_p95", "review queue (submitted, up to 500), p95 of {queue_runs}", "ms", None, None),
     ("export_per_s", "Markdown export of {exports:,} assessments", "assessments/s", ">=", 500.0),
     ("peak_rss_mb", "peak RSS: open + list/search/save/export", "MB", "<=", 150.0),
+    ("round_trip_ms_median", "one round trip (SELECT 1, connection held), median of 200", "ms", None, None),
 ]
 # Which captured statements explain a figure (see ``plans`` in the JSON).
 FIGURE_OP = {
@@ -70,6 +88,9 @@ FIGURE_OP = {
     "search_rare_ms_median": "search_rare", "search_rare_ms_p95": "search_rare",
     "search_common_ms_median": "search_common", "search_common_ms_p95": "search_common",
     "search_name_ms_p95": "search_name", "save_ms_median": "save", "save_ms_p95": "save", "export_per_s": "export",
+    "search_prefix_ms_median": "search_prefix", "search_prefix_ms_p95": "search_prefix",
+    "create_ms_median": "create", "create_ms_p95": "create", "get_ms_median": "get", "get_ms_p95": "get",
+    "review_queue_ms_median": "review_queue", "review_queue_ms_p95": "review_queue",
 }
 
 # --------------------------------------------------------------------------------------
@@ -280,15 +301,17 @@ BAND_WEIGHTS = {"unborn": 4, "0-2": 20, "3-4": 12, "5-9": 26, "10-14": 25, "15-1
 BAND_AGE_DAYS = {"0-2": (10, 3 * 365 - 5), "3-4": (3 * 365 + 5, 5 * 365 - 5), "5-9": (5 * 365 + 5, 10 * 365 - 5),
                  "10-14": (10 * 365 + 5, 15 * 365 - 5), "15-17": (15 * 365 + 5, 17 * 365 + 300)}
 MAX_AGE_DAYS = 17 * 365 + 300  # under 18 on every assessment date
-STATUS_WEIGHTS = {"draft": 1}  # only "draft" exists today; add workflow statuses here when the store has them
+STATUS_WEIGHTS = {"draft": 97, "submitted": 3}  # a submitted one waits in the review queue, read-only
 BATCH = 5_000
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 SQL_ASSESSMENT = (
     "INSERT INTO assessment (seq, id, child_id, questionnaire_hash, questionnaire_id, questionnaire_version, "
     "assessment_date, age_band, status, practitioner, created_at, updated_at, required_answered, required_total, "
-    "latest_score, revision, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "latest_score, revision, owner, submitted_at, child_snapshot) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+A_COLUMNS = [c.strip() for c in SQL_ASSESSMENT.split("(", 1)[1].split(")", 1)[0].split(",")]
 SQL_ANSWER = "INSERT INTO answer (assessment_id, question_id, value, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)"
 SQL_HISTORY = ("INSERT INTO history (assessment_id, question_id, kind, actor, role, started_at, at, before, after) "
                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -427,11 +450,11 @@ def make_batch(start: int) -> tuple[list, list, list, list, float]:
     a_rows, ans_rows, h_rows, fts_rows = [], [], [], []
     encode = _ENCODER.encode
     for i in range(start, min(count, start + BATCH)):
-        cid, name, first, dob_s = child_info[child_of[i]]
+        cid, name, first, dob_s, due_s = child_info[child_of[i]]
         ts = created[i]
         on = dt.date.fromtimestamp(ts)
         band = age_band(dt.date.fromisoformat(dob_s) if dob_s else None, on, unborn=dob_s is None)
-        practitioner = rng.choice(PRACTITIONERS)
+        practitioner = rng.choice(st["practitioners"])
         rare = RARE_WORDS[(i // 10) % len(RARE_WORDS)] if i % 10 == 3 else None
         answers = gen.answers(rng, band, on, practitioner, first, rare)
         required = gen.required_shown(band, answers)
@@ -442,13 +465,20 @@ def make_batch(start: int) -> tuple[list, list, list, list, float]:
         created_at, updated_at = _iso(ts), _iso(updated)
         aid = _uuid(rng)
         seq = seq0 + 1 + i
+        status = rng.choices(statuses, status_w)[0]
+        submitted_at = updated_at if status == "submitted" else None  # submitting was the last change
+        # the child's details as this assessment recorded them (as create_assessment keeps them)
+        snapshot = json.dumps({"id": cid, "name": name, "dob": dob_s, "due_date": due_s}, sort_keys=True)
         a_rows.append((seq, aid, cid, q.content_hash, q.id, q.version, on.isoformat(), band,
-                       rng.choices(statuses, status_w)[0], practitioner, created_at, updated_at, done, total,
-                       gen.latest_score(answers.get("safety_scale")), len(answers) + int(rng.random() * 40), practitioner))
+                       status, practitioner, created_at, updated_at, done, total,
+                       gen.latest_score(answers.get("safety_scale")), len(answers) + int(rng.random() * 40), practitioner,
+                       submitted_at, snapshot))
         for qid, value in answers.items():
             ans_rows.append((aid, qid, encode(value), updated_at, practitioner))
         h_rows.append((aid, None, "created", practitioner, None, created_at, created_at, None,
                        encode({"child": name, "questionnaire": q_name, "assessment_date": on.isoformat()})))
+        if submitted_at is not None:
+            h_rows.append((aid, None, "submitted", practitioner, "practitioner", submitted_at, submitted_at, None, None))
         fts_rows.append((seq, name, gen.body(answers)))
     return a_rows, ans_rows, h_rows, fts_rows, time.perf_counter() - t
 
@@ -479,6 +509,43 @@ def _batches(plan: dict[str, Any], workers: int):
             yield rows
 
 
+def plan_build(rng: random.Random, n: int, seed: int, now: float, seq0: int,
+               practitioners: list[str]) -> tuple[list[tuple], dict[str, Any]]:
+    """The children's rows and the plan the generator works from (the first assessment exists already)."""
+    count = n - 1  # the real create_assessment made the first
+    # Creation times spread over three years, in seq order; ~N/2 children, each assessed one or more times.
+    created = sorted(now - rng.uniform(0, 3 * 365 * DAY) for _ in range(count))
+    children = max(1, count // 2)
+    child_of = list(range(children)) + [rng.randrange(children) for _ in range(count - children)]
+    rng.shuffle(child_of)
+    first_seen: dict[int, float] = {}
+    last_seen: dict[int, float] = {}
+    for c, ts in zip(child_of, created):
+        first_seen.setdefault(c, ts)
+        last_seen[c] = ts
+    child_rows = []
+    child_info = []  # (id, name, first name, dob or None)
+    bands, band_w = list(BAND_WEIGHTS), list(BAND_WEIGHTS.values())
+    for c in range(children):
+        first, last = rng.choice(FIRST_NAMES), rng.choice(SURNAMES)
+        name = f"{first} {last}"
+        d0, d1 = dt.date.fromtimestamp(first_seen[c]), dt.date.fromtimestamp(last_seen[c])
+        band = rng.choices(bands, band_w)[0]
+        if band == "unborn":
+            dob, due = None, (d1 + dt.timedelta(days=rng.randint(20, 200))).isoformat()
+        else:
+            lo, hi = BAND_AGE_DAYS[band]
+            born = max(d0 - dt.timedelta(days=rng.randint(lo, hi)), d1 - dt.timedelta(days=MAX_AGE_DAYS))
+            dob, due = born.isoformat(), None
+        cid = _uuid(rng)
+        at = _iso(first_seen[c])
+        child_rows.append((cid, name, dob, due, at, at))
+        child_info.append((cid, name, first, dob, due))
+    plan = {"seed": seed, "n_sentences": max(20_000, min(200_000, 4 * n)), "count": count, "created": created,
+            "child_of": child_of, "child_info": child_info, "now": now, "seq0": seq0, "practitioners": practitioners}
+    return child_rows, plan
+
+
 def build(path: Path, n: int, seed: int, *, workers: int = 1, quiet: bool = False) -> dict[str, Any]:
     """Create ``path`` holding ``n`` assessments; return the metadata (search words, timings)."""
     from sg_assess.store.repository import Store
@@ -505,36 +572,9 @@ def build(path: Path, n: int, seed: int, *, workers: int = 1, quiet: bool = Fals
         conn.execute("PRAGMA cache_size = -262144")  # 256 MB
         conn.execute("PRAGMA temp_store = MEMORY")
         seq0 = conn.execute("SELECT max(seq) FROM assessment").fetchone()[0]
-        count = n - 1  # the real create_assessment made the first
         t = time.perf_counter()
-        # Creation times spread over three years, in seq order; ~N/2 children, each assessed one or more times.
-        created = sorted(now - rng.uniform(0, 3 * 365 * DAY) for _ in range(count))
-        children = max(1, count // 2)
-        child_of = list(range(children)) + [rng.randrange(children) for _ in range(count - children)]
-        rng.shuffle(child_of)
-        first_seen: dict[int, float] = {}
-        last_seen: dict[int, float] = {}
-        for c, ts in zip(child_of, created):
-            first_seen.setdefault(c, ts)
-            last_seen[c] = ts
-        child_rows = []
-        child_info = []  # (id, name, first name, dob or None)
-        bands, band_w = list(BAND_WEIGHTS), list(BAND_WEIGHTS.values())
-        for c in range(children):
-            first, last = rng.choice(FIRST_NAMES), rng.choice(SURNAMES)
-            name = f"{first} {last}"
-            d0, d1 = dt.date.fromtimestamp(first_seen[c]), dt.date.fromtimestamp(last_seen[c])
-            band = rng.choices(bands, band_w)[0]
-            if band == "unborn":
-                dob, due = None, (d1 + dt.timedelta(days=rng.randint(20, 200))).isoformat()
-            else:
-                lo, hi = BAND_AGE_DAYS[band]
-                born = max(d0 - dt.timedelta(days=rng.randint(lo, hi)), d1 - dt.timedelta(days=MAX_AGE_DAYS))
-                dob, due = born.isoformat(), None
-            cid = _uuid(rng)
-            at = _iso(first_seen[c])
-            child_rows.append((cid, name, dob, due, at, at))
-            child_info.append((cid, name, first, dob))
+        child_rows, plan = plan_build(rng, n, seed, now, seq0, PRACTITIONERS)
+        child_info = plan["child_info"]
         timings["plan_children"] += time.perf_counter() - t
         t = time.perf_counter()
         conn.execute("BEGIN")
@@ -544,8 +584,6 @@ def build(path: Path, n: int, seed: int, *, workers: int = 1, quiet: bool = Fals
         timings["insert_child"] += time.perf_counter() - t
         del child_rows
 
-        plan = {"seed": seed, "n_sentences": max(20_000, min(200_000, 4 * n)), "count": count, "created": created,
-                "child_of": child_of, "child_info": child_info, "now": now, "seq0": seq0}
         made = 0
         t = time.perf_counter()
         for a_rows, ans_rows, h_rows, fts_rows, gen_s in _batches(plan, workers):
@@ -581,7 +619,7 @@ def build(path: Path, n: int, seed: int, *, workers: int = 1, quiet: bool = Fals
         "meta_version": META_VERSION, "n": n, "seed": seed, "build_seconds": round(elapsed, 2),
         "build_workers": workers, "build_timings_s": {k: round(v, 2) for k, v in sorted(timings.items())},
         "vocabulary_size": vocab_size, "sentence_pool": pool_size,
-        "words": {"rare": RARE_WORDS[0], "common": common, "name": child_info[0][1].split(" ")[-1]},
+        "words": search_words(common, child_info[0][1]),
         "built_at": _iso(now),
     }
     Path(str(path) + META_SUFFIX).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
@@ -589,6 +627,13 @@ def build(path: Path, n: int, seed: int, *, workers: int = 1, quiet: bool = Fals
 
 
 def existing_count(path: Path) -> int:
+    """How many assessments the database was built with (its sidecar says: each run creates a few more)."""
+    try:
+        meta = json.loads(Path(str(path) + META_SUFFIX).read_text(encoding="utf-8"))
+        if isinstance(meta.get("n"), int):
+            return meta["n"]
+    except (OSError, ValueError):
+        pass
     conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
     try:
         return conn.execute("SELECT count(*) FROM assessment").fetchone()[0]
@@ -611,8 +656,12 @@ def reuse_meta(path: Path) -> dict[str, Any]:
     finally:
         conn.close()
     common = next(w for w in gen_vocab if len(w) >= 5 and "'" not in w)
-    return {"build_seconds": None, "words": {"rare": RARE_WORDS[0], "common": common,
-                                             "name": (name[0] if name else "Smith").split(" ")[-1]}}
+    return {"build_seconds": None, "words": search_words(common, name[0] if name else "Sam Smith")}
+
+
+def search_words(common: str, first_child: str) -> dict[str, str]:
+    """What the searches look for: a rare and a common word, a surname, and a prefix typed as you type."""
+    return {"rare": RARE_WORDS[0], "common": common, "name": first_child.split(" ")[-1], "prefix": common[:4]}
 
 
 # --------------------------------------------------------------------------------------
@@ -620,13 +669,26 @@ def reuse_meta(path: Path) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------
 
 
-def child_open(db: str) -> dict[str, float]:
-    """Run in a fresh process: import, Store.open, the first list."""
-    t0 = time.perf_counter()
+def open_store(db: str, login: str | None = None) -> Any:
+    """The store on a SQLite file, or on the team database as ``login`` (this run's password from the environment)."""
     from sg_assess.store.repository import Store
 
+    if "://" not in db:
+        return Store.open(db)
+    from urllib.parse import quote
+
+    url = db if login is None else db.replace("://", f"://{quote(login, safe='')}@", 1)
+    return Store.open(url, password=os.environ.get(PG_PASSWORD_ENV))
+
+
+def child_open(job: str) -> dict[str, float]:
+    """Run in a fresh process: import, Store.open, the first list."""
+    spec = json.loads(job)
+    t0 = time.perf_counter()
+    from sg_assess.store.repository import Store  # noqa: F401 - the import is what is timed
+
     t1 = time.perf_counter()
-    store = Store.open(db)
+    store = open_store(spec["db"], spec.get("login"))
     t2 = time.perf_counter()
     store.list(limit=50)
     t3 = time.perf_counter()
@@ -637,14 +699,15 @@ def child_open(db: str) -> dict[str, float]:
 class Capture:
     """Records the SQL the store sends (and how long each statement takes) while ``label`` is set."""
 
-    def __init__(self, engine: Any):
+    def __init__(self, engines: list[Any]):
         from sqlalchemy import event
 
         self.label: str | None = None
         self.statements: dict[str, dict[str, Any]] = {}
         self._start = 0.0
-        event.listen(engine, "before_cursor_execute", self._before)
-        event.listen(engine, "after_cursor_execute", self._after)
+        for engine in engines:
+            event.listen(engine, "before_cursor_execute", self._before)
+            event.listen(engine, "after_cursor_execute", self._after)
 
     def _before(self, conn, cursor, statement, parameters, context, executemany):
         self._start = time.perf_counter()
@@ -660,65 +723,110 @@ class Capture:
         entry["max_s"] = max(entry["max_s"], spent)
 
 
-def child_measure(config: dict[str, Any]) -> dict[str, Any]:
-    """Run in a fresh process that only opens the store and uses it, so its peak RSS is the app's."""
-    from sqlalchemy import text
+def _plan(conn: Any, sql: str, params: Any, server: bool) -> list[str]:
+    """The query plan of one captured statement: SQLite's EXPLAIN QUERY PLAN, or PostgreSQL's EXPLAIN ANALYZE
+    for a read (EXPLAIN alone for a write), rolled back."""
+    if server:
+        import psycopg
 
-    from sg_assess.store.repository import Store
+        read = sql.lstrip().upper().startswith("SELECT")
+        try:
+            with conn.begin_nested():
+                rows = conn.exec_driver_sql(("EXPLAIN (ANALYZE, BUFFERS) " if read else "EXPLAIN ") + sql,
+                                            params if isinstance(params, (tuple, list, dict)) else ()).all()
+            return [row[0] for row in rows]
+        except (psycopg.Error, Exception) as exc:  # noqa: BLE001 - a diagnostic: say why there is no plan
+            return [f"(no plan: {str(exc).splitlines()[0]})"]
+    driver = conn.connection.driver_connection
+    try:
+        return [row[3] for row in driver.execute("EXPLAIN QUERY PLAN " + sql,
+                                                 params if isinstance(params, (tuple, list, dict)) else ())]
+    except sqlite3.Error as exc:
+        return [f"(no plan: {exc})"]
+
+
+def _timed(fig: dict, cpu_per_call: dict, key: str, calls: list, *, p95: bool = True) -> list[float]:
+    """Run ``calls`` timing each; the median (and p95) go into ``fig`` as ``key_ms_median`` / ``key_ms_p95``."""
+    times = []
+    cpu = time.process_time()
+    for call in calls:
+        t = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - t)
+    cpu_per_call[key] = _ms((time.process_time() - cpu) / len(times))
+    fig[f"{key}_ms_median"] = _ms(statistics.median(times))
+    if p95:
+        fig[f"{key}_ms_p95"] = _ms(percentile(times, 95))
+    return times
+
+
+def child_measure(config: dict[str, Any]) -> dict[str, Any]:
+    """Run in a fresh process that only opens the store and uses it, so its peak RSS is the app's.
+
+    On a team database every write runs on its author's own login (the server's rules require it): one
+    store per practitioner, each opened and used once before anything is timed.
+    """
+    from sqlalchemy import text
 
     rng = random.Random(config["seed"])
     words = config["words"]
     pc = time.perf_counter
+    server = "://" in config["db"]
     out: dict[str, Any] = {"figures": {}, "details": {}, "skipped": {}}
     fig, details = out["figures"], out["details"]
     rss_by_phase = {"imported": peak_rss_mb()}
     # CPU time per call: with other work on the machine, wall times grow but this much less
     cpu_per_call: dict[str, float] = details.setdefault("cpu_ms_per_call", {})
-    store = Store.open(config["db"])
+    store = open_store(config["db"], config.get("login"))
+    people: dict[str, Any] = {}
+
+    def store_for(owner: str) -> Any:
+        if not server:
+            return store
+        if owner not in people:
+            people[owner] = store if owner == config.get("login") else open_store(config["db"], owner)
+            people[owner].list(limit=1)  # connected, identity read, statements warm: not part of a timed call
+        return people[owner]
+
     try:
+        # round trip: the cheapest statement on a connection already held (the unit every other figure pays)
+        with store.engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1").scalar()
+            _timed(fig, cpu_per_call, "round_trip", [lambda: conn.exec_driver_sql("SELECT 1").scalar()] * 200, p95=False)
+
         # list: the first call (connection, pragmas, statement compilation) apart, then 200 timed runs
         t = pc()
         store.list(limit=50)
         details["list_first_in_process_ms"] = _ms(pc() - t)
-        times = []
-        cpu = time.process_time()
-        for _ in range(config["list_runs"]):
-            t = pc()
-            rows = store.list(limit=50)
-            times.append(pc() - t)
-        cpu_per_call["list"] = _ms((time.process_time() - cpu) / len(times))
-        fig["list_ms_median"], fig["list_ms_p95"] = _ms(statistics.median(times)), _ms(percentile(times, 95))
-        details["list_rows"] = len(rows)
+        rows: list = []
+        _timed(fig, cpu_per_call, "list", [lambda: rows.append(len(store.list(limit=50)))] * config["list_runs"])
+        details["list_rows"] = rows[-1]
         rss_by_phase["list"] = peak_rss_mb()
 
-        for key, word in (("rare", words["rare"]), ("common", words["common"]), ("name", words["name"])):
+        searches = [("rare", words["rare"], False), ("common", words["common"], False), ("name", words["name"], False),
+                    ("prefix", words.get("prefix") or words["common"][:4], True)]
+        for key, word, as_you_type in searches:
             t = pc()
-            rows = store.list(search=word, limit=50)
+            found = store.list(search=word, limit=50, as_you_type=as_you_type)
             first = pc() - t
-            times = []
-            cpu = time.process_time()
-            for _ in range(config["search_runs"]):
-                t = pc()
-                store.list(search=word, limit=50)
-                times.append(pc() - t)
-            cpu_per_call[f"search_{key}"] = _ms((time.process_time() - cpu) / len(times))
-            fig[f"search_{key}_ms_median"] = _ms(statistics.median(times))
-            fig[f"search_{key}_ms_p95"] = _ms(percentile(times, 95))
-            details[f"search_{key}"] = {"word": word, "rows": len(rows), "first_ms": _ms(first),
-                                        "max_ms": _ms(max(times))}
+            times = _timed(fig, cpu_per_call, f"search_{key}",
+                           [lambda w=word, a=as_you_type: store.list(search=w, limit=50, as_you_type=a)]
+                           * config["search_runs"])
+            details[f"search_{key}"] = {"word": word, "rows": len(found), "first_ms": _ms(first),
+                                        "max_ms": _ms(max(times)), "as_you_type": as_you_type}
             rss_by_phase[f"search_{key}"] = peak_rss_mb()
         if "search_name_ms_median" in fig:
             details["search_name"]["median_ms"] = fig.pop("search_name_ms_median")
 
-        # save: random assessments, one of their text answers replaced by a longer text (as typing does)
+        # save: random drafts, one of their text answers replaced by a longer text (as typing does)
         with store.engine.connect() as conn:
             max_seq = conn.execute(text("SELECT max(seq) FROM assessment")).scalar_one()
-            kinds = {x.id: x.kind for x in store.questionnaire(
-                conn.execute(text("SELECT questionnaire_hash FROM assessment LIMIT 1")).scalar_one()).questions()}
+            q_hash = conn.execute(text("SELECT questionnaire_hash FROM assessment ORDER BY seq LIMIT 1")).scalar_one()
+            kinds = {x.id: x.kind for x in store.questionnaire(q_hash).questions()}
             jobs = []
             while len(jobs) < config["saves"]:
-                seq = rng.randint(1, max_seq)
-                found = conn.execute(text("SELECT id, owner FROM assessment WHERE seq = :s"), {"s": seq}).first()
+                found = conn.execute(text("SELECT id, owner FROM assessment WHERE seq = :s AND status = 'draft'"),
+                                     {"s": rng.randint(1, max_seq)}).first()
                 if found is None:
                     continue
                 aid, owner = found
@@ -732,17 +840,36 @@ def child_measure(config: dict[str, Any]) -> dict[str, Any]:
                 words_in = old.split()
                 extra = " ".join(rng.choice(words_in) for _ in range(rng.randint(8, 30)))
                 jobs.append((aid, qid, f"{old} {extra.capitalize()}.", owner))
-        times = []
-        cpu = time.process_time()
-        for aid, qid, value, owner in jobs:
-            t = pc()
-            store.save_answer(aid, qid, value, actor=owner)  # only the owner may edit a draft
-            times.append(pc() - t)
-        cpu_per_call["save"] = _ms((time.process_time() - cpu) / len(times))
-        fig["save_ms_median"], fig["save_ms_p95"] = _ms(statistics.median(times)), _ms(percentile(times, 95))
+            picks = []  # assessments to read: random ones of any status
+            while len(picks) < max(config["exports"], config["gets"]):
+                aid = conn.execute(text("SELECT id FROM assessment WHERE seq = :s"),
+                                   {"s": rng.randint(1, max_seq)}).scalar()
+                if aid is not None:
+                    picks.append(aid)
+        for owner in sorted({job[3] for job in jobs}):
+            store_for(owner)
+        times = _timed(fig, cpu_per_call, "save", [lambda j=j: store_for(j[3]).save_answer(j[0], j[1], j[2], actor=j[3])
+                                                   for j in jobs])  # only the owner may edit a draft
         details["save_max_ms"] = _ms(max(times))
         details["save_slowest_ms"] = [_ms(x) for x in sorted(times)[-10:]]
         rss_by_phase["save"] = peak_rss_mb()
+
+        # get: one whole record (child, answers, reviews, comments, addenda, history, the child's earlier scores)
+        _timed(fig, cpu_per_call, "get", [lambda a=a: store.get(a) for a in picks[:config["gets"]]])
+
+        # review queue: the submitted assessments, the longest waiting first (up to 500, with their scale figures)
+        queue: list = []
+        _timed(fig, cpu_per_call, "review_queue", [lambda: queue.append(len(store.review_queue()))] * config["queue_runs"])
+        details["review_queue_rows"] = queue[-1]
+
+        # create: a new child's draft, by one of the practitioners
+        owners = sorted({job[3] for job in jobs})
+        q = store.questionnaire(q_hash)
+        births = [(rng.choice(owners), f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}",
+                   (dt.date.today() - dt.timedelta(days=rng.randint(200, 5000))).isoformat())
+                  for _ in range(config["creates"])]
+        _timed(fig, cpu_per_call, "create", [lambda b=b: store_for(b[0]).create_assessment(
+            questionnaire=q, actor=b[0], child_name=b[1], dob=b[2]) for b in births])
 
         # export: render_markdown(store.get(id)) for 1,000 random assessments
         try:
@@ -754,28 +881,17 @@ def child_measure(config: dict[str, Any]) -> dict[str, Any]:
             fig["export_per_s"] = None
             out["skipped"]["export_per_s"] = "skipped: export module missing"
         if render_markdown is not None:
-            with store.engine.connect() as conn:
-                ids = conn.execute(text("SELECT id FROM assessment")).scalars().all() if max_seq <= 5000 else None
-            picks = []
-            while len(picks) < config["exports"]:
-                if ids is not None:
-                    picks.append(rng.choice(ids))
-                    continue
-                with store.engine.connect() as conn:
-                    aid = conn.execute(text("SELECT id FROM assessment WHERE seq = :s"),
-                                       {"s": rng.randint(1, max_seq)}).scalar()
-                if aid is not None:
-                    picks.append(aid)
             chars = 0
             t = pc()
             cpu = time.process_time()
-            for aid in picks:
+            for aid in picks[:config["exports"]]:
                 chars += len(render_markdown(store.get(aid)))
             spent = pc() - t
-            cpu_per_call["export"] = _ms((time.process_time() - cpu) / len(picks))
-            fig["export_per_s"] = round(len(picks) / spent, 1)
-            details["export"] = {"assessments": len(picks), "seconds": round(spent, 3),
-                                 "avg_markdown_chars": round(chars / len(picks))}
+            exported = len(picks[:config["exports"]])
+            cpu_per_call["export"] = _ms((time.process_time() - cpu) / exported)
+            fig["export_per_s"] = round(exported / spent, 1)
+            details["export"] = {"assessments": exported, "seconds": round(spent, 3),
+                                 "avg_markdown_chars": round(chars / exported)}
 
         # peak RSS of everything above (before the diagnostic pass)
         fig["peak_rss_mb"] = rss_by_phase["export"] = peak_rss_mb()
@@ -783,9 +899,10 @@ def child_measure(config: dict[str, Any]) -> dict[str, Any]:
             out["skipped"]["peak_rss_mb"] = "skipped: no resource module on this platform"
         details["peak_rss_mb_by_phase"] = rss_by_phase
         details["vm_hwm_mb"] = vm_hwm_mb()
+        details["stores_open"] = max(1, len(people))
 
-        # diagnostics: the statements each operation sends, their time, and SQLite's query plans
-        capture = Capture(store.engine)
+        # diagnostics: the statements each operation sends, their time, and the query plans
+        capture = Capture([s.engine for s in {id(s): s for s in [store, *people.values()]}.values()])
         ops: dict[str, dict[str, float]] = {}
 
         def diagnose(label: str, calls: list) -> None:
@@ -795,18 +912,23 @@ def child_measure(config: dict[str, Any]) -> dict[str, Any]:
                 call()
             capture.label = None
             spent = pc() - t
-            sql_s = sum(e["total_s"] for e in capture.statements.values() if e["op"] == label)
+            mine = [e for e in capture.statements.values() if e["op"] == label]
             ops[label] = {"calls": len(calls), "ms_per_call": _ms(spent / len(calls)),
-                          "sql_ms_per_call": _ms(sql_s / len(calls))}
+                          "sql_ms_per_call": _ms(sum(e["total_s"] for e in mine) / len(calls)),
+                          "statements_per_call": round(sum(e["calls"] for e in mine) / len(calls), 1)}
 
         diagnose("list", [lambda: store.list(limit=50)] * 5)
-        for key in ("rare", "common", "name"):
-            diagnose(f"search_{key}", [lambda w=words[key]: store.list(search=w, limit=50)] * 5)
-        diagnose("save", [lambda j=j: store.save_answer(j[0], j[1], j[2] + " Again.", actor=j[3])
+        for key, word, as_you_type in searches:
+            diagnose(f"search_{key}", [lambda w=word, a=as_you_type: store.list(search=w, limit=50, as_you_type=a)] * 5)
+        diagnose("save", [lambda j=j: store_for(j[3]).save_answer(j[0], j[1], j[2] + " Again.", actor=j[3])
                           for j in jobs[:25]])
+        diagnose("get", [lambda a=a: store.get(a) for a in picks[:20]])
+        diagnose("review_queue", [lambda: store.review_queue()] * 3)
+        diagnose("create", [lambda b=b: store_for(b[0]).create_assessment(
+            questionnaire=q, actor=b[0], child_name=b[1], dob=b[2]) for b in births[:10]])
         if render_markdown is not None:
             records = []
-            diagnose("export", [lambda j=j: records.append(store.get(j[0])) for j in jobs[:20]])
+            diagnose("export", [lambda a=a: records.append(store.get(a)) for a in picks[:20]])
             t = pc()
             for record in records:
                 render_markdown(record)
@@ -814,23 +936,21 @@ def child_measure(config: dict[str, Any]) -> dict[str, Any]:
         details["ops"] = ops
         plans = []
         with store.engine.connect() as conn:
-            driver = conn.connection.driver_connection
+            trans = conn.begin()
             for entry in capture.statements.values():
                 sql = entry["sql"]
                 plan = None
                 if sql.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE", "INSERT")):
-                    try:
-                        params = entry["params"]
-                        plan = [row[3] for row in driver.execute("EXPLAIN QUERY PLAN " + sql,
-                                                                 params if isinstance(params, (tuple, list, dict)) else ())]
-                    except sqlite3.Error as exc:
-                        plan = [f"(no plan: {exc})"]
+                    plan = _plan(conn, sql, entry["params"], server)
                 plans.append({"op": entry["op"], "sql": sql, "calls": entry["calls"],
                               "avg_ms": _ms(entry["total_s"] / entry["calls"]), "max_ms": _ms(entry["max_s"]),
                               "plan": plan})
-            driver.rollback()
+            trans.rollback()
         out["plans"] = plans
     finally:
+        for other in people.values():
+            if other is not store:
+                other.close()
         store.close()
     return out
 
@@ -891,7 +1011,8 @@ def missed_plans(result: dict[str, Any]) -> str:
             extra = (f"; then render_markdown {summary['render_ms_per_call']:.2f} ms"
                      if "render_ms_per_call" in summary else "")
             out.append(f"  one call {summary['ms_per_call']:.2f} ms, of which {summary['sql_ms_per_call']:.2f} ms "
-                       f"in SQLite executing statements (the rest: Python, SQLAlchemy, commit){extra}")
+                       f"executing {summary.get('statements_per_call', '?')} statements (the rest: Python, SQLAlchemy, "
+                       f"commit){extra}")
         for entry in sorted((e for e in result.get("plans", []) if e["op"] == op), key=lambda e: -e["avg_ms"]):
             sql = " ".join(entry["sql"].split())
             out.append(f"  {entry['avg_ms']:8.2f} / {entry['max_ms']:8.2f} ms  x{entry['calls']}  {sql[:160]}")
@@ -900,28 +1021,197 @@ def missed_plans(result: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
+def compare(pg: dict[str, Any], ref: dict[str, Any]) -> dict[str, float | None]:
+    """Each PostgreSQL figure over the same figure on SQLite, both measured in this run."""
+    out: dict[str, float | None] = {}
+    for key, *_rest in FIGURES:
+        a, b = pg["figures"].get(key), ref["figures"].get(key)
+        out[key] = round(a / b, 2) if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b else None
+    return out
+
+
+def comparison_table(pg: dict[str, Any], ref: dict[str, Any], ratios: dict[str, float | None]) -> str:
+    rows = [("figure", "SQLite", "PostgreSQL", "PG / SQLite")]
+    for key, label, unit, _cmp, _target in FIGURES:
+        ratio = ratios.get(key)
+        rows.append((label.format(**pg.get("runs", {})), _fmt(ref["figures"].get(key), unit),
+                     _fmt(pg["figures"].get(key), unit), "-" if ratio is None else f"{ratio:.2f}x"))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(r, widths)))
+             for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+class Target:
+    """One database to measure: a SQLite file, or a fresh copy of the team database's template."""
+
+    def __init__(self, db: str, *, login: str | None = None, kind: str = "sqlite"):
+        self.db, self.login, self.kind = db, login, kind
+        self.meta: dict[str, Any] = {}
+        self.built = False
+        self.size_mb = 0.0
+        self.notes: dict[str, Any] = {}
+        self.cleanup: list[Any] = []
+
+
+def prepare_sqlite(db: Path, args: argparse.Namespace) -> Target:
+    target = Target(str(db))
+    if db.exists():
+        have = existing_count(db)
+        if have != args.n:
+            raise SystemExit(f"{db} holds {have:,} assessments, not {args.n:,}: pass --n {have} to reuse it, "
+                             "or delete it (and its .bench.json) to build a new one")
+        print(f"Reusing {db} ({have:,} assessments)")
+        target.meta = reuse_meta(db)
+    else:
+        print(f"Building {args.n:,} assessments in {db} ...", flush=True)
+        # In its own process: a child started by a big process inherits its peak RSS through exec.
+        job = {"db": str(db), "n": args.n, "seed": args.seed, "workers": args.workers}
+        proc = subprocess.run([sys.executable, str(SCRIPT), "--_build", json.dumps(job)], check=False)
+        if proc.returncode != 0:
+            raise SystemExit(f"building the database failed ({proc.returncode})")
+        target.meta = json.loads(Path(str(db) + META_SUFFIX).read_text(encoding="utf-8"))
+        target.built = True
+        print(f"Built in {target.meta['build_seconds']:.1f} s "
+              f"({', '.join(f'{k} {v}' for k, v in target.meta['build_timings_s'].items())})")
+    target.size_mb = round(db.stat().st_size / 1024 / 1024, 1)
+    target.notes["sqlite_version"] = sqlite3.sqlite_version
+    return target
+
+
+def prepare_server(url: str, args: argparse.Namespace) -> Target:
+    """The team database's template (seeded once, then reused), a fresh copy of it, and this run's logins."""
+    import secrets
+
+    import pg_seed
+
+    params = pg_seed.admin_params(url)
+    name, template = pg_seed.bench_names(url)
+    admin = pg_seed.connect(params, params["dbname"])
+    target = Target(pg_seed.store_url(params, name, ""), kind="postgresql")
+    target.cleanup.append(admin.close)
+    meta = pg_seed.template_meta(admin, template)
+    if meta is not None and (meta.get("n") != args.n or meta.get("meta_version") != META_VERSION):
+        raise SystemExit(f"the template {template} holds {meta.get('n')} assessments (data version "
+                         f"{meta.get('meta_version')}), not {args.n:,} (version {META_VERSION}): pass --n "
+                         f"{meta.get('n')}, name another database, or DROP DATABASE {template} to build it again")
+    if meta is not None:
+        print(f"Reusing the template {template} ({args.n:,} assessments)")
+    else:
+        print(f"Building {args.n:,} assessments in the team database {template} ...", flush=True)
+        job = {"url": url, "n": args.n, "seed": args.seed, "workers": args.workers, "method": args.pg_seed}
+        proc = subprocess.run([sys.executable, str(SCRIPT), "--_build_pg", json.dumps(job)], check=False)
+        if proc.returncode != 0:
+            raise SystemExit(f"seeding the team database failed ({proc.returncode})")
+        meta = pg_seed.template_meta(admin, template)
+        target.built = True
+        print(f"Built in {meta['build_seconds']:.1f} s "
+              f"({', '.join(f'{k} {v}' for k, v in meta['build_timings_s'].items())})")
+    target.meta = meta
+    password = secrets.token_urlsafe(18)  # this run's only; the logins go when it ends
+    pg_seed.ensure_logins(admin, meta["practitioners"], password)
+    target.cleanup.insert(0, lambda: pg_seed.drop_logins(admin, meta["practitioners"]))
+    os.environ[PG_PASSWORD_ENV] = password  # the measuring processes inherit it
+    target.notes["copy_template_s"] = round(pg_seed.copy_fresh(admin, template, name), 2)
+    if not args.keep:
+        target.cleanup.insert(0, lambda: admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    target.notes["team_init_s"] = round(pg_seed.team_init(params, name), 2)  # the rules of this version, as IT would
+    target.login = pg_seed.login_of(meta["practitioners"][0])
+    target.size_mb = pg_seed.database_size_mb(admin, name)
+    target.notes["server_version"] = admin.execute("SHOW server_version").fetchone()[0]
+    target.notes["template"] = template
+    return target
+
+
+def measure(target: Target, args: argparse.Namespace) -> dict[str, Any]:
+    """One round on one database: ``--open-runs`` fresh processes opening it, then one that measures the rest."""
+    opens = [run_child(["--_open", json.dumps({"db": target.db, "login": target.login})]) for _ in range(args.open_runs)]
+    config = {"db": target.db, "login": target.login, "seed": args.seed, "words": target.meta["words"],
+              "list_runs": args.list_runs, "search_runs": args.search_runs, "saves": args.saves,
+              "exports": args.exports, "gets": args.gets, "queue_runs": args.queue_runs, "creates": args.creates}
+    result = run_child(["--_measure", json.dumps(config)])
+    result["figures"].update({
+        "import_ms": _ms(statistics.median(o["import_s"] for o in opens)),
+        "open_ms": _ms(statistics.median(o["open_s"] for o in opens)),
+        "first_list_ms": _ms(statistics.median(o["first_list_s"] for o in opens)),
+    })
+    result["details"]["open_runs_ms"] = [_ms(o["open_s"]) for o in opens]
+    return result
+
+
+def combine(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several rounds as one: each figure the median of the rounds' figures; details from the last round."""
+    result = dict(rounds[-1])
+    result["figures"] = {}
+    for key in rounds[-1]["figures"]:
+        values = [r["figures"].get(key) for r in rounds if isinstance(r["figures"].get(key), (int, float))]
+        result["figures"][key] = round(statistics.median(values), 3) if values else rounds[-1]["figures"][key]
+    result["rounds"] = [r["figures"] for r in rounds]
+    return result
+
+
+def finish(result: dict[str, Any], target: Target, args: argparse.Namespace, load: list[float]) -> dict[str, Any]:
+    result.update({
+        "n": args.n, "db": target.db, "database": target.kind, "db_size_mb": target.size_mb, "built": target.built,
+        "runs": {"open_runs": args.open_runs, "list_runs": args.list_runs, "search_runs": args.search_runs,
+                 "saves": args.saves, "exports": args.exports, "gets": args.gets, "queue_runs": args.queue_runs,
+                 "creates": args.creates, "rounds": args.rounds},
+        "build_seconds": target.meta.get("build_seconds") if target.built else None,
+        "original_build_seconds": target.meta.get("build_seconds"), "build_timings_s": target.meta.get("build_timings_s"),
+        "words": target.meta["words"], "sqlite_version": sqlite3.sqlite_version, "python": sys.version.split()[0],
+        "platform": sys.platform, "cpus": os.cpu_count(), **target.notes,
+        "targets": {k: f"{cmp} {t}" for k, _l, _u, cmp, t in FIGURES if cmp},
+        "met": {k: met(result["figures"].get(k), cmp, t) for k, _l, _u, cmp, t in FIGURES if cmp},
+    })
+    if load:
+        result["details"]["load_average_before_after"] = load
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=100_000, help="assessments in the database (default 100000)")
-    parser.add_argument("--db", type=Path, help="database to build, or reuse if it already holds N assessments")
-    parser.add_argument("--keep", action="store_true", help="keep the database built in a temporary folder")
+    parser.add_argument("--db", help="a SQLite file to build, or reuse if it already holds N assessments; or a team "
+                                     "database, postgresql://ADMIN@HOST[:PORT]/NAME (seeded once into NAME_tpl, "
+                                     "measured on a fresh copy NAME)")
+    parser.add_argument("--sqlite", type=Path, metavar="PATH",
+                        help="with a postgresql --db: the SQLite database measured in the same run, for the ratios "
+                             "(built if missing; default: a temporary one)")
+    parser.add_argument("--rounds", type=int, default=None,
+                        help="measure each database this many times, alternating; figures are the medians "
+                             "(default 1, or 3 with a postgresql --db)")
+    parser.add_argument("--keep", action="store_true", help="keep the database built in a temporary folder "
+                                                            "(or the team database's measured copy)")
     parser.add_argument("--json", type=Path, dest="json_out", metavar="OUT", help="also write the figures as JSON")
     parser.add_argument("--seed", type=int, default=20_240_601, help="random seed of the generator")
     parser.add_argument("--workers", type=int, default=1 if (os.cpu_count() or 1) > 1 else 0,
                         help="processes generating rows while the main one inserts (0: generate inline)")
+    parser.add_argument("--pg-seed", choices=("copy", "insert"), default="copy",
+                        help="how the team database is seeded: COPY (default) or INSERTs, for comparison")
     parser.add_argument("--open-runs", type=int, default=5, help="fresh processes timing Store.open (default 5)")
     parser.add_argument("--list-runs", type=int, default=200)
     parser.add_argument("--search-runs", type=int, default=100)
     parser.add_argument("--saves", type=int, default=500)
     parser.add_argument("--exports", type=int, default=1000)
+    parser.add_argument("--gets", type=int, default=200)
+    parser.add_argument("--queue-runs", type=int, default=20)
+    parser.add_argument("--creates", type=int, default=100)
     parser.add_argument("--_open", help=argparse.SUPPRESS)
     parser.add_argument("--_measure", help=argparse.SUPPRESS)
     parser.add_argument("--_build", help=argparse.SUPPRESS)
+    parser.add_argument("--_build_pg", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args._build:
         job = json.loads(args._build)
         build(Path(job["db"]), job["n"], job["seed"], workers=job["workers"])
+        return 0
+    if args._build_pg:
+        import pg_seed
+
+        job = json.loads(args._build_pg)
+        pg_seed.build(job["url"], job["n"], job["seed"], workers=job["workers"], method=job["method"])
         return 0
     if args._open:
         print(json.dumps(child_open(args._open)))
@@ -931,84 +1221,76 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.n < 2:
         parser.error("--n must be at least 2")
+    server = bool(args.db) and "://" in args.db
+    if args.sqlite and not server:
+        parser.error("--sqlite is the reference for a postgresql --db")
+    rounds = args.rounds or (3 if server else 1)
+    args.rounds = rounds
 
     tmpdir = None
-    if args.db:
-        db = args.db.expanduser().absolute()
-    else:
-        tmpdir = Path(tempfile.mkdtemp(prefix="sg-bench-"))
-        db = tmpdir / "bench.db"
+    targets: list[Target] = []
     try:
-        if db.exists():
-            have = existing_count(db)
-            if have != args.n:
-                print(f"{db} holds {have:,} assessments, not {args.n:,}: pass --n {have} to reuse it, "
-                      "or delete it (and its .bench.json) to build a new one", file=sys.stderr)
-                return 2
-            print(f"Reusing {db} ({have:,} assessments)")
-            meta = reuse_meta(db)
-            built = False
+        sqlite_path = args.sqlite if server else (Path(args.db) if args.db else None)
+        if sqlite_path is not None:
+            sqlite_path = sqlite_path.expanduser().absolute()
         else:
-            print(f"Building {args.n:,} assessments in {db} ...", flush=True)
-            # In its own process: a child started by a big process inherits its peak RSS through exec.
-            job = {"db": str(db), "n": args.n, "seed": args.seed, "workers": args.workers}
-            proc = subprocess.run([sys.executable, str(SCRIPT), "--_build", json.dumps(job)], check=False)
-            if proc.returncode != 0:
-                raise SystemExit(f"building the database failed ({proc.returncode})")
-            meta = json.loads(Path(str(db) + META_SUFFIX).read_text(encoding="utf-8"))
-            built = True
-            print(f"Built in {meta['build_seconds']:.1f} s ({', '.join(f'{k} {v}' for k, v in meta['build_timings_s'].items())})")
-        size_mb = db.stat().st_size / 1024 / 1024
-        print(f"Database: {size_mb:,.0f} MB; search words: {meta['words']}", flush=True)
+            tmpdir = Path(tempfile.mkdtemp(prefix="sg-bench-"))
+            sqlite_path = tmpdir / "bench.db"
+        if server:
+            targets.append(prepare_server(args.db, args))
+        targets.append(prepare_sqlite(sqlite_path, args))
+        for target in targets:
+            print(f"{target.kind}: {target.size_mb:,.0f} MB; search words: {target.meta['words']}", flush=True)
 
-        opens = [run_child(["--_open", str(db)]) for _ in range(args.open_runs)]
         load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
-        config = {"db": str(db), "seed": args.seed, "words": meta["words"], "list_runs": args.list_runs,
-                  "search_runs": args.search_runs, "saves": args.saves, "exports": args.exports}
-        print("Measuring ...", flush=True)
-        result = run_child(["--_measure", json.dumps(config)])
-        result["figures"].update({
-            "import_ms": _ms(statistics.median(o["import_s"] for o in opens)),
-            "open_ms": _ms(statistics.median(o["open_s"] for o in opens)),
-            "first_list_ms": _ms(statistics.median(o["first_list_s"] for o in opens)),
-        })
-        result["details"]["open_runs_ms"] = [_ms(o["open_s"]) for o in opens]
-        if load_before is not None:  # other work on the machine skews every figure: keep a note of it
-            result["details"]["load_average_before_after"] = [round(load_before[0], 2), round(os.getloadavg()[0], 2)]
-        result.update({
-            "n": args.n, "db": str(db), "db_size_mb": round(size_mb, 1), "built": built,
-            "runs": {"open_runs": args.open_runs, "list_runs": args.list_runs, "search_runs": args.search_runs,
-                     "saves": args.saves, "exports": args.exports},
-            "build_seconds": meta.get("build_seconds") if built else None,
-            "original_build_seconds": meta.get("build_seconds"), "build_timings_s": meta.get("build_timings_s"),
-            "words": meta["words"], "sqlite_version": sqlite3.sqlite_version, "python": sys.version.split()[0],
-            "platform": sys.platform, "cpus": os.cpu_count(),
-            "targets": {k: f"{cmp} {target}" for k, _l, _u, cmp, target in FIGURES if cmp},
-            "met": {k: met(result["figures"].get(k), cmp, target) for k, _l, _u, cmp, target in FIGURES if cmp},
-        })
+        by_target: list[list[dict[str, Any]]] = [[] for _ in targets]
+        for r in range(rounds):
+            for i, target in enumerate(targets):
+                print(f"Measuring {target.kind}" + (f" (round {r + 1} of {rounds})" if rounds > 1 else "") + " ...",
+                      flush=True)
+                by_target[i].append(measure(target, args))
+        load = [round(load_before[0], 2), round(os.getloadavg()[0], 2)] if load_before else []
+        results = [finish(combine(rs), t, args, load) for rs, t in zip(by_target, targets)]
+        result = results[0]
+        if server:
+            result["reference"] = results[1]
+            result["ratios"] = compare(results[0], results[1])
         print()
-        print(f"sg-assess core benchmark: {args.n:,} assessments, SQLite {sqlite3.sqlite_version}, "
-              f"Python {result['python']}, {os.cpu_count()} CPUs"
-              + (f", load average {load_before[0]:.2f}" if load_before else ""))
-        print(report(result))
-        cpu = result["details"].get("cpu_ms_per_call") or {}
-        if cpu:
-            print("CPU time per call (less affected by other work on the machine): "
-                  + ", ".join(f"{k} {v:.2f} ms" for k, v in cpu.items()))
+        for res in results:
+            what = (f"PostgreSQL {res.get('server_version')} (psycopg 3, TCP)" if res["database"] == "postgresql"
+                    else f"SQLite {sqlite3.sqlite_version}")
+            print(f"sg-assess core benchmark: {args.n:,} assessments, {what}, Python {res['python']}, "
+                  f"{os.cpu_count()} CPUs" + (f", load average {load_before[0]:.2f}" if load_before else "")
+                  + (f", median of {rounds} rounds" if rounds > 1 else ""))
+            print(report(res))
+            cpu = res["details"].get("cpu_ms_per_call") or {}
+            if cpu:
+                print("CPU time per call (less affected by other work on the machine): "
+                      + ", ".join(f"{k} {v:.2f} ms" for k, v in cpu.items()))
+            plans = missed_plans(res)
+            if plans:
+                print(plans)
+            print()
+        if server:
+            print(f"PostgreSQL against SQLite, measured in the same run ({rounds} rounds each, alternating; medians):")
+            print(comparison_table(results[0], results[1], result["ratios"]))
         if load_before and load_before[0] > 0.5 * (os.cpu_count() or 1):
             print(f"Note: the machine was busy (load average {load_before[0]:.1f} on {os.cpu_count()} CPUs): "
                   "wall-clock figures are inflated; run again when it is idle.")
-        plans = missed_plans(result)
-        if plans:
-            print(plans)
         if args.json_out:
             args.json_out.parent.mkdir(parents=True, exist_ok=True)
             args.json_out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
             print(f"\nFigures written to {args.json_out}")
     finally:
+        for target in targets:
+            for step in target.cleanup:
+                try:
+                    step()
+                except Exception as exc:  # noqa: BLE001 - tidying up: say what was left, go on
+                    print(f"(could not tidy up: {exc})", file=sys.stderr)
         if tmpdir is not None:
             if args.keep:
-                print(f"Kept the database: {db}")
+                print(f"Kept the database: {sqlite_path}")
             else:
                 shutil.rmtree(tmpdir, ignore_errors=True)
     return 0

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, column, table, text
+from sqlalchemy import Connection, Integer, column, table, text
 from sqlalchemy.sql import Select
 
 from sg_assess.store.search import fts_query, ts_query
@@ -81,16 +81,25 @@ def is_server(conn_or_engine: Any) -> bool:
     return conn_or_engine.dialect.name == POSTGRESQL
 
 
-def search(query: Select, dialect_name: str, words: str, *, prefix_last: bool) -> tuple[Select, dict[str, str]] | None:
+def search(query: Select, dialect_name: str, words: str, *, prefix_last: bool,
+           want: int | None = None) -> tuple[Select, dict[str, Any]] | None:
     """``query`` narrowed to the assessments whose search document holds every word, newest first.
 
     The same semantics on both: whole words, case and accents ignored, a final ``*`` (or the last word as
-    you type) for a prefix of three letters or more.  None when there is no word to look for.
+    you type) for a prefix of three letters or more.  None when there is no word to look for.  ``want``:
+    how many of the newest matches the caller shows (limit + offset), when ``query`` filters nothing else;
+    a team database then finds them with ``sg_search_newest`` (server_rules.sql), whichever way is quick
+    for the words, where the planner's own choice reads every document for a rare word.
     """
     if dialect_name == POSTGRESQL:
         match = ts_query(words, prefix_last=prefix_last)
         if match is None:
             return None
+        if want is not None:
+            found = (text("SELECT sg_search_newest(to_tsquery('sg_search', :match), :want) AS rowid")
+                     .columns(column("rowid", Integer)).subquery("matched"))
+            return (query.join(found, found.c.rowid == column("seq")).order_by(found.c.rowid.desc()),
+                    {"match": match, "want": want})
         fts = table("assessment_fts", column("rowid"), column("doc"))
         return (query.join(fts, fts.c.rowid == column("seq")).where(text("assessment_fts.doc @@ "
                                                                         "to_tsquery('sg_search', :match)"))
@@ -106,7 +115,8 @@ def search(query: Select, dialect_name: str, words: str, *, prefix_last: bool) -
 def begin(conn: Connection, *, write: bool) -> None:
     """Start a transaction; a write one holds the database's write lock from its first statement."""
     if conn.dialect.name == POSTGRESQL:
-        conn.exec_driver_sql("BEGIN")
+        # psycopg (autocommit off) sends BEGIN itself before the first statement: a BEGIN here would be a
+        # second one, a round trip wasted on every transaction and a warning in the server's log.
         if write:
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
         return

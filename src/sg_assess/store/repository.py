@@ -77,6 +77,18 @@ SUMMARY_COLUMNS = (
     A.c.practitioner, A.c.created_at, A.c.updated_at, A.c.required_answered, A.c.required_total,
     A.c.latest_score, A.c.questionnaire_id, A.c.questionnaire_version, A.c.submitted_at,
 )
+# Read beside the summary columns, so that ``with_scale`` needs no query of its own for it (a round trip on a server).
+Q_HASH = A.c.questionnaire_hash.label("q_hash")
+
+
+def summaries_of(rows: Any) -> tuple[list[AssessmentSummary], dict[str, str]]:
+    """Rows of ``SUMMARY_COLUMNS`` and ``Q_HASH``: the summaries, and each one's questionnaire hash."""
+    summaries, hashes = [], {}
+    for row in rows:
+        fields = dict(row._mapping)
+        hashes[fields["id"]] = fields.pop("q_hash")
+        summaries.append(AssessmentSummary(**fields))
+    return summaries, hashes
 
 
 def utc_now() -> dt.datetime:
@@ -488,16 +500,17 @@ class Store(SupervisionMixin):
 
         ``as_you_type`` lets the last word of ``search`` match as a prefix.
         """
-        query = select(*SUMMARY_COLUMNS).join(C, C.c.id == A.c.child_id)
+        query = select(*SUMMARY_COLUMNS, Q_HASH).join(C, C.c.id == A.c.child_id)
         if status:
             query = query.where(A.c.status == status)
         if child:
             needle = child.strip()
             query = query.where(or_(C.c.id.startswith(needle.lower()), C.c.name.icontains(needle, autoescape=True),
                                     CHILD_NAME.icontains(needle, autoescape=True)))  # any case, as SQLite LIKE
-        params: dict[str, str] = {}
+        params: dict[str, Any] = {}
         if search:
-            found = search_clause(query, self.engine.dialect.name, search, prefix_last=as_you_type)
+            found = search_clause(query, self.engine.dialect.name, search, prefix_last=as_you_type,
+                                  want=None if status or child else limit + offset)
             if found is None:
                 return []
             query, params = found
@@ -505,11 +518,12 @@ class Store(SupervisionMixin):
             query = query.order_by(A.c.updated_at.desc(), A.c.seq.desc())
         query = query.limit(limit).offset(offset)
         with self.engine.connect() as conn:
-            rows = conn.execute(query, params).all()
-            return self.with_scale(conn, [AssessmentSummary(**row._mapping) for row in rows])
+            return self.with_scale(conn, *summaries_of(conn.execute(query, params)))
 
-    def with_scale(self, conn: Connection, summaries: list[AssessmentSummary]) -> list[AssessmentSummary]:
-        """The summaries with the practitioner's own score and the range filled in (two queries for a page)."""
+    def with_scale(self, conn: Connection, summaries: list[AssessmentSummary],
+                   hashes: dict[str, str] | None = None) -> list[AssessmentSummary]:
+        """The summaries with the practitioner's own score and the range filled in (one query for a page, two
+        without ``hashes``: each summary's questionnaire hash, as ``summaries_of`` gives them)."""
         from sg_assess.questionnaire.scale import scale_summary
 
         if not summaries:
@@ -517,7 +531,8 @@ class Store(SupervisionMixin):
         ids = [s.id for s in summaries]
         marks = ", ".join("?" * len(ids))
         sql = driver_sql(conn)
-        hashes = dict(sql(f"SELECT id, questionnaire_hash FROM assessment WHERE id IN ({marks})", ids).fetchall())
+        if hashes is None:
+            hashes = dict(sql(f"SELECT id, questionnaire_hash FROM assessment WHERE id IN ({marks})", ids).fetchall())
         scale_ids = {question.id for h in set(hashes.values()) for question in self.questionnaire(h).questions()
                      if question.kind == "scale"}
         rows: dict[str, list[dict[str, Any]]] = {}
@@ -543,11 +558,11 @@ class Store(SupervisionMixin):
 
     def summary(self, assessment_id: str) -> AssessmentSummary:
         with self.engine.connect() as conn:
-            row = conn.execute(select(*SUMMARY_COLUMNS).join(C, C.c.id == A.c.child_id)
-                               .where(A.c.id == assessment_id)).first()
-            if row is None:
+            found = summaries_of(conn.execute(select(*SUMMARY_COLUMNS, Q_HASH).join(C, C.c.id == A.c.child_id)
+                                              .where(A.c.id == assessment_id)))
+            if not found[0]:
                 raise NotFound(f"no assessment with id {assessment_id!r}")
-            return self.with_scale(conn, [AssessmentSummary(**row._mapping)])[0]
+            return self.with_scale(conn, *found)[0]
 
     def get(self, assessment_id: str, *, with_history: bool = True) -> AssessmentRecord:
         """The whole assessment: child, pinned questionnaire, answers, workflow and (optionally) history.

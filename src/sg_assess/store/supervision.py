@@ -322,14 +322,14 @@ class SupervisionMixin:
 
     def review_queue(self: Store, *, limit: int = 500) -> list[AssessmentSummary]:
         """Submitted assessments, the longest waiting first."""
-        from sg_assess.store.repository import SUMMARY_COLUMNS, A, C
+        from sg_assess.store.repository import Q_HASH, SUMMARY_COLUMNS, A, C, summaries_of
 
         from sqlalchemy import select
 
-        query = (select(*SUMMARY_COLUMNS).join(C, C.c.id == A.c.child_id).where(A.c.status == "submitted")
+        query = (select(*SUMMARY_COLUMNS, Q_HASH).join(C, C.c.id == A.c.child_id).where(A.c.status == "submitted")
                  .order_by(A.c.submitted_at, A.c.seq).limit(limit))
         with self.engine.connect() as conn:
-            return self.with_scale(conn, [AssessmentSummary(**row._mapping) for row in conn.execute(query)])
+            return self.with_scale(conn, *summaries_of(conn.execute(query)))
 
     def review_queue_details(self: Store, today: dt.date) -> list[QueueItem]:
         """The review queue with what a supervisor looks at first: days waiting and the quality check's gaps."""

@@ -209,6 +209,8 @@ def build(url_text: str, n: int, seed: int, *, workers: int, quiet: bool = False
         del child_rows
 
         a_cols = bc.A_COLUMNS
+        seq_at = a_cols.index("seq")  # the server numbers assessments itself: no client may choose a seq
+        server_cols = [c for i, c in enumerate(a_cols) if i != seq_at]
         status_at = a_cols.index("status")
         submitted_at_i = a_cols.index("submitted_at")
         owner_at = a_cols.index("owner")
@@ -218,14 +220,15 @@ def build(url_text: str, n: int, seed: int, *, workers: int, quiet: bool = False
             timings["wait_for_rows"] += time.perf_counter() - t
             timings["generate (in worker)" if workers else "generate"] += gen_s
             owner_of = {row[1]: row[owner_at] for row in a_rows}
-            seq_owner = {row[0]: row[owner_at] for row in a_rows}
+            seq_owner = {row[seq_at]: row[owner_at] for row in a_rows}
+            id_of_seq = {row[seq_at]: row[1] for row in a_rows}
             mine: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
             for row in a_rows:
                 draft = list(row)
                 if row[status_at] == "submitted":  # created as a draft; submitted below by its owner
                     mine[row[owner_at]]["submit"].append((row[submitted_at_i], row[1]))
                     draft[status_at], draft[submitted_at_i] = "draft", None
-                mine[row[owner_at]]["assessment"].append(draft)
+                mine[row[owner_at]]["assessment"].append([v for i, v in enumerate(draft) if i != seq_at])
             for row in ans_rows:
                 mine[owner_of[row[0]]]["answer"].append(row)
             for row in h_rows:
@@ -236,13 +239,18 @@ def build(url_text: str, n: int, seed: int, *, workers: int, quiet: bool = False
                 conn = conns[login]
                 with conn.cursor() as cur:
                     for table, sql in (
-                        ("assessment", f"COPY assessment ({', '.join(a_cols)}) FROM STDIN"),
+                        ("assessment", f"COPY assessment ({', '.join(server_cols)}) FROM STDIN"),
                         ("answer", "COPY answer (assessment_id, question_id, value, updated_at, updated_by) FROM STDIN"),
                         ("history", "COPY history (assessment_id, question_id, kind, actor, role, started_at, at, "
                                     "before, after) FROM STDIN"),
                         ("fts", "COPY assessment_fts (rowid, name, body) FROM STDIN"),
                     ):
                         t = time.perf_counter()
+                        if table == "fts":  # the search document's rowid is the seq the server gave
+                            ids = [id_of_seq[row[0]] for row in rows["fts"]]
+                            cur.execute("SELECT id, seq FROM assessment WHERE id = ANY(%s)", (ids,))
+                            given = dict(cur.fetchall())
+                            rows["fts"] = [(given[id_of_seq[row[0]]], *row[1:]) for row in rows["fts"]]
                         if method == "copy":
                             with cur.copy(sql) as copy:
                                 for row in rows[table]:

@@ -148,12 +148,14 @@ def _seed_documents(pg_server, team_db: str, questionnaire, login: str) -> None:
                      "('c1', 'Ada Search', '2019-01-15', NULL, '2026-03-02', '2026-03-02')")
         at = "2026-03-02T09:00:00+00:00"
         with conn.cursor() as cur:
-            with cur.copy("COPY assessment (seq, id, child_id, questionnaire_hash, questionnaire_id, "
+            # The server numbers assessments (no client may choose a seq): in a new database, 1, 2, 3, ...
+            with cur.copy("COPY assessment (id, child_id, questionnaire_hash, questionnaire_id, "
                           "questionnaire_version, assessment_date, age_band, status, practitioner, created_at, "
                           "updated_at, required_answered, required_total, revision, owner) FROM STDIN") as copy:
                 for i in range(1, DOCS + 1):
-                    copy.write_row((i, f"a{i:05d}", "c1", questionnaire.content_hash, questionnaire.id,
+                    copy.write_row((f"a{i:05d}", "c1", questionnaire.content_hash, questionnaire.id,
                                     questionnaire.version, "2026-03-02", "5-9", "draft", login, at, at, 0, 1, 0, login))
+            assert cur.execute("SELECT min(seq), max(seq) FROM assessment").fetchone() == (1, DOCS)
             with cur.copy("COPY assessment_fts (rowid, name, body) FROM STDIN") as copy:
                 for i in range(1, DOCS + 1):
                     body = "common words here" + (" rarely" if i in RARE_AT else "") + (" middling" if i % 40 == 0 else "")

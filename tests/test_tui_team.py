@@ -193,6 +193,7 @@ async def test_the_header_names_the_login_and_its_role_and_every_change_is_recor
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert not app.needs_identity and not isinstance(app.screen, WhoAreYouDialog)  # no first-run question
+        assert not isinstance(app.screen, PasswordDialog)  # the password file's password was enough
         assert f"Pat Practitioner ({login}, practitioner)" in str(app.format_title("sg-assess", ""))
         assert (app.user, app.role) == (login, "practitioner")
         app.action_change_identity()  # does not apply: said, nothing asked
@@ -202,10 +203,24 @@ async def test_the_header_names_the_login_and_its_role_and_every_change_is_recor
         editor = await open_editor(pilot, aid)
         blocks(editor)["ethnicity"].query_one(Input).value = "White British"
         await wait_until(pilot, lambda: all_saved(editor), "saved")
+        status = text_of(editor.query_one("#status", Static))
+        assert status.startswith("Saved at") and "cannot be reached" not in status
     with Store.open(pat) as store:
         record = store.get(aid)
     assert record.answers["ethnicity"] == "White British"
     assert {h.actor for h in record.history if h.question_id == "ethnicity"} == {login}
+
+
+async def test_the_config_database_opens_the_app_on_a_team_database(pat: str, tmp_path: Path, isolated_env: Path,
+                                                                   questionnaire) -> None:
+    draft(pat, questionnaire)
+    (isolated_env / "config.toml").parent.mkdir(parents=True, exist_ok=True)
+    (isolated_env / "config.toml").write_text(f'database = "{pat}"\nuser = "Configured Name"\n', encoding="utf-8")
+    app = create_app(None, autosave_delay=0.05, export_dir=tmp_path, today=lambda: TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: rows(app) == 1, "the team database listed")
+        assert app.team_mode and app.user == login_of(pat)  # the login, never the configured name
+        assert "Configured Name" not in str(app.format_title("sg-assess", ""))
 
 
 async def test_a_supervisor_login_is_shown_as_a_supervisor(pg_server, team_db: str, tmp_path: Path) -> None:

@@ -269,7 +269,9 @@ async def test_the_server_going_away_mid_edit_keeps_the_text_warns_retries_and_s
         assert the["religion_belief"].query_one(Input).value == "Quaker"
         assert list(editor.autosaver.pending) == ["ethnicity", "religion_belief"]
 
-        await pilot.press("escape")  # leaving would drop them: refused, said
+        await pilot.press("escape")  # leaving would drop them: refused, said (twice: they can still be saved)
+        await pilot.pause()
+        await pilot.press("escape")
         await pilot.pause()
         assert app.screen is editor
         assert any("could not be saved yet" in str(n.message) for n in told(app))
@@ -384,3 +386,9 @@ async def test_a_draft_handed_over_meanwhile_is_refused_by_the_server_and_not_re
         assert block.query_one(Input).value == "Typed after the hand-over"  # kept on screen; F6 exports it
         await asyncio.sleep(0.3)
         assert editor.autosaver._timer is None  # a refusal is not retried: it would never succeed
+        await pilot.press("escape")  # said first, with the way to keep it (F6) ...
+        await pilot.pause()
+        assert app.screen is editor
+        assert any("Escape again to leave without it" in str(n.message) for n in told(app))
+        await pilot.press("escape")  # ... then Escape leaves: the person is never stuck in the editor
+        await wait_for_screen(pilot, HomeScreen)

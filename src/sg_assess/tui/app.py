@@ -505,7 +505,13 @@ class SgApp(App[None]):
         self.exit(return_code=1, message=f"sg-assess stopped because of an unexpected error. {kept}{where}")
 
     async def action_quit(self) -> None:
+        from sg_assess.tui.screens.editor import EditorScreen
+
         if not self.flush_all():
+            editors = [s for s in self.screen_stack if isinstance(s, EditorScreen) and s.autosaver.pending]
+            if editors and all(e.refused_for_good for e in editors):
+                self.exit()  # refused by the database, said, and Escape offered: trying again cannot save it
+                return
             self.notify("Some answers could not be saved; they are still on screen. Export them (F6) before quitting.",
                         title="Not quitting", severity="error", timeout=15, markup=False)
             return

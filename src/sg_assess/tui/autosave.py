@@ -34,6 +34,7 @@ class SaveState:
     error: str | None = None
     failed: dict[str, str] = field(default_factory=dict)  # question id -> why it could not be saved
     unreachable: bool = False  # the last attempt failed because the team database could not be reached
+    permanent: bool = False  # every failure is a refusal or an invalid value: trying again cannot save it
 
 
 class Autosaver:
@@ -144,6 +145,7 @@ class Autosaver:
                 self.state.failed[qid] = failure.reason
                 retry = retry or failure.retry
         self.state.error = next(iter(self.state.failed.values()), None)
+        self.state.permanent = bool(self.state.failed) and not retry
         if retry:
             self._schedule(self.retry)
         self._publish()

@@ -100,6 +100,7 @@ class EditorScreen(Screen[None]):
         self._leave_anyway = False
         self._key_hold: str | None = None  # keys typed while a section is mounted wait for its first question
         self._was_unreachable = False  # saving failed because the team database could not be reached
+        self._leave_refused = False  # told that what waits was refused for good: Escape again leaves
         self.autosaver = Autosaver(self._save, delay=autosave_delay, on_state=self._on_save_state,
                                    on_conflict=self._on_conflict, stored=record.answers)
 
@@ -388,12 +389,27 @@ class EditorScreen(Screen[None]):
                 self.show_section(index, focus=qid)
             return
         if not self.flush_now():
+            state = self.autosaver.state
+            if state.permanent:
+                # Refused for good (handed over or submitted elsewhere meanwhile): said once, then Escape leaves.
+                if self._leave_refused:
+                    self.dismiss(None)
+                    return
+                self._leave_refused = True
+                self.notify(f"Not saved: {state.error}. Press F6 to export what you typed, or Escape again to "
+                            "leave without it.", title="Not closed", severity="warning", timeout=20, markup=False)
+                return
             # Closing now would drop what is waiting (the team database gone, a full disk): it stays here.
-            self.notify(f"{self.autosaver.state.pending} answer(s) could not be saved yet and stay on screen; "
+            self.notify(f"{state.pending} answer(s) could not be saved yet and stay on screen; "
                         "saving is retried. Press F6 to export what you have.", title="Not closed",
                         severity="warning", timeout=15, markup=False)
             return
         self.dismiss(None)
+
+    @property
+    def refused_for_good(self) -> bool:
+        """What waits here cannot be saved by trying again, and the person has been told (Escape once)."""
+        return self.autosaver.state.permanent and self._leave_refused
 
     def action_submit(self) -> None:
         """F3: refused at once if this person cannot submit; otherwise asked first, naming every gap.

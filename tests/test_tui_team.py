@@ -392,3 +392,44 @@ async def test_a_draft_handed_over_meanwhile_is_refused_by_the_server_and_not_re
         assert any("Escape again to leave without it" in str(n.message) for n in told(app))
         await pilot.press("escape")  # ... then Escape leaves: the person is never stuck in the editor
         await wait_for_screen(pilot, HomeScreen)
+
+
+# -- the autosaver's rules, without a server ----------------------------------------------------------------
+
+
+def test_an_unreachable_server_stops_the_round_so_later_answers_wait_their_turn() -> None:
+    from sg_assess.store.postgres import ServerUnreachable
+    from sg_assess.tui.autosave import Autosaver, Failure
+
+    tried: list[str] = []
+
+    def save(qid: str, value: Any, expected: Any) -> bool:
+        tried.append(qid)
+        if qid == "b":
+            raise ServerUnreachable("the team database cannot be reached")
+        return True
+
+    saver = Autosaver(save)
+    try:
+        results = saver._save_all({"a": "1", "b": "2", "c": "3"})  # noqa: SLF001 - the rule under test
+    finally:
+        saver._executor.shutdown()  # noqa: SLF001
+    assert tried == ["a", "b"]  # c is not sent ahead of b
+    assert results["a"] is None
+    assert all(isinstance(results[q], Failure) and results[q].retry and results[q].unreachable for q in "bc")
+
+
+def test_a_refusal_is_not_retried_but_a_lost_server_is() -> None:
+    from sg_assess.errors import DatabaseError, Refused
+    from sg_assess.tui.autosave import Autosaver
+
+    for error, retried in ((Refused("only alex can edit it"), False), (DatabaseError("the disk is full"), True)):
+        def save(qid: str, value: Any, expected: Any, error: Exception = error) -> bool:
+            raise error
+
+        saver = Autosaver(save)
+        try:
+            result = saver._save_all({"a": "1"})["a"]  # noqa: SLF001
+        finally:
+            saver._executor.shutdown()  # noqa: SLF001
+        assert result.retry is retried and not result.unreachable

@@ -196,6 +196,8 @@ async def test_the_header_names_the_login_and_its_role_and_every_change_is_recor
         assert not isinstance(app.screen, PasswordDialog)  # the password file's password was enough
         assert f"Pat Practitioner ({login}, practitioner)" in str(app.format_title("sg-assess", ""))
         assert (app.user, app.role) == (login, "practitioner")
+        change = next(c for c in app.get_system_commands(app.screen) if c.title == "Change who you are")
+        assert change.help.startswith("Does not apply on a team database")
         app.action_change_identity()  # does not apply: said, nothing asked
         await pilot.pause()
         assert not isinstance(app.screen, WhoAreYouDialog)

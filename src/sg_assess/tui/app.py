@@ -791,7 +791,7 @@ class SgApp(App[None]):
         elif isinstance(screen, HomeScreen):
             yield SystemCommand("Export the selected assessment", f"Write it to {self.export_dir}", screen.action_export)
         yield SystemCommand("Review queue", "Submitted assessments waiting for a supervisor", self.show_review_queue)
-        about = (f"Not on a team database: you are your login, {self.identity_line()}" if self.team_mode
+        about = (f"Does not apply on a team database: you are your login, {self.identity_line()}" if self.team_mode
                  else f"Now: {self.identity_line()}; recorded on every change")
         yield SystemCommand("Change who you are", about, self.action_change_identity)
         yield SystemCommand("Actions due", "Next steps with review dates, overdue first", self.show_actions)

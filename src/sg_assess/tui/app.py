@@ -162,10 +162,15 @@ class SgApp(App[None]):
             if self._store is None:
                 from typing import cast
 
-                from sg_assess.store.repository import Store
-                from sg_assess.tui.storeguard import GuardedStore
+                from sqlalchemy.exc import SQLAlchemyError
 
-                opened = Store.open(self.db_location, password=password)
+                from sg_assess.store.repository import Store
+                from sg_assess.tui.storeguard import GuardedStore, translate
+
+                try:
+                    opened = Store.open(self.db_location, password=password)
+                except SQLAlchemyError as exc:  # anything opening did not foresee: one line, never a traceback
+                    raise translate(exc) from None
                 if opened.team is not None:
                     self.team = opened.team
                     self.user, self.role = opened.team.login, opened.team.role

@@ -457,7 +457,14 @@ class EditorScreen(Screen[None]):
         self.app.ask_addendum(self.record.id, then=self._reload_comments)
 
     def _reload_comments(self) -> None:
-        self.record = self.app.store().get(self.record.id, with_history=False).with_answers(self.answers)
+        from sg_assess.errors import SgError
+
+        try:
+            self.record = self.app.store().get(self.record.id, with_history=False).with_answers(self.answers)
+        except SgError as exc:  # the team database gone since: the comment is saved, only not shown yet
+            self.notify(f"Saved, but the comments cannot be shown again yet: {exc}", title="Not refreshed",
+                        severity="warning", markup=False)
+            return
         self.show_section(self.current)
 
     def on_unmount(self) -> None:

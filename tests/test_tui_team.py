@@ -182,6 +182,24 @@ async def test_a_cancelled_password_leaves_the_home_saying_so_and_f5_asks_again(
         await wait_for_screen(pilot, PasswordDialog)
 
 
+async def test_a_login_that_is_not_on_the_team_is_told_in_one_line_what_to_do(pg_server, team_db: str, tmp_path: Path) -> None:
+    from psycopg import sql
+
+    from tests.pgserver import PASSWORD
+
+    login = unique("stranger")
+    pg_server.conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(login),
+                                                                               sql.Literal(PASSWORD)))
+    app = make_app(pg_server.url(team_db, login), tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        said = text_of(app.screen.query_one("#empty", Static))
+        # The server refuses it before sg-assess can ask which group it is in: one line, what to do.
+        assert said.startswith("Cannot open the team database: the server at") and "ask IT" in said
+        assert "Press F5 to try again" in said and "Traceback" not in said
+        assert "not connected yet" in str(app.format_title("sg-assess", ""))
+
+
 # -- 2. identity ----------------------------------------------------------------------------------
 
 

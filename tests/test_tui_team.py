@@ -453,3 +453,33 @@ def test_a_refusal_is_not_retried_but_a_lost_server_is() -> None:
         finally:
             saver._executor.shutdown()  # noqa: SLF001
         assert result.retry is retried and not result.unreachable
+
+
+async def test_two_logins_changing_the_same_answer_of_a_draft_handed_over_and_back_get_the_two_places_rule(
+        pg_server, team_db: str, pat: str, tmp_path: Path, questionnaire) -> None:
+    """Pat's app holds a typed answer; meanwhile the draft goes to Alex (on another computer), who changes the
+    same answer and hands it back.  Pat's save finds Alex's answer there: both kept, and Pat is told who."""
+    aid = draft(pat, questionnaire)
+    alex = unique("alex")
+    alex_url = pg_server.login(team_db, alex, "practitioner")
+    app = make_app(pat, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = await open_editor(pilot, aid)
+        editor.autosaver.delay = 60
+        block = blocks(editor)["ethnicity"]
+        block.query_one(Input).value = "Pat's words"
+        await pilot.pause()
+        with Store.open(pat) as pats_laptop:
+            pats_laptop.hand_over(aid, to=alex, actor=login_of(pat), role="practitioner")
+        with Store.open(alex_url) as alexs:
+            alexs.save_answer(aid, "ethnicity", "Alex's words", actor=alex, role="practitioner")
+            alexs.hand_over(aid, to=login_of(pat), actor=alex, role="practitioner")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: any(n.title == "Changed in two places" for n in told(app)), "told")
+        note = next(n for n in told(app) if n.title == "Changed in two places")
+        assert str(note.message).startswith(f"{alex} also changed")
+        assert "Alex's words" in block.query_one(Input).value
+    with Store.open(pat) as store:
+        kept = store.get(aid).answers["ethnicity"]
+    assert "Pat's words" in kept and "Alex's words" in kept

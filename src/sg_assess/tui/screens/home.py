@@ -21,6 +21,8 @@ from sg_assess.tui.keys import help_key, own_footer
 from sg_assess.tui.text import cell, literal, literal_line
 
 if TYPE_CHECKING:
+    from textual.content import Content
+
     from sg_assess.store.records import AssessmentSummary
     from sg_assess.tui.app import SgApp
 
@@ -76,7 +78,7 @@ class HomeScreen(Screen[None]):
         yield Static(self._opening_text(), id="empty")
         yield own_footer()
 
-    def _opening_text(self) -> str:
+    def _opening_text(self) -> Content | str:
         if self.app.team_mode and not self.app.has_store():
             return literal_line(f"Connecting to the team database at {self.app.where()}…")
         return "Opening the database…"

@@ -43,6 +43,39 @@ def _nothing() -> None:
     """What waits for the first-run question when nothing else does."""
 
 
+# As store/postgres.SCHEMES, checked here without importing SQLAlchemy: the home screen paints first.
+TEAM_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+
+
+def is_team_location(location: str) -> bool:
+    """Whether ``location`` names a team database (a PostgreSQL server's URL) rather than a file."""
+    return "://" in location and location.split("://", 1)[0].lower() in TEAM_SCHEMES
+
+
+def team_where(location: str) -> str:
+    """host[:port]/database of a team database's URL, for messages (no login, no options)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(location)
+        host = parts.hostname or "the local server"
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "the team database"
+    return f"{host}{port}{parts.path}"
+
+
+def refuse_identity_options(location: str, user: str | None, role: str | None) -> None:
+    """--as and --role name nobody on a team database: there the person is the login, the role its group."""
+    from sg_assess.errors import UsageError
+
+    if is_team_location(location) and (user or role):
+        given = " and ".join(o for o, v in (("--as", user), ("--role", role)) if v)
+        raise UsageError(f"{given} cannot be used with a team database: you are your database login and your role "
+                         "is the one IT gave it (the app shows both); leave them out, and unset SG_ASSESS_USER and "
+                         "SG_ASSESS_ROLE")
+
+
 class SgApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "sg-assess"
@@ -88,6 +121,14 @@ class SgApp(App[None]):
         except SgError as exc:
             self.identity_problem = str(exc)
             self.needs_identity = True
+        # A team database: the person is the login and the role its group, both known once connected.
+        self.team_mode = is_team_location(self.db_location)
+        self.team: Any = None  # store/postgres.TeamIdentity once connected
+        if self.team_mode:
+            self.needs_identity = False
+            self.identity_problem = None
+            self.user, self.role = "", "practitioner"  # never recorded: nothing is written before connecting
+        self._ui_thread: int | None = None
         self.open_id = open_id
         self.autosave_delay = autosave_delay
         self.export_dir = export_dir or paths.documents_dir()
@@ -110,14 +151,80 @@ class SgApp(App[None]):
 
     # -- the store ----------------------------------------------------------------------
 
-    def store(self) -> Store:
-        """The open store, opened on first use (from any thread)."""
+    def store(self, password: str | None = None) -> Store:
+        """The open store, opened on first use (from any thread).
+
+        On a team database ``password`` is used for this connection only (the app keeps none), and the
+        person becomes the login the server knows: the header shows it, and every change is recorded as it.
+        A failure raises ``SgError`` in one line (``PasswordNeeded``, ``ServerUnreachable``, ...).
+        """
         with self._store_lock:
             if self._store is None:
-                from sg_assess.store.repository import Store
+                from typing import cast
 
-                self._store = Store.open(self.db_location)
+                from sqlalchemy.exc import SQLAlchemyError
+
+                from sg_assess.store.repository import Store
+                from sg_assess.tui.storeguard import GuardedStore, translate
+
+                try:
+                    opened = Store.open(self.db_location, password=password)
+                except SQLAlchemyError as exc:  # anything opening did not foresee: one line, never a traceback
+                    raise translate(exc) from None
+                if opened.team is not None:
+                    self.team = opened.team
+                    self.user, self.role = opened.team.login, opened.team.role
+                    self._on_ui_thread(lambda: self.mutate_reactive(SgApp.title))  # every header names them
+                self._store = cast(Store, GuardedStore(opened))
             return self._store
+
+    def _on_ui_thread(self, callback: Callable[[], Any]) -> None:
+        """Run ``callback`` on the app's thread, from whichever thread this is (now, if it is that one)."""
+        if self._ui_thread is None or threading.get_ident() == self._ui_thread:
+            callback()
+            return
+        try:
+            self.call_from_thread(callback)
+        except RuntimeError:  # the app has stopped
+            pass
+
+    def where(self) -> str:
+        """Where the records are, for messages: the team database's host/database, or the file."""
+        return team_where(self.db_location) if self.team_mode else self.db_location
+
+    def ask_password(self, reason: str, then: Callable[[], None]) -> None:
+        """The team server wants a password libpq could not find: ask (nothing echoed, nothing kept), connect
+        with it, then ``then``; asked again if it is not accepted.  Cancelled: ``then`` runs, and the home
+        screen says what happened and how to try again."""
+        from sg_assess.tui.dialogs.password import PasswordDialog
+
+        if any(isinstance(s, PasswordDialog) for s in self.screen_stack):
+            return  # already asked
+
+        def typed(password: str | None) -> None:
+            if password is None:
+                then()
+                return
+            self._connect_with(password, then)
+
+        login = urlsplit_login(self.db_location)
+        self.push_screen(PasswordDialog(login, self.where(), reason), typed)
+
+    def _connect_with(self, password: str, then: Callable[[], None]) -> None:
+        def job() -> None:
+            from sg_assess.errors import SgError
+            from sg_assess.store.postgres import PasswordNeeded
+
+            try:
+                self.store(password)
+            except PasswordNeeded as exc:
+                self.call_from_thread(self.ask_password, f"Not accepted: {exc}", then)
+                return
+            except SgError:
+                pass  # the home screen, reloading, shows why
+            self.call_from_thread(then)
+
+        self.run_worker(job, thread=True, group="connect", exclusive=True)
 
     def has_store(self) -> bool:
         return self._store is not None
@@ -234,6 +341,7 @@ class SgApp(App[None]):
     # -- start and stop -----------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self._ui_thread = threading.get_ident()
         if self.config.theme and self.config.theme in self.available_themes:
             self.theme = self.config.theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
@@ -264,6 +372,12 @@ class SgApp(App[None]):
 
     def action_change_identity(self) -> None:
         from sg_assess.tui.screens.editor import EditorScreen
+
+        if self.team_mode:
+            self.notify(f"On a team database you are your database login ({self.identity_line()}), and the server "
+                        "records every change under it. To work as someone else, start sg-assess with their login.",
+                        title="Not changed", severity="warning", timeout=12, markup=False)
+            return
 
         if any(isinstance(s, EditorScreen) for s in self.screen_stack):
             # Its answers are being saved under the current name, and only the owner may edit a draft.
@@ -304,6 +418,13 @@ class SgApp(App[None]):
     def identity_line(self) -> str:
         from sg_assess.tui.text import plain_line
 
+        if self.team_mode:
+            team = self.team
+            if team is None:
+                return "not connected yet"
+            name = plain_line(team.display_name)
+            login = plain_line(team.login)
+            return f"{name} ({login}, {team.role})" if name != login else f"{login} ({team.role})"
         return "name not set (ctrl+p)" if self.needs_identity else f"{plain_line(self.user)} ({self.role})"
 
     def format_title(self, title: str, sub_title: str) -> Content:
@@ -389,7 +510,13 @@ class SgApp(App[None]):
         self.exit(return_code=1, message=f"sg-assess stopped because of an unexpected error. {kept}{where}")
 
     async def action_quit(self) -> None:
+        from sg_assess.tui.screens.editor import EditorScreen
+
         if not self.flush_all():
+            editors = [s for s in self.screen_stack if isinstance(s, EditorScreen) and s.autosaver.pending]
+            if editors and all(e.refused_for_good for e in editors):
+                self.exit()  # refused by the database, said, and Escape offered: trying again cannot save it
+                return
             self.notify("Some answers could not be saved; they are still on screen. Export them (F6) before quitting.",
                         title="Not quitting", severity="error", timeout=15, markup=False)
             return
@@ -669,8 +796,9 @@ class SgApp(App[None]):
         elif isinstance(screen, HomeScreen):
             yield SystemCommand("Export the selected assessment", f"Write it to {self.export_dir}", screen.action_export)
         yield SystemCommand("Review queue", "Submitted assessments waiting for a supervisor", self.show_review_queue)
-        yield SystemCommand("Change who you are", f"Now: {self.identity_line()}; recorded on every change",
-                            self.action_change_identity)
+        about = (f"Does not apply on a team database: you are your login, {self.identity_line()}" if self.team_mode
+                 else f"Now: {self.identity_line()}; recorded on every change")
+        yield SystemCommand("Change who you are", about, self.action_change_identity)
         yield SystemCommand("Actions due", "Next steps with review dates, overdue first", self.show_actions)
         yield from (c for c in super().get_system_commands(screen) if c.title not in HIDDEN_SYSTEM_COMMANDS)
 
@@ -698,4 +826,25 @@ def create_app(db: str | os.PathLike[str] | None = None, **kwargs: Any) -> SgApp
 
 def run(db: str | None = None, open_id: str | None = None, *, user: str | None = None, role: str | None = None) -> None:
     """Every path that opens the app (no command, ``open ID``, ``demo --open``) comes here with --as and --role."""
-    create_app(db, open_id=open_id, user=user, role=role).run()
+    app = create_app(db, open_id=open_id, user=user, role=role)
+    refuse_identity_options(app.db_location, user, role)  # before the app starts: one line from the CLI
+    app.run()
+
+
+def urlsplit_login(location: str) -> str:
+    """The login named in a team database's URL, or the computer's user name, which libpq uses without one."""
+    import getpass
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        user = urlsplit(location).username
+    except ValueError:
+        user = None
+    if user:
+        return unquote(user)
+    if os.environ.get("PGUSER"):
+        return os.environ["PGUSER"]
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "your login"

@@ -14,7 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from sg_assess.errors import SgError, ValidationError
+from sg_assess.errors import Refused, SgError, ValidationError
 from sg_assess.store.records import Conflict
 
 SaveFn = Callable[[str, Any, Any], Any]  # (question id, value, value last seen stored) -> truthy or a Conflict
@@ -23,7 +23,8 @@ SaveFn = Callable[[str, Any, Any], Any]  # (question id, value, value last seen 
 @dataclass(frozen=True)
 class Failure:
     reason: str
-    retry: bool  # a full disk or a lock may clear; a refused value will not
+    retry: bool  # a full disk, a lock or a lost server may clear; a refused value will not
+    unreachable: bool = False  # the team database's server could not be reached
 
 
 @dataclass
@@ -32,6 +33,8 @@ class SaveState:
     pending: int = 0
     error: str | None = None
     failed: dict[str, str] = field(default_factory=dict)  # question id -> why it could not be saved
+    unreachable: bool = False  # the last attempt failed because the team database could not be reached
+    permanent: bool = False  # every failure is a refusal or an invalid value: trying again cannot save it
 
 
 class Autosaver:
@@ -78,7 +81,12 @@ class Autosaver:
         snapshot = dict(self._pending)
         if snapshot:
             future = self._executor.submit(self._save_all, snapshot)
-            self._apply(snapshot, future.result(timeout=timeout))
+            try:
+                results = future.result(timeout=timeout)
+            except TimeoutError:  # a server that does not answer: the answers stay pending, and are retried
+                self._schedule(self.retry)
+                return False
+            self._apply(snapshot, results)
         return not self._pending
 
     def close(self) -> bool:
@@ -101,10 +109,17 @@ class Autosaver:
                 else:
                     self._stored[qid] = value
                     results[qid] = None
-            except ValidationError as exc:
+            except (ValidationError, Refused) as exc:  # the value, or who may change it: trying again cannot help
                 results[qid] = Failure(str(exc), retry=False)
             except (SgError, OSError) as exc:
-                results[qid] = Failure(str(exc), retry=True)
+                unreachable = type(exc).__name__ == "ServerUnreachable"  # store/postgres.py
+                results[qid] = Failure(str(exc), retry=True, unreachable=unreachable)
+                if unreachable:
+                    # The server is gone: the answers after this one would only wait for the same timeout,
+                    # and must be saved after it, in the order typed, once it is back.
+                    for rest in list(snapshot)[list(snapshot).index(qid) + 1:]:
+                        results[rest] = Failure(str(exc), retry=True, unreachable=True)
+                    break
         return results
 
     def _finished(self, snapshot: dict[str, Any], future: Future) -> None:
@@ -116,6 +131,7 @@ class Autosaver:
 
     def _apply(self, snapshot: dict[str, Any], results: dict[str, Any]) -> None:
         retry = False
+        self.state.unreachable = any(isinstance(r, Failure) and r.unreachable for r in results.values())
         for qid, failure in results.items():
             if isinstance(failure, Conflict):  # saved, with both versions kept
                 self._on_conflict(failure)
@@ -129,6 +145,7 @@ class Autosaver:
                 self.state.failed[qid] = failure.reason
                 retry = retry or failure.retry
         self.state.error = next(iter(self.state.failed.values()), None)
+        self.state.permanent = bool(self.state.failed) and not retry
         if retry:
             self._schedule(self.retry)
         self._publish()

@@ -99,6 +99,8 @@ class EditorScreen(Screen[None]):
         self.unsaved: dict[str, tuple[str, str]] = {}
         self._leave_anyway = False
         self._key_hold: str | None = None  # keys typed while a section is mounted wait for its first question
+        self._was_unreachable = False  # saving failed because the team database could not be reached
+        self._leave_refused = False  # told that what waits was refused for good: Escape again leaves
         self.autosaver = Autosaver(self._save, delay=autosave_delay, on_state=self._on_save_state,
                                    on_conflict=self._on_conflict, stored=record.answers)
 
@@ -274,16 +276,36 @@ class EditorScreen(Screen[None]):
             kept = "Both versions are kept in the answer; edit it to keep what is right."
         else:
             kept = "Your answer was saved; theirs is kept in the history (F4)."
-        self.notify(f"{conflict.other_actor} also changed '{prompt}' at the same time. {kept}",
+        # On a team database only the owner edits a draft: the other change is usually their own, made in
+        # another window or on another computer under the same login.
+        who = (f"You ({conflict.other_actor}) also changed '{prompt}' somewhere else (another window or computer)"
+               if conflict.other_actor == self.app.user else f"{conflict.other_actor} also changed '{prompt}'")
+        self.notify(f"{who} at the same time. {kept}",
                     title="Changed in two places", severity="warning", timeout=60, markup=False)
 
     def _on_save_state(self, state: SaveState) -> None:
+        from textual.css.query import NoMatches
+
         if not self.is_attached:
             return  # the last flush on leaving the screen: nothing left to show it on
-        status = self.query_one("#status", Static)
+        try:
+            status = self.query_one("#status", Static)
+        except NoMatches:  # the screen is being taken down (the app closing): its widgets have gone
+            return
         if self.read_only:
             status.update(literal_line(f"Read-only: {self.read_only}"))
             return
+        if state.error and state.unreachable:
+            self._was_unreachable = True
+            status.update(literal_line(
+                "NOT SAVED: the team database cannot be reached -- retrying (ctrl+s: now). Your text is kept; "
+                "F6 exports what you have."))
+            status.set_class(True, "warning")
+            return
+        if self._was_unreachable and not state.pending and not state.error:
+            self._was_unreachable = False
+            self.notify("The team database is back: every answer that was waiting is saved.", title="Saved",
+                        timeout=8, markup=False)
         if state.error:
             status.update(literal_line(
                 f"NOT SAVED: {state.error}. Your text is kept and saving is retried; F6 exports what you have."))
@@ -302,6 +324,7 @@ class EditorScreen(Screen[None]):
         status.update(saved + waiting)
 
     def action_save_now(self) -> None:
+        """ctrl+s: save now (also: try again at once while saving fails)."""
         self.autosaver.flush()
 
     def flush_now(self) -> bool:
@@ -365,8 +388,28 @@ class EditorScreen(Screen[None]):
             if (index := self._section_index(qid)) != self.current:
                 self.show_section(index, focus=qid)
             return
-        self.flush_now()
+        if not self.flush_now():
+            state = self.autosaver.state
+            if state.permanent:
+                # Refused for good (handed over or submitted elsewhere meanwhile): said once, then Escape leaves.
+                if self._leave_refused:
+                    self.dismiss(None)
+                    return
+                self._leave_refused = True
+                self.notify(f"Not saved: {state.error}. Press F6 to export what you typed, or Escape again to "
+                            "leave without it.", title="Not closed", severity="warning", timeout=20, markup=False)
+                return
+            # Closing now would drop what is waiting (the team database gone, a full disk): it stays here.
+            self.notify(f"{state.pending} answer(s) could not be saved yet and stay on screen; "
+                        "saving is retried. Press F6 to export what you have.", title="Not closed",
+                        severity="warning", timeout=15, markup=False)
+            return
         self.dismiss(None)
+
+    @property
+    def refused_for_good(self) -> bool:
+        """What waits here cannot be saved by trying again, and the person has been told (Escape once)."""
+        return self.autosaver.state.permanent and self._leave_refused
 
     def action_submit(self) -> None:
         """F3: refused at once if this person cannot submit; otherwise asked first, naming every gap.
@@ -414,7 +457,14 @@ class EditorScreen(Screen[None]):
         self.app.ask_addendum(self.record.id, then=self._reload_comments)
 
     def _reload_comments(self) -> None:
-        self.record = self.app.store().get(self.record.id, with_history=False).with_answers(self.answers)
+        from sg_assess.errors import SgError
+
+        try:
+            self.record = self.app.store().get(self.record.id, with_history=False).with_answers(self.answers)
+        except SgError as exc:  # the team database gone since: the comment is saved, only not shown yet
+            self.notify(f"Saved, but the comments cannot be shown again yet: {exc}", title="Not refreshed",
+                        severity="warning", markup=False)
+            return
         self.show_section(self.current)
 
     def on_unmount(self) -> None:

@@ -18,9 +18,11 @@ from textual.widgets import DataTable, Header, Input, Select, Static
 
 from sg_assess.statuses import STATUS_WORDS, status_words
 from sg_assess.tui.keys import help_key, own_footer
-from sg_assess.tui.text import cell, literal_line
+from sg_assess.tui.text import cell, literal, literal_line
 
 if TYPE_CHECKING:
+    from textual.content import Content
+
     from sg_assess.store.records import AssessmentSummary
     from sg_assess.tui.app import SgApp
 
@@ -48,6 +50,8 @@ class HomeScreen(Screen[None]):
         Binding("h", "history", "History", id="home.history", show=False),
         Binding("c", "chronology", "Chronology", id="home.chronology", show=False),
         Binding("escape", "clear_search", "Clear search", id="home.clear", show=False),
+        # Offered only while the database could not be opened or read (a team server down, a password refused).
+        Binding("f5", "retry", "Try again", id="home.retry"),
         # Quit is in the footer here only: elsewhere Escape goes back, and 80 columns have no room for both.
         Binding("ctrl+q", "app.quit", "Quit", id="home.quit", priority=True),
     ]
@@ -61,6 +65,7 @@ class HomeScreen(Screen[None]):
         self.rows: list[AssessmentSummary] = []
         self.more = False
         self.loading = False
+        self.problem: str | None = None  # why the database could not be opened or read; F5 tries again
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -70,8 +75,13 @@ class HomeScreen(Screen[None]):
         yield Static("", id="overdue")
         table: DataTable = DataTable(id="assessments", cursor_type="row", zebra_stripes=True)
         yield table
-        yield Static("Opening the database…", id="empty")
+        yield Static(self._opening_text(), id="empty")
         yield own_footer()
+
+    def _opening_text(self) -> Content | str:
+        if self.app.team_mode and not self.app.has_store():
+            return literal_line(f"Connecting to the team database at {self.app.where()}…")
+        return "Opening the database…"
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -103,7 +113,7 @@ class HomeScreen(Screen[None]):
             page = store.list(limit=PAGE + 1, offset=offset, as_you_type=True, **filters)
             overdue = store.overdue_count(self.app.today().isoformat()) if offset == 0 else None
         except SgError as exc:
-            self.app.call_from_thread(self._show_problem, str(exc))
+            self.app.call_from_thread(self._show_problem, str(exc), type(exc).__name__ == "PasswordNeeded")
             return
         self.app.call_from_thread(self._add_page, page, offset, filters)
         if overdue is not None:
@@ -129,6 +139,9 @@ class HomeScreen(Screen[None]):
                 f"{row.required_answered}/{row.required_total}", key=row.id,
             )
         self.loading = False
+        if self.problem is not None:
+            self.problem = None
+            self.refresh_bindings()
         empty = self.query_one("#empty", Static)
         filtered = any(self.filters().values())
         empty.update("Nothing matches the search or filter." if filtered else EMPTY_TEXT)
@@ -136,11 +149,31 @@ class HomeScreen(Screen[None]):
         table.display = bool(self.rows)
         self.app.mark_loaded()
 
-    def _show_problem(self, message: str) -> None:
+    def _show_problem(self, message: str, password_needed: bool = False) -> None:
+        """The database could not be opened or read: one line saying why and what to do, and F5 to try again.
+
+        A team server that wants a password libpq could not find asks for it first."""
+        if password_needed and not self.app.has_store():
+            self.app.ask_password(message[:1].upper() + message[1:] + ".", self._after_password)
+        what = "the team database" if self.app.team_mode else "the database"
         empty = self.query_one("#empty", Static)
-        empty.update(literal_line(f"Cannot open the database: {message}"))
+        empty.update(literal(f"Cannot open {what}: {message}\n\nPress F5 to try again."))
         empty.display = True
         self.query_one(DataTable).display = False
+        self.loading = False
+        self.problem = message
+        self.refresh_bindings()
+
+    def _after_password(self) -> None:
+        if self.app.has_store():
+            self.action_retry()
+
+    def action_retry(self) -> None:
+        """F5: connect (or read) again."""
+        empty = self.query_one("#empty", Static)
+        empty.update(self._opening_text() if not self.app.has_store() else "Reading the assessments…")
+        empty.display = True
+        self.reload()
 
     @on(DataTable.RowHighlighted)
     def _near_end(self, event: DataTable.RowHighlighted) -> None:
@@ -164,6 +197,8 @@ class HomeScreen(Screen[None]):
     # -- actions ----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "retry":
+            return self.problem is not None
         if action == "search" and getattr(self.focused, "id", None) == "search":
             # In the search box '/' is typed, so the footer must not offer it as a key. (Textual hides the
             # letter keys there itself, but does not know that 'slash' types a character.)

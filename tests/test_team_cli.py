@@ -414,3 +414,40 @@ def test_a_display_name_is_text_not_control_characters(pg_server, team_db: str, 
     assert listed[login]["display_name"] == "Eve ]0;title[red]X"  # controls gone, the rest literal
     table = run("--db", admin, "team", "list-users").stdout
     assert "\x1b" not in table and "\x07" not in table and "[red]X" in table
+
+
+def test_display_names_reach_what_people_read_and_never_a_redacted_export(pg_server, team_db: str,
+                                                                          tmp_path: Path, questionnaire) -> None:
+    """A court reads 'pat_d (Pat Doe)', not a bare login, in the export; the sign-off's declaration names the
+    supervisor; the app's banner says who returned it. A redacted export shows neither the login nor the name."""
+    from sg_assess.export.markdown import render_markdown
+    from sg_assess.export.redact import redact
+    from sg_assess.store.repository import Store
+    from sg_assess.tui.screens.comments import last_return, return_banner
+
+    admin = pg_server.url(team_db, pg_server.admin.username)
+    pat, sue, kim = (pg_server.login(team_db, login, role) for login, role in
+                     (("pat_d", "practitioner"), ("sue_r", "supervisor"), ("kim_o", "supervisor")))
+    for login, name in (("pat_d", "Pat Doe"), ("sue_r", "Sue Roe"), ("kim_o", "Kim Oh")):
+        run("--db", admin, "team", "set-role", login, "--role", "supervisor" if login != "pat_d" else "practitioner",
+            "--name", name)
+    with Store.open(pat) as p, Store.open(sue) as s:
+        aid = p.create_assessment(questionnaire=questionnaire, actor="pat_d", role="practitioner", child_name="Ada",
+                                  dob="2019-01-15")
+        p.submit(aid, actor="pat_d", role="practitioner", reason="now")
+        s.return_assessment(aid, actor="sue_r", role="supervisor", comment="Add the child's views")
+        record = p.get(aid)
+    assert record.people["pat_d"] == "Pat Doe" and record.person("sue_r") == "sue_r (Sue Roe)"
+    assert record.person("someone else") == "someone else"  # a name the team does not know is shown as recorded
+    markdown = render_markdown(record)
+    assert "pat_d (Pat Doe)" in markdown and "**Returned** by sue_r (Sue Roe) (supervisor)" in markdown
+    assert return_banner(last_return(record), record).startswith("Returned by sue_r (Sue Roe) on ")
+    hidden = render_markdown(redact(record))
+    assert "Pat Doe" not in hidden and "pat_d" not in hidden and "Sue Roe" not in hidden and "sue_r" not in hidden
+    with Store.open(pat) as p, Store.open(kim) as k:
+        p.save_answer(aid, "danger_statements", "Worried about the stairs", actor="pat_d", role="practitioner")
+        p.save_answer(aid, "next_steps", [{"what": "Stair gate", "who": "Mum", "by_when": "2026-03-09",
+                                           "review_date": "2026-03-20"}], actor="pat_d", role="practitioner")
+        p.submit(aid, actor="pat_d", role="practitioner", reason="views added")
+        declaration = k.sign_off(aid, actor="kim_o", role="supervisor", score=6, reason="ok", outcome="Early help")
+    assert declaration.startswith("I, Kim Oh (kim_o, supervisor), have reviewed this assessment")

@@ -36,6 +36,15 @@ def person_key(name: str) -> str:
     return unicodedata.normalize("NFKC", text.casefold())
 
 
+def shown_person(login: str, names: dict[str, str]) -> str:
+    """A person as readers see them: on a team database ``login (Display Name)`` when IT set a display name
+    other than the login; the name as recorded otherwise (a file records the name a person gave)."""
+    from sg_assess.safetext import one_line
+
+    name = one_line(names.get(login) or "")
+    return f"{login} ({name})" if name and name != login else login
+
+
 def same_person(a: str | None, b: str | None) -> bool:
     """True when two recorded names are the same person (see ``person_key``).
 

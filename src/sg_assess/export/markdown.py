@@ -155,7 +155,7 @@ def _status_line(record: AssessmentRecord) -> str:
         when = f" on {local_time(record.submitted_at)}"
     review = record.reviews[-1] if record.reviews else None
     if review and status in ("returned", "signed_off"):
-        when = f" by {escape_line(review.actor)} on {local_time(review.at)}"
+        when = f" by {escape_line(record.person(review.actor))} on {local_time(review.at)}"
     return f"**{word}**" + (f" {rest}" if rest else "") + when
 
 
@@ -184,7 +184,7 @@ def _author(record: AssessmentRecord) -> str:
     created = next((h for h in record.history if h.kind == "created"), None)
     role = created.role if created and created.role else None
     agency = created.after.get("agency") if created and isinstance(created.after, dict) else None
-    parts = [s.practitioner, role or "role not recorded", *([agency] if agency else [])]
+    parts = [record.person(s.practitioner), role or "role not recorded", *([agency] if agency else [])]
     return ", ".join(escape_line(str(p)) for p in parts)
 
 
@@ -306,8 +306,8 @@ def render_markdown(record: AssessmentRecord, *, show_ids: bool = False) -> str:
     return "\n".join(out)
 
 
-def _by(actor: str, role: str | None, at: str) -> str:
-    return f"{escape_line(actor)}" + (f" ({escape_line(role)})" if role else "") + f", {local_time(at)}"
+def _by(record: AssessmentRecord, actor: str, role: str | None, at: str) -> str:
+    return f"{escape_line(record.person(actor))}" + (f" ({escape_line(role)})" if role else "") + f", {local_time(at)}"
 
 
 def _workflow(record: AssessmentRecord) -> list[str]:
@@ -317,7 +317,7 @@ def _workflow(record: AssessmentRecord) -> list[str]:
     if accepted:
         out += ["", "## Submitted with gaps accepted", ""]
         for actor, role, at, reason, gaps in accepted:
-            out += [f"**Submitted** by {_by(actor, role, at)}, with the reason:", "", escape_block(reason), ""]
+            out += [f"**Submitted** by {_by(record, actor, role, at)}, with the reason:", "", escape_block(reason), ""]
             if gaps:  # a missing answer's message already begins "Not answered:"
                 out += ["Gaps accepted with this reason:", "", *(f"- {escape_line(g)}" for g in gaps), ""]
         out.pop()
@@ -325,13 +325,13 @@ def _workflow(record: AssessmentRecord) -> list[str]:
         out += ["", "## Review and sign-off", ""]
         for review in record.reviews:
             if review.decision == "signed_off":
-                out += [f"**Signed off** by {_by(review.actor, review.role, review.at)}", "",
+                out += [f"**Signed off** by {_by(record, review.actor, review.role, review.at)}", "",
                         f"Supervisor's safety scale score: {review.score} out of 10", "",
                         escape_block(review.comment or ""), ""]
                 if review.declaration:
                     out += [f"Declaration: {escape_line(review.declaration)}", ""]
             else:
-                out += [f"**Returned** by {_by(review.actor, review.role, review.at)}", "", escape_block(review.comment or ""), ""]
+                out += [f"**Returned** by {_by(record, review.actor, review.role, review.at)}", "", escape_block(review.comment or ""), ""]
         out.pop()
     if record.comments:
         titles = {s.id: s.title for s in record.questionnaire.sections}
@@ -339,12 +339,12 @@ def _workflow(record: AssessmentRecord) -> list[str]:
         for c in record.comments:
             where = f"on {escape_line(titles.get(c.section_id, c.section_id))}" if c.section_id else "on the assessment"
             reply = f", replying to comment {c.parent_id}" if c.parent_id else ""
-            out += [f"**Comment {c.id}** {where}{reply}, by {_by(c.author, c.role, c.at)}", "", escape_block(c.text), ""]
+            out += [f"**Comment {c.id}** {where}{reply}, by {_by(record, c.author, c.role, c.at)}", "", escape_block(c.text), ""]
         out.pop()
     if record.addenda:
         out += ["", "## Addenda", "", "_Added after sign-off; the assessment above is unchanged._", ""]
         for a in record.addenda:
-            out += [f"**Addendum {a.id}** by {_by(a.author, a.role, a.at)}", "", f"Reason: {escape_line(a.reason)}", "",
+            out += [f"**Addendum {a.id}** by {_by(record, a.author, a.role, a.at)}", "", f"Reason: {escape_line(a.reason)}", "",
                     escape_block(a.text), ""]
         out.pop()
     if record.history:
@@ -354,6 +354,6 @@ def _workflow(record: AssessmentRecord) -> list[str]:
             if h.kind == "answer":
                 changes[h.actor] = changes.get(h.actor, 0) + 1
         events = [h for h in record.history if h.kind not in ("answer", "comment")]
-        out += [f"- {h.kind.replace('_', ' ').capitalize()}: {_by(h.actor, h.role, h.at)}" for h in events]
-        out += [f"- Answer changes by {escape_line(who)}: {count}" for who, count in sorted(changes.items())]
+        out += [f"- {h.kind.replace('_', ' ').capitalize()}: {_by(record, h.actor, h.role, h.at)}" for h in events]
+        out += [f"- Answer changes by {escape_line(record.person(who))}: {count}" for who, count in sorted(changes.items())]
     return out

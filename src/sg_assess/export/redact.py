@@ -418,6 +418,7 @@ class Redactor:
                   for x in r.reviews]
         staff += [(x.author, x.role) for x in r.comments] + [(x.author, x.role) for x in r.addenda]
         staff += [(x.actor, x.role) for x in r.history]
+        staff += [(r.people[name], role) for name, role in list(staff) if r.people.get(name)]  # their display names
         for name, role in staff:
             self._person(name, role if role in ("practitioner", "supervisor") else role_word(role) or "staff")
         for qid, flag in self.flags.items():
@@ -663,6 +664,7 @@ def redact(record: AssessmentRecord) -> RedactedRecord:
     known = dict(
         summary=summary, child=child, questionnaire=record.questionnaire,
         questionnaire_hash=record.questionnaire_hash,
+        people={},  # logins become labels: their display names go with them
         answers={qid: r.value(v, qid) for qid, v in record.answers.items()},
         owner=r.actor(record.owner),
         reviews=[dataclasses.replace(x, actor=r.actor(x.actor), role=r.text(x.role), comment=r.value(x.comment),

@@ -194,6 +194,14 @@ class AssessmentRecord:
     earlier: list[EarlierScore] = field(default_factory=list)  # the child's earlier assessments, oldest first
     # The practitioner's own latest score in the child's previous assessment (for the "fall" rule).
     previous_worker_score: int | None = None
+    # On a team database, each login's display name (records keep the login); empty for a file.
+    people: dict[str, str] = field(default_factory=dict)
+
+    def person(self, name: str) -> str:
+        """Someone named in this record as readers see them (``login (Display Name)`` on a team database)."""
+        from sg_assess.identity import shown_person
+
+        return shown_person(name, self.people)
 
     @property
     def sign_off(self) -> ReviewRecord | None:

@@ -592,6 +592,7 @@ class Store(SupervisionMixin):
             history = self._history(conn, assessment_id) if with_history else []
             earlier = earlier_scores(self, sql, assessment_id, child_id)
             previous = earlier[-1].worker if earlier else None  # the child's assessment before this one
+            people = dict(sql("SELECT login, display_name FROM team_member").fetchall()) if self.team else {}
         if snapshot:  # a signed-off record shows the child as they were when it was signed off
             frozen = json.loads(snapshot)
             name, dob, due = frozen["name"], frozen["dob"], frozen["due_date"]
@@ -615,6 +616,7 @@ class Store(SupervisionMixin):
             addenda=addenda,
             earlier=earlier,
             previous_worker_score=previous,
+            people=people,
         )
 
     def child(self, child_id: str) -> ChildRecord:

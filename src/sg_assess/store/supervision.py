@@ -245,7 +245,9 @@ class SupervisionMixin:
             child = conn.execute(text("SELECT id, name, dob, due_date FROM child WHERE id = :id"),
                                  {"id": head.child_id}).mappings().one()
             when = f"{now[:10]} {now[11:16]} UTC"
-            declaration = (f"I, {actor} ({role}), have reviewed this assessment and sign it off on {when}. "
+            who = f"{self.team.display_name} ({actor}, {role})" if self.team and self.team.login == actor and \
+                self.team.display_name != actor else f"{actor} ({role})"
+            declaration = (f"I, {who}, have reviewed this assessment and sign it off on {when}. "
                            f"I agree with the outcome: {agreed}. My safety scale score is {score} out of 10.")
             conn.execute(text("INSERT INTO review (assessment_id, decision, actor, role, at, comment, score, declaration) "
                               "VALUES (:a, 'signed_off', :actor, :role, :now, :reason, :score, :decl)"),

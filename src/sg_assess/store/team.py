@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from sg_assess.errors import DatabaseError, NotFound, UsageError
+from sg_assess.identity import shown_person
 from sg_assess.safetext import one_line
 from sg_assess.store import db, postgres
 from sg_assess.store.dialect import run_script
@@ -147,8 +148,7 @@ def display_names(engine: Engine) -> dict[str, str]:
 
 def shown(login: str, names: dict[str, str]) -> str:
     """``login (Display Name)`` when the team knows a different name for it; the login alone otherwise."""
-    name = one_line(names.get(login) or "")
-    return f"{login} ({name})" if name and name != login else login
+    return shown_person(login, names)
 
 
 def schema_before(engine: Engine) -> int | None:

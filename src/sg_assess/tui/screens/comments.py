@@ -22,7 +22,7 @@ def comments_text(record: AssessmentRecord) -> str:
     lines = []
     for c in record.comments:
         where = titles.get(c.section_id, "the assessment") if c.section_id else "the assessment"
-        lines.append(f"{c.author} ({c.role}) on {where}, {when(c.at)}{' (reply)' if c.parent_id else ''}:\n{c.text}\n")
+        lines.append(f"{record.person(c.author)} ({c.role}) on {where}, {when(c.at)}{' (reply)' if c.parent_id else ''}:\n{c.text}\n")
     return "\n".join(lines)
 
 
@@ -34,8 +34,8 @@ def last_return(record: AssessmentRecord) -> ReviewRecord | None:
     return returns[-1] if returns else None
 
 
-def return_banner(review: ReviewRecord) -> str:
-    return (f"Returned by {review.actor} on {when(review.at)} UTC. What needs to change:\n{review.comment or ''}\n"
+def return_banner(review: ReviewRecord, record: AssessmentRecord) -> str:
+    return (f"Returned by {record.person(review.actor)} on {when(review.at)} UTC. What needs to change:\n{review.comment or ''}\n"
             "(ctrl+r: every comment; F3 submits again)")
 
 

@@ -56,7 +56,7 @@ def read_only_reason(record: AssessmentRecord, user: str) -> str | None:
 def section_comments(record: AssessmentRecord, section_id: str, *, first: bool) -> str:
     """Comments on this section (and, on the first section, on the whole assessment), oldest first."""
     chosen = [c for c in record.comments if c.section_id == section_id or (first and c.section_id is None)]
-    return "\n".join(f"💬 {c.author} ({c.role}), {c.at[:16].replace('T', ' ')}"
+    return "\n".join(f"💬 {record.person(c.author)} ({c.role}), {c.at[:16].replace('T', ' ')}"
                      f"{' (reply)' if c.parent_id else ''}: {c.text}" for c in chosen)
 
 
@@ -118,7 +118,7 @@ class EditorScreen(Screen[None]):
                 # A returned assessment says who returned it and why above the section, never scrolled past.
                 returned = last_return(self.record)
                 if returned is not None:
-                    yield Static(literal(return_banner(returned)), id="returned-banner")
+                    yield Static(literal(return_banner(returned, self.record)), id="returned-banner")
                 yield VerticalScroll(id="section")
         yield Static("", id="status")
         yield own_footer()

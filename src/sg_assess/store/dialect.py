@@ -8,7 +8,8 @@ an ``assessment_fts`` table with a ``rowid`` column from its migrations, so the
 statements that keep the search document and read a child's recorded name are
 the same text on both.  What cannot be the same text is here:
 
-- the search: SQLite's FTS5 ``MATCH`` against PostgreSQL's ``tsvector @@ tsquery``;
+- the search: SQLite's FTS5 ``MATCH`` against PostgreSQL's ``tsvector @@ tsquery``, and the document
+  PostgreSQL is given (only its words, split as FTS5 splits them);
 - the write lock: SQLite's ``BEGIN IMMEDIATE`` against a transaction-scoped
   advisory lock, so that on both a write transaction reads what it then changes
   without another writer in between;
@@ -24,7 +25,7 @@ from typing import Any
 from sqlalchemy import Connection, column, table, text
 from sqlalchemy.sql import Select
 
-from sg_assess.store.search import fts_query, ts_query
+from sg_assess.store.search import document_words, fts_query, ts_query
 
 POSTGRESQL = "postgresql"
 SQLITE = "sqlite"
@@ -101,6 +102,12 @@ def search(query: Select, dialect_name: str, words: str, *, prefix_last: bool) -
     # FTS5 walks its matches newest first (rowid = seq) and stops after the query's limit.
     return (query.join(FTS, FTS.c.rowid == column("seq")).where(text("assessment_fts MATCH :match"))
             .order_by(FTS.c.rowid.desc()), {"match": match})
+
+
+def search_document(dialect_name: str, text: str) -> str:
+    """What the search table keeps of a name or the answers' text: as it is for FTS5, which splits words
+    itself; only the words for PostgreSQL, whose parser would keep 'example.org' or '3.5' as one token."""
+    return document_words(text) if dialect_name == POSTGRESQL else text
 
 
 def begin(conn: Connection, *, write: bool) -> None:

@@ -330,6 +330,18 @@ def test_text_is_stored_exactly(store: Store, assessment: str) -> None:
     assert store.get(assessment).answers["danger_statements"] == hostile.replace("\x00", "\u2400")
 
 
+def test_a_very_long_text_of_distinct_words_is_saved_and_found_on_both(store: Store, assessment: str) -> None:
+    """60,000 distinct words (a pasted log or list of ids, 2 MB): PostgreSQL's tsvector holds at most 1 MB."""
+    import hashlib as h
+
+    words = [h.md5(str(i).encode()).hexdigest() for i in range(60_000)]
+    text = " ".join(words)
+    assert store.save_answer(assessment, "danger_statements", text, actor="Test Worker") is True
+    assert store.get(assessment).answers["danger_statements"] == text
+    assert [r.id for r in store.list(search=words[0])] == [assessment]
+    assert [r.id for r in store.list(search=f"{words[1]} {words[5000]}")] == [assessment]
+
+
 def test_a_pasted_nul_is_kept_as_a_visible_symbol_on_both_databases(store: Store, questionnaire) -> None:
     """One outcome on both: never refused (PostgreSQL refuses NUL in text), never silently dropped."""
     aid = store.create_assessment(questionnaire=questionnaire, actor="Test Worker", child_name="Ada\x00Lovelace",

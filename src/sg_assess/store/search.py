@@ -50,4 +50,27 @@ def document_words(text: str) -> str:
     not find 'example.org' there; given only words, it finds what SQLite finds.  NFC first, so that a letter
     typed with a combining accent stays one word (the accent is then ignored, as everywhere in search).
     """
-    return " ".join(_LETTERS_AND_DIGITS.findall(unicodedata.normalize("NFC", text or "")))
+    words = _LETTERS_AND_DIGITS.findall(unicodedata.normalize("NFC", text or ""))
+    if len(text or "") > LONG_DOCUMENT:
+        words = _fitting(words)
+    return " ".join(words)
+
+
+LONG_DOCUMENT = 100_000  # characters: only a longer text can outgrow a tsvector
+TSVECTOR_BUDGET = 800_000  # bytes of distinct words; PostgreSQL refuses a tsvector over 1 MB (and so the save)
+
+
+def _fitting(words: list[str]) -> list[str]:
+    """Each distinct word once, in order, as many as a tsvector holds: a very long paste (a log, a list of ids)
+    is saved and searchable by its first words, where the whole document would refuse the save."""
+    kept: dict[str, str] = {}
+    size = 0
+    for word in words:
+        key = word.casefold()
+        if key in kept:
+            continue
+        size += len(key.encode("utf-8")) + 8  # the lexeme, its entry and one position
+        if size > TSVECTOR_BUDGET:
+            break
+        kept[key] = word
+    return list(kept.values())

@@ -133,7 +133,17 @@ class Server:
         tables = [r[0] for r in conn.execute(
             "SELECT format('%I', tablename) FROM pg_tables WHERE schemaname = current_schema() "
             "AND tablename <> 'alembic_version'")]
-        conn.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY")
+        if not conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()[0]:
+            conn.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY")  # ~300 ms: new files for each table
+            self.free.append(database)
+            return
+        with conn.transaction():  # ~20 ms: a superuser deletes past the rules' triggers (they would refuse)
+            conn.execute("SET LOCAL session_replication_role = replica")
+            for table in tables:
+                conn.execute(f"DELETE FROM {table}")
+            for (sequence,) in conn.execute("SELECT format('%I', sequencename) FROM pg_sequences "
+                                            "WHERE schemaname = current_schema()").fetchall():
+                conn.execute(f"ALTER SEQUENCE {sequence} RESTART")
         self.free.append(database)
 
     def login(self, database: str, name: str, role: str = "practitioner") -> str:

@@ -356,6 +356,8 @@ def test_a_pasted_nul_is_kept_as_a_visible_symbol_on_both_databases(store: Store
     assert [h.after for h in record.history if h.question_id == "danger_statements"] == ["stairs\u2400gate"]
     assert [r.id for r in store.list(search="gate")] == [aid]
     assert [r.id for r in store.list(child="ada\x00love")] == [aid]  # a NUL typed in a filter finds it too
+    store.save_answer(aid, "ethnicity", "\x00\x01 ", actor="Test Worker")  # only invisible characters: no answer
+    assert "ethnicity" not in store.get(aid).answers
 
 
 def test_a_lone_surrogate_from_a_broken_paste_is_kept_as_a_replacement(store: Store, assessment: str) -> None:

@@ -141,7 +141,8 @@ def normalize(question: Question, value: Any) -> Any:
     kind = question.kind
     if kind in ("text", "long_text"):
         text = _text(question, value)
-        return text if strip_controls(text).strip() else None  # only invisible characters: no answer
+        # only invisible characters (a NUL among them, kept as '␀'): no answer
+        return text if strip_controls(text.replace(NUL_SYMBOL, "\x00")).strip() else None
     if kind == "yes_no":
         if isinstance(value, str) and not value.strip():
             return None

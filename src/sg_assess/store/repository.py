@@ -25,7 +25,8 @@ from sg_assess.errors import DatabaseError, NotFound, UsageError, ValidationErro
 from sg_assess.questionnaire.loader import from_source
 from sg_assess.questionnaire.schema import Questionnaire, age_band
 from sg_assess import plausible
-from sg_assess.questionnaire.values import answer_figures, clean_text, latest_score, normalize, parse_date, text_of
+from sg_assess.questionnaire.values import (NUL_SYMBOL, answer_figures, clean_text, latest_score, normalize, parse_date,
+                                            text_of)
 from sg_assess.store import db
 from sg_assess.store.dialect import driver_sql, search as search_clause, search_document
 from sg_assess.store.models import Answer, Assessment, Child, HistoryEntry, QuestionnaireDef
@@ -493,7 +494,7 @@ class Store(SupervisionMixin):
         if status:
             query = query.where(A.c.status == status)
         if child:
-            needle = clean_text(child).strip()  # as names are stored (a NUL as '␀')
+            needle = child.replace("\x00", NUL_SYMBOL).strip()  # as names are stored (a NUL as '␀')
             # Case ignored on both databases (SQLite's LIKE ignores ASCII case, PostgreSQL's does not).
             query = query.where(or_(C.c.id.startswith(needle.lower(), autoescape=True), C.c.name.icontains(needle, autoescape=True),
                                     CHILD_NAME.icontains(needle, autoescape=True)))

@@ -181,7 +181,11 @@ SQLITE_ONLY = pytest.mark.parametrize("any_store", ["sqlite"], indirect=True)  #
 
 @pytest.fixture(params=DATABASES)
 def any_store(request: pytest.FixtureRequest, db_path: Path, clock: FakeClock):
-    """``store`` on each database in turn: a SQLite file, then a team database on PostgreSQL."""
+    """``store`` on each database in turn: a SQLite file, then a team database on PostgreSQL.
+
+    The team database is a recycled one, emptied after the test (``Server.give_back``): a test that changes
+    its schema, triggers or grants as the administrator takes a fresh one from ``team_db`` instead.
+    """
     if request.param == "postgresql":
         server = request.getfixturevalue("pg_server")
         s = PeopleStore(server, server.recycled(), clock)

@@ -493,9 +493,13 @@ def test_list_filters_and_order(store: Store, questionnaire, clock) -> None:
     assert [r.id for r in store.list(limit=1)] == [first]
     assert [r.id for r in store.list(child="newe")] == [second]
     assert [r.id for r in store.list(child="NEWE")] == [second]  # case ignored on both databases
+    third = store.create_assessment(questionnaire=questionnaire, actor="Test Worker", child_name="Zoë Ödegård",
+                                    dob="2020-01-01")
+    assert [r.id for r in store.list(child="ZOË ÖDE")] == [third]  # beyond ASCII too
+    assert [r.id for r in store.list(child="zoë öde")] == [third]
     assert [r.id for r in store.list(child="%")] == []  # LIKE's wildcards are only searched for
     assert store.list(status="signed_off") == []
-    assert len(store.list(status="draft")) == 2
+    assert len(store.list(status="draft")) == 3
 
 
 # -- the questionnaire is pinned ------------------------------------------------------------

@@ -28,7 +28,7 @@ from sg_assess import plausible
 from sg_assess.questionnaire.values import (NUL_SYMBOL, answer_figures, clean_text, latest_score, normalize, parse_date,
                                             text_of)
 from sg_assess.store import db
-from sg_assess.store.dialect import driver_sql, search as search_clause, search_document
+from sg_assess.store.dialect import driver_sql, folded, search as search_clause, search_document
 from sg_assess.store.models import Answer, Assessment, Child, HistoryEntry, QuestionnaireDef
 from sg_assess.store.records import (
     AddendumRecord,
@@ -495,9 +495,11 @@ class Store(SupervisionMixin):
             query = query.where(A.c.status == status)
         if child:
             needle = child.replace("\x00", NUL_SYMBOL).strip()  # as names are stored (a NUL as '␀')
-            # Case ignored on both databases (SQLite's LIKE ignores ASCII case, PostgreSQL's does not).
-            query = query.where(or_(C.c.id.startswith(needle.lower(), autoescape=True), C.c.name.icontains(needle, autoescape=True),
-                                    CHILD_NAME.icontains(needle, autoescape=True)))
+            # Case ignored on both databases, beyond ASCII (SQLite's LIKE ignores ASCII case only, PostgreSQL's none).
+            low = needle.lower()
+            query = query.where(or_(C.c.id.startswith(low, autoescape=True),
+                                    folded(C.c.name).contains(low, autoescape=True),
+                                    folded(CHILD_NAME).contains(low, autoescape=True)))
         params: dict[str, str] = {}
         if search:
             found = search_clause(query, self.engine.dialect.name, search, prefix_last=as_you_type)

@@ -13,7 +13,7 @@ from sg_assess.store.records import Conflict
 from sg_assess.store.repository import Store
 from sg_assess.tui.app import create_app
 from sg_assess.tui.screens.editor import EditorScreen
-from tests.conftest import SQLITE_ONLY, location_of
+from tests.conftest import location_of
 from tests.test_tui import SIZE, TODAY, settle, wait_for_screen
 
 WHO = {"actor": "Test Worker"}
@@ -114,12 +114,11 @@ def test_two_people_saving_the_same_answer_keep_both(store, questionnaire) -> No
     assert [(h.actor, h.before) for h in conflicts] == [("Pat Practitioner", "Kim's words")]
 
 
-@SQLITE_ONLY  # the app on a team database is tested with the app (its own suite)
-async def test_the_editor_shows_a_conflict_and_keeps_both(any_store, tmp_path: Path, questionnaire) -> None:
-    db = tmp_path / "c.db"
-    with Store.open(db) as store:
+async def test_the_editor_shows_a_conflict_and_keeps_both(store, tmp_path: Path, questionnaire) -> None:
+    with store:
         aid = store.create_assessment(questionnaire=questionnaire, child_name="Ada", dob="2019-01-15", **WHO)
         store.save_answer(aid, "ethnicity", "First", **WHO)
+    db = location_of(store)
     app = create_app(db, user="Test Worker", autosave_delay=0.05, export_dir=tmp_path, today=lambda: TODAY)
     told: list[str] = []
     app.notify = lambda message, **kwargs: told.append(str(message))  # type: ignore[method-assign]
@@ -136,6 +135,6 @@ async def test_the_editor_shows_a_conflict_and_keeps_both(any_store, tmp_path: P
         await settle(pilot)
         assert box.value.startswith("From this window") and box.value.endswith("From the other window")
         assert any("at the same time" in message for message in told)
-    with Store.open(db) as store:
-        stored = store.get(aid).answers["ethnicity"]
+    with Store.open(db) as again:
+        stored = again.get(aid).answers["ethnicity"]
         assert "From this window" in stored and "From the other window" in stored

@@ -140,6 +140,12 @@ class PeopleStore:
         for s in self._stores.values():
             s.close()
 
+    def __enter__(self) -> PeopleStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def open_store(kind: str, request: pytest.FixtureRequest, db_path: Path, clock: FakeClock):
     """A store on a new database of ``kind`` (sqlite or postgresql), for a fixture to yield and close."""
@@ -149,12 +155,48 @@ def open_store(kind: str, request: pytest.FixtureRequest, db_path: Path, clock: 
     return Store.open(db_path, clock=clock)
 
 
+def give_back(store) -> None:
+    """After ``close``: a team database goes back to the server's pool, emptied (dropping one costs a checkpoint)."""
+    if isinstance(store, PeopleStore):
+        store._server.give_back(store._database)
+
+
+def reopen(store, clock):
+    """Another store on the database ``store`` is on: the file opened again, or the same team database."""
+    if isinstance(store, PeopleStore):
+        return PeopleStore(store._server, store._database, clock)
+    return Store.open(store.location.path, clock=clock)
+
+
+def location_of(store, actor: str = "Test Worker", role: str = "practitioner") -> str:
+    """What another window or process opens to reach ``store``'s database as ``actor``: the file, or their login."""
+    if isinstance(store, PeopleStore):
+        return store.url(actor, role)
+    return str(store.location.path)
+
+
+def on_server(store) -> bool:
+    return isinstance(store, PeopleStore)
+
+
+SQLITE_ONLY = pytest.mark.parametrize("any_store", ["sqlite"], indirect=True)  # with ``store = any_store``
+
+
 @pytest.fixture(params=DATABASES)
 def any_store(request: pytest.FixtureRequest, db_path: Path, clock: FakeClock):
-    """``store`` on each database in turn: a SQLite file, then a team database on PostgreSQL."""
-    s = open_store(request.param, request, db_path, clock)
+    """``store`` on each database in turn: a SQLite file, then a team database on PostgreSQL.
+
+    The team database is a recycled one, emptied after the test (``Server.give_back``): a test that changes
+    its schema, triggers or grants as the administrator takes a fresh one from ``team_db`` instead.
+    """
+    if request.param == "postgresql":
+        server = request.getfixturevalue("pg_server")
+        s = PeopleStore(server, server.recycled(), clock)
+    else:
+        s = open_store(request.param, request, db_path, clock)
     yield s
     s.close()
+    give_back(s)
 
 
 @pytest.fixture

@@ -24,6 +24,9 @@ from sg_assess.safetext import strip_controls, visible
 from sg_assess.store.repository import Store
 from sg_assess.tui.app import create_app
 from sg_assess.tui.screens.editor import EditorScreen
+from sg_assess.export.jsonexport import render_json
+from sg_assess.store.search import document_words
+from tests.conftest import on_server
 from tests.test_tui import SIZE, TODAY, settle, wait_for_screen
 
 HOSTILE = {
@@ -73,16 +76,25 @@ def shown(text: str) -> str:
     return visible(stored_form(text))
 
 
-def build(db: Path, questionnaire, text: str) -> str:
-    with Store.open(db) as store:
-        aid = store.create_assessment(questionnaire=questionnaire, child_name=text, dob="2019-01-15", **PAT)
-        store.save_answer(aid, "ethnicity", text, **PAT)  # text
-        store.save_answer(aid, "danger_statements", text, **PAT)  # long_text
-        store.save_answer(aid, "parents", [{"name": text, "relationship": "Mother"}], **PAT)  # a group's text
-        store.add_comment(aid, text, section_id="child", **SUE)
-        store.submit(aid, reason="Sent now; the rest follows", **PAT)
-        store.sign_off(aid, score=5, reason=text, outcome="Early help", **SUE)
-        store.add_addendum(aid, reason=text, addendum=text, **PAT)
+@pytest.fixture
+def store(any_store):
+    """Hostile text through the store on a SQLite file and on a team database (the app's tests: SQLite)."""
+    return any_store
+
+
+def build(where: Path | Store, questionnaire, text: str) -> str:
+    if isinstance(where, Path):
+        with Store.open(where) as store:
+            return build(store, questionnaire, text)
+    store = where
+    aid = store.create_assessment(questionnaire=questionnaire, child_name=text, dob="2019-01-15", **PAT)
+    store.save_answer(aid, "ethnicity", text, **PAT)  # text
+    store.save_answer(aid, "danger_statements", text, **PAT)  # long_text
+    store.save_answer(aid, "parents", [{"name": text, "relationship": "Mother"}], **PAT)  # a group's text
+    store.add_comment(aid, text, section_id="child", **SUE)
+    store.submit(aid, reason="Sent now; the rest follows", **PAT)
+    store.sign_off(aid, score=5, reason=text, outcome="Early help", **SUE)
+    store.add_addendum(aid, reason=text, addendum=text, **PAT)
     return aid
 
 
@@ -98,12 +110,10 @@ def check_markdown(md: str, text: str, tables: int) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
-def test_stored_and_exported_literally(tmp_path: Path, questionnaire, name: str) -> None:
+def test_stored_and_exported_literally(store: Store, db_path: Path, tmp_path: Path, questionnaire, name: str) -> None:
     text = HOSTILE[name]
-    db = tmp_path / "h.db"
-    aid = build(db, questionnaire, text)
-    with Store.open(db) as store:
-        record = store.get(aid)
+    aid = build(store, questionnaire, text)
+    record = store.get(aid)
     expected = stored_form(text)
     assert record.child.name == expected.strip()
     assert record.answers["ethnicity"] == expected and record.answers["danger_statements"] == expected
@@ -114,6 +124,14 @@ def test_stored_and_exported_literally(tmp_path: Path, questionnaire, name: str)
     (tmp_path / "out").mkdir()
     path = write_export(record, "md", tmp_path / "out")  # the child's name makes the file name: it stays inside
     assert path.parent == tmp_path / "out" and path.exists()
+    assert json.loads(render_json(record))["assessment"]["answers"]["ethnicity"] == expected
+    # Searched for literally, it finds the record by its words (PostgreSQL does not index a word over 2 KB).
+    words = [w for w in document_words(expected[:2000]).split() if len(w) <= 100][:20]
+    query = expected if len(expected) <= 100 else (" ".join(words) or expected[:100])
+    assert [r.id for r in store.list(search=query)] == ([aid] if words else [])
+    if on_server(store):
+        return  # 'show' below reads the file; the CLI suite runs on a server itself
+    db = db_path
     shown_cli = CliRunner().invoke(app, ["--db", str(db), "show", aid[:8]])
     assert shown_cli.exit_code == 0 and "Traceback" not in shown_cli.output
     assert "\x1b" not in shown_cli.stdout and "\x00" not in shown_cli.stdout
@@ -122,8 +140,8 @@ def test_stored_and_exported_literally(tmp_path: Path, questionnaire, name: str)
 
 
 @pytest.mark.parametrize("name", sorted(BLANK))
-def test_blank_names_are_refused_clearly(tmp_path: Path, questionnaire, name: str) -> None:
-    with Store.open(tmp_path / "b.db") as store, pytest.raises(ValidationError, match="name is needed"):
+def test_blank_names_are_refused_clearly(store: Store, questionnaire, name: str) -> None:
+    with pytest.raises(ValidationError, match="name is needed"):
         store.create_assessment(questionnaire=questionnaire, child_name=BLANK[name], dob="2019-01-15", **PAT)
 
 

@@ -7,6 +7,7 @@ import multiprocessing
 import os
 from pathlib import Path
 
+import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,7 +16,7 @@ from sg_assess.errors import DatabaseError, NotFound, UsageError, ValidationErro
 from sg_assess.questionnaire.loader import load_file
 from sg_assess.store import db
 from sg_assess.store.repository import Store
-from tests.conftest import SHIPPED, raw
+from tests.conftest import ON_SERVER, SHIPPED, SQLITE_ONLY, location_of, on_server, raw, reopen
 
 posix_only = pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
 
@@ -26,9 +27,20 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")).hexdigest()
 
 
+@pytest.fixture
+def store(any_store):
+    """Every test of the store runs on a SQLite file and on a team database (PostgreSQL).
+
+    Tests about the file itself (pragmas, permissions, damaged or foreign files, backups) are SQLITE_ONLY:
+    a team database has none of these; their server counterparts are the tests marked 'on the server'.
+    """
+    return any_store
+
+
 # -- schema, pragmas, migrations ----------------------------------------------------------
 
 
+@SQLITE_ONLY  # the file itself
 def test_new_database_is_migrated_and_marked(store: Store, db_path: Path) -> None:
     with raw(db_path) as conn:
         assert conn.execute("PRAGMA application_id").fetchone()[0] == db.APPLICATION_ID
@@ -39,6 +51,7 @@ def test_new_database_is_migrated_and_marked(store: Store, db_path: Path) -> Non
     assert {"child", "assessment", "answer", "history", "questionnaire_def", "assessment_fts"} <= tables
 
 
+@SQLITE_ONLY  # the file itself
 def test_every_connection_has_the_safety_pragmas(store: Store) -> None:
     with store.engine.connect() as conn:
         value = lambda name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731
@@ -56,8 +69,10 @@ def test_migrated_schema_matches_the_models(store: Store) -> None:
 
     with store.engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
-    # FTS5 and its shadow tables are created by raw SQL in the migration, not by the models.
-    diffs = [d for d in diffs if not (d[0] == "remove_table" and d[1].name.startswith("assessment_fts"))]
+    # FTS5 and its shadow tables (PostgreSQL: the search table, its GIN index and the team's display names) are
+    # created by raw SQL in the migrations, not by the models.
+    diffs = [d for d in diffs if not (d[0] == "remove_table" and d[1].name.startswith(("assessment_fts", "team_member"))
+                                      or d[0] == "remove_index" and d[1].name == "ix_assessment_fts_doc")]
     assert diffs == []
 
 
@@ -72,17 +87,18 @@ def test_known_schema_version_matches_the_migrations() -> None:
     assert db.SCHEMA_VERSION == 5
 
 
+@SQLITE_ONLY  # the file itself
 @posix_only
 def test_new_database_is_private(store: Store, db_path: Path) -> None:
     assert db_path.stat().st_mode & 0o777 == 0o600
     assert db_path.parent.stat().st_mode & 0o777 == 0o700
 
 
-def test_reopening_keeps_everything(db_path: Path, questionnaire, clock) -> None:
-    with Store.open(db_path, clock=clock) as s:
+def test_reopening_keeps_everything(store: Store, questionnaire, clock) -> None:
+    with store as s:
         aid = s.create_assessment(questionnaire=questionnaire, actor="Test Worker", child_name="Ben", dob="2020-01-01")
         s.save_answer(aid, "ethnicity", "White British", actor="Test Worker")
-    with Store.open(db_path, clock=clock) as s:
+    with reopen(store, clock) as s:
         assert s.get(aid).answers == {"ethnicity": "White British"}
 
 
@@ -126,6 +142,7 @@ def test_refuses_another_programs_database(tmp_path: Path) -> None:
     _refused_untouched(path2, "not an sg-assess database")
 
 
+@SQLITE_ONLY  # the file itself
 def test_refuses_a_database_from_a_newer_version(db_path: Path, store: Store) -> None:
     store.close()
     with raw(db_path) as conn:
@@ -133,6 +150,7 @@ def test_refuses_a_database_from_a_newer_version(db_path: Path, store: Store) ->
     _refused_untouched(db_path, "newer sg-assess")
 
 
+@SQLITE_ONLY  # the file itself
 def test_refuses_a_truncated_database(db_path: Path, store: Store, assessment: str) -> None:
     store.close()
     data = db_path.read_bytes()
@@ -140,6 +158,7 @@ def test_refuses_a_truncated_database(db_path: Path, store: Store, assessment: s
     _refused_untouched(db_path, "damaged")
 
 
+@SQLITE_ONLY  # the file itself
 def test_refuses_a_damaged_database(db_path: Path, store: Store, assessment: str) -> None:
     store.close()
     with raw(db_path) as conn:
@@ -151,6 +170,7 @@ def test_refuses_a_damaged_database(db_path: Path, store: Store, assessment: str
     _refused_untouched(db_path, "damaged")
 
 
+@SQLITE_ONLY  # the file itself
 @posix_only
 def test_refuses_a_read_only_database(db_path: Path, store: Store, assessment: str) -> None:
     store.close()
@@ -161,6 +181,7 @@ def test_refuses_a_read_only_database(db_path: Path, store: Store, assessment: s
         db_path.chmod(0o600)
 
 
+@SQLITE_ONLY  # the file itself
 @posix_only
 def test_refuses_a_database_in_a_read_only_folder(db_path: Path, store: Store, assessment: str) -> None:
     store.close()
@@ -305,7 +326,38 @@ def test_show_if_changes_what_is_required(store: Store, assessment: str) -> None
 def test_text_is_stored_exactly(store: Store, assessment: str) -> None:
     hostile = "[@click=app.quit]x[/] \x1b[2J <script> # head \u202e\u200b 🧒🏽 e\u0301 \x00 end"
     store.save_answer(assessment, "danger_statements", hostile, actor="Test Worker")
-    assert store.get(assessment).answers["danger_statements"] == hostile
+    # Exactly, but for a NUL: PostgreSQL cannot hold one in text, so both keep it as the '␀' the screens show.
+    assert store.get(assessment).answers["danger_statements"] == hostile.replace("\x00", "\u2400")
+
+
+def test_a_very_long_text_of_distinct_words_is_saved_and_found_on_both(store: Store, assessment: str) -> None:
+    """60,000 distinct words (a pasted log or list of ids, 2 MB): PostgreSQL's tsvector holds at most 1 MB."""
+    import hashlib as h
+
+    words = [h.md5(str(i).encode()).hexdigest() for i in range(60_000)]
+    text = " ".join(words)
+    assert store.save_answer(assessment, "danger_statements", text, actor="Test Worker") is True
+    assert store.get(assessment).answers["danger_statements"] == text
+    assert [r.id for r in store.list(search=words[0])] == [assessment]
+    assert [r.id for r in store.list(search=f"{words[1]} {words[5000]}")] == [assessment]
+
+
+def test_a_pasted_nul_is_kept_as_a_visible_symbol_on_both_databases(store: Store, questionnaire) -> None:
+    """One outcome on both: never refused (PostgreSQL refuses NUL in text), never silently dropped."""
+    aid = store.create_assessment(questionnaire=questionnaire, actor="Test Worker", child_name="Ada\x00Lovelace",
+                                  dob="2019-01-15", assessment_date="2026-03-02")
+    store.save_answer(aid, "danger_statements", "stairs\x00gate", actor="Test Worker")
+    store.save_answer(aid, "parents", [{"name": "Mum\x00", "relationship": "Mother"}], actor="Test Worker")
+    store.add_comment(aid, "look\x00here", actor="Sue Supervisor", role="supervisor")
+    record = store.get(aid)
+    assert record.child.name == "Ada\u2400Lovelace" and record.summary.child_name == "Ada\u2400Lovelace"
+    assert record.answers["danger_statements"] == "stairs\u2400gate"
+    assert record.answers["parents"][0]["name"] == "Mum\u2400" and record.comments[0].text == "look\u2400here"
+    assert [h.after for h in record.history if h.question_id == "danger_statements"] == ["stairs\u2400gate"]
+    assert [r.id for r in store.list(search="gate")] == [aid]
+    assert [r.id for r in store.list(child="ada\x00love")] == [aid]  # a NUL typed in a filter finds it too
+    store.save_answer(aid, "ethnicity", "\x00\x01 ", actor="Test Worker")  # only invisible characters: no answer
+    assert "ethnicity" not in store.get(aid).answers
 
 
 def test_a_lone_surrogate_from_a_broken_paste_is_kept_as_a_replacement(store: Store, assessment: str) -> None:
@@ -399,6 +451,31 @@ def test_search_finds_names_and_text_answers_and_follows_changes(store: Store, a
     assert [r.id for r in store.list(search="roof")] == [assessment]
 
 
+SEARCHED = ("Zoë's trampoline was BROKEN at the café-owner's house; see example.org, ratio 3.5, file a/b, "
+            "mail x@y.org, foo_bar, 12:30, v2.0.1, naïve")
+
+
+@pytest.mark.parametrize(("query", "as_you_type", "found"), [
+    ("zoe", False, True), ("ZOË", False, True), ("zoë", False, True),  # case and accents ignored
+    ("trampoline", False, True), ("tramp", False, False), ("tramp*", False, True), ("TRAMP*", False, True),
+    ("tramp", True, True), ("tr*", False, False), ("tr", True, False),  # a prefix needs three letters
+    ("broken trampoline", False, True), ("trampoline nowhere", False, False),  # every word
+    ("cafe", False, True), ("owner", False, True), ("naive", False, True), ("café-owner", False, True),
+    ("example", False, True), ("org", False, True), ("3", False, True), ("b", False, True), ("x", False, True),
+    ("foo_bar", False, True), ("30", False, True), ("v2", False, True),  # split into words as FTS5 does
+    # query syntax of either database is only ever searched for
+    ("trampoline & !broken", False, True), ("trampoline | nowhere", False, False), ("!trampoline", False, True),
+    ("-trampoline", False, True), ("trampoline <-> broken", False, True), ("trampoline:*", False, True),
+    ("'trampoline'", False, True), ('"trampoline" NEAR(broken)', False, False), ("name:zoe", False, False),
+    ("body:trampoline", False, False), ("tramp:*", False, False), ("tramp:* & x", True, False),
+    ("!!", False, False), ("&|", True, False), ("\\", False, False), ("''", False, False),
+])
+def test_search_means_the_same_on_both_databases(store: Store, assessment: str, query: str, as_you_type: bool,
+                                                  found: bool) -> None:
+    store.save_answer(assessment, "danger_statements", SEARCHED, actor="Test Worker")
+    assert [r.id for r in store.list(search=query, as_you_type=as_you_type)] == ([assessment] if found else [])
+
+
 @given(st.text(max_size=40))
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_any_search_text_is_safe(store: Store, assessment: str, query: str) -> None:
@@ -415,20 +492,26 @@ def test_list_filters_and_order(store: Store, questionnaire, clock) -> None:
     assert [r.id for r in store.list()] == [first, second]
     assert [r.id for r in store.list(limit=1)] == [first]
     assert [r.id for r in store.list(child="newe")] == [second]
+    assert [r.id for r in store.list(child="NEWE")] == [second]  # case ignored on both databases
+    third = store.create_assessment(questionnaire=questionnaire, actor="Test Worker", child_name="Zoë Ödegård",
+                                    dob="2020-01-01")
+    assert [r.id for r in store.list(child="ZOË ÖDE")] == [third]  # beyond ASCII too
+    assert [r.id for r in store.list(child="zoë öde")] == [third]
+    assert [r.id for r in store.list(child="%")] == []  # LIKE's wildcards are only searched for
     assert store.list(status="signed_off") == []
-    assert len(store.list(status="draft")) == 2
+    assert len(store.list(status="draft")) == 3
 
 
 # -- the questionnaire is pinned ------------------------------------------------------------
 
 
-def test_an_old_assessment_keeps_its_questionnaire(tmp_path: Path, db_path: Path, clock) -> None:
+def test_an_old_assessment_keeps_its_questionnaire(tmp_path: Path, store: Store, clock) -> None:
     from sg_assess.export.markdown import render_markdown
 
     copy = tmp_path / "mine.toml"
     copy.write_bytes(SHIPPED.read_bytes())
     q1 = load_file(copy)
-    with Store.open(db_path, clock=clock) as s:
+    with store as s:
         aid = s.create_assessment(questionnaire=q1, actor="Test Worker", child_name="Dev", dob="2015-05-05")
         s.save_answer(aid, "ethnicity", "Not stated", actor="Test Worker")
         before = render_markdown(s.get(aid))
@@ -436,7 +519,7 @@ def test_an_old_assessment_keeps_its_questionnaire(tmp_path: Path, db_path: Path
                     .replace("How do the child and their family describe", "CHANGED"), encoding="utf-8")
     q2 = load_file(copy)
     copy.unlink()
-    with Store.open(db_path, clock=clock) as s:
+    with reopen(store, clock) as s:
         record = s.get(aid)
         assert record.questionnaire.version == 1 and record.questionnaire_hash == q1.content_hash
         assert render_markdown(record) == before
@@ -453,27 +536,31 @@ def _writer(path: str, aid: str, qid: str, count: int) -> None:
             s.save_answer(aid, qid, f"text {i} from {os.getpid()}", actor="Test Worker")
 
 
-def test_two_processes_write_at_once_without_locking_errors(db_path: Path, questionnaire) -> None:
-    with Store.open(db_path) as s:
+def test_two_processes_write_at_once_without_locking_errors(store: Store, questionnaire) -> None:
+    with store as s:
         a = s.create_assessment(questionnaire=questionnaire, actor="Test Worker", child_name="A", dob="2020-01-01")
         b = s.create_assessment(questionnaire=questionnaire, actor="Test Worker", child_name="B", dob="2020-01-01")
+    where = location_of(store)
     ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_writer, args=(str(db_path), aid, qid, 60))
+    procs = [ctx.Process(target=_writer, args=(where, aid, qid, 60))
              for aid, qid in ((a, "danger_statements"), (b, "danger_statements"), (a, "existing_strengths"))]
     for p in procs:
         p.start()
     for p in procs:
         p.join(120)
     assert [p.exitcode for p in procs] == [0, 0, 0]
-    with Store.open(db_path) as s:
+    with Store.open(where) as s:
         assert s.get(a).answers["danger_statements"].startswith("text 59")
         assert s.get(a).answers["existing_strengths"].startswith("text 59")
-    assert db.check_database(db.resolve_location(db_path)) == []
+        assert s.search_index_problems() == []  # on the server, the counterpart of SQLite's check below
+    if not on_server(store):
+        assert db.check_database(db.resolve_location(where)) == []
 
 
 # -- maintenance ----------------------------------------------------------------------------
 
 
+@SQLITE_ONLY  # the file itself
 def test_backup_is_a_complete_consistent_copy(store: Store, assessment: str, tmp_path: Path) -> None:
     store.save_answer(assessment, "ethnicity", "White British", actor="Test Worker")
     target = tmp_path / "backups é" / "copy.db"
@@ -485,6 +572,7 @@ def test_backup_is_a_complete_consistent_copy(store: Store, assessment: str, tmp
     assert list(target.parent.glob("*.tmp")) == []
 
 
+@SQLITE_ONLY  # the file itself
 def test_check_database_reports_damage(store: Store, db_path: Path, assessment: str) -> None:
     loc = db.resolve_location(db_path)
     assert db.check_database(loc) == []
@@ -499,6 +587,82 @@ def test_check_database_reports_damage(store: Store, db_path: Path, assessment: 
     db_path.write_bytes(bytes(data))
     problems = db.check_database(loc)
     assert problems and all("\n" not in p for p in problems)
+
+
+@SQLITE_ONLY  # the file itself
+def test_search_index_problems_are_found(store: Store, assessment: str, db_path: Path) -> None:
+    assert store.search_index_problems() == []
+    store.close()
+    with raw(db_path) as conn:
+        conn.execute("DELETE FROM assessment_fts")
+    problems = Store.open(db_path).search_index_problems()
+    assert problems and all("\n" not in p for p in problems)
+
+
+@ON_SERVER
+@pytest.mark.postgresql
+def test_search_index_problems_are_found_on_the_server(pg_server, team_db: str, questionnaire, clock) -> None:
+    from tests.conftest import PeopleStore
+
+    store = PeopleStore(pg_server, team_db, clock)
+    try:
+        store.create_assessment(questionnaire=questionnaire, actor="Test Worker", child_name="Ada", dob="2019-01-15")
+        assert store.search_index_problems() == []
+        with psycopg.connect(conninfo(pg_server, team_db), autocommit=True) as admin:  # the owner, past the rules
+            admin.execute("ALTER TABLE assessment_fts DISABLE TRIGGER USER")
+            admin.execute("DELETE FROM assessment_fts")
+        problems = store.search_index_problems()
+        assert problems and all("\n" not in p for p in problems)
+    finally:
+        store.close()
+
+
+def conninfo(pg_server, database: str) -> str:
+    return f"host={pg_server.admin.host} port={pg_server.admin.port or 5432} user={pg_server.admin.username} dbname={database}"
+
+
+@ON_SERVER
+@pytest.mark.postgresql
+def test_team_init_brings_an_empty_server_database_to_the_newest_migration(pg_server) -> None:
+    """The server's counterpart of a new file being migrated: 'team init' (twice: safe to run again) -> 0005."""
+    import uuid
+
+    from sg_assess.store import postgres, team
+
+    name = f"sg_t_{uuid.uuid4().hex[:16]}"
+    pg_server.conn.execute(f'CREATE DATABASE "{name}"')
+    pg_server.made.append(name)
+    engine = team.connect(pg_server.url(name, pg_server.admin.username))
+    try:
+        with engine.connect() as conn:
+            assert postgres.schema_version(conn) == 0
+        team.init(engine)
+        team.init(engine)
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").all() == [("0005",)]
+            assert postgres.schema_version(conn) == db.SCHEMA_VERSION
+            tables = {r[0] for r in conn.exec_driver_sql(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")}
+    finally:
+        engine.dispose()
+    assert {"child", "assessment", "answer", "history", "questionnaire_def", "assessment_fts", "team_member"} <= tables
+
+
+@pytest.mark.parametrize(
+    ("text", "as_you_type", "query"),
+    [
+        ("child", False, "'child'"),
+        ("child", True, "'child':*"),
+        ("neglec* home", False, "'neglec':* & 'home'"),
+        ("a b", True, "'a' & 'b'"),
+        ("x & !y | z <-> w:* 'q'", False, "'x' & 'y' & 'z' & 'w' & 'q'"),
+        ("  ", False, None),
+    ],
+)
+def test_ts_query(text: str, as_you_type: bool, query: str | None) -> None:
+    from sg_assess.store.search import ts_query
+
+    assert ts_query(text, prefix_last=as_you_type) == query
 
 
 @pytest.mark.parametrize(

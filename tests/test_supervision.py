@@ -17,11 +17,21 @@ from sg_assess.export.markdown import render_markdown
 from sg_assess.store.db import SCHEMA_VERSION
 from sg_assess.store.repository import Store
 from tests.clirun import Target
-from tests.conftest import DATABASES
+from tests.conftest import DATABASES, SQLITE_ONLY, on_server
 
 PAT = {"actor": "Pat Practitioner", "role": "practitioner"}
 SUE = {"actor": "Sue Supervisor", "role": "supervisor"}
 SAM = {"actor": "Sam Supervisor", "role": "supervisor"}
+
+
+@pytest.fixture
+def store(any_store):
+    """The store-level tests run on a SQLite file and on a team database, each person on their own login there.
+
+    SQLITE_ONLY: a SQL client on the file (the server's own backstop has its own tests, as an app login with
+    psycopg), the CLI (its suite runs on both databases itself) and migrations of old files.
+    """
+    return any_store
 
 
 @pytest.fixture
@@ -48,6 +58,18 @@ def status(store: Store, aid: str) -> str:
 def file_state(path: Path) -> str:
     wal = Path(f"{path}-wal")
     return hashlib.sha256(path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")).hexdigest()
+
+
+def database_state(store: Store, path: Path) -> str:
+    """The file as it rests; on a team database, every row of every table."""
+    if not on_server(store):
+        store.engine.dispose()  # let SQLite checkpoint; compare the file as it rests
+        return file_state(path)
+    with store.engine.connect() as conn:
+        tables = sorted(r[0] for r in conn.exec_driver_sql(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"))
+        rows = {t: sorted(map(repr, conn.exec_driver_sql(f'SELECT * FROM "{t}"'))) for t in tables}
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
 # -- transitions -----------------------------------------------------------------------------
@@ -154,8 +176,7 @@ def test_roles_are_checked(store: Store, draft: str) -> None:
 
 def test_signed_off_answers_are_refused_by_the_store_and_the_file_is_unchanged(
         store: Store, signed: str, db_path: Path) -> None:
-    store.engine.dispose()  # let SQLite checkpoint; compare the file as it rests
-    before = file_state(db_path)
+    before = database_state(store, db_path)
     for attempt in (
         lambda: store.save_answer(signed, "ethnicity", "changed", **PAT),
         lambda: store.save_answer(signed, "danger_statements", None, **PAT),
@@ -166,10 +187,10 @@ def test_signed_off_answers_are_refused_by_the_store_and_the_file_is_unchanged(
     ):
         with pytest.raises(Refused):
             attempt()
-    store.engine.dispose()
-    assert file_state(db_path) == before
+    assert database_state(store, db_path) == before
 
 
+@SQLITE_ONLY  # a SQL client on the file; the server's are the rules' tests
 def test_signed_off_answers_are_refused_by_the_database_itself(store: Store, signed: str, db_path: Path) -> None:
     """Even a SQL tool (or another program) cannot change a signed-off record: triggers refuse it."""
     store.close()
@@ -193,6 +214,7 @@ def test_signed_off_answers_are_refused_by_the_database_itself(store: Store, sig
     assert file_state(db_path) == before
 
 
+@SQLITE_ONLY  # the CLI suite runs on both databases itself
 def test_signed_off_answers_are_refused_by_the_cli(store: Store, signed: str, db_path: Path) -> None:
     store.close()
     before = file_state(db_path)

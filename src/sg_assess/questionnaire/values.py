@@ -27,13 +27,17 @@ TRUE_WORDS = {"yes", "y", "true", "1"}
 FALSE_WORDS = {"no", "n", "false", "0"}
 
 
+NUL_SYMBOL = "\u2400"  # ␀: how the screens show a NUL, and what is stored for one
+
+
 def clean_text(text: str) -> str:
-    """Make text storable: lone surrogates from a broken paste become U+FFFD; CRLF and CR become LF."""
+    """Make text storable: lone surrogates from a broken paste become U+FFFD; CRLF and CR become LF; a NUL
+    becomes '␀' (U+2400), as the screens show it, on both databases (PostgreSQL cannot hold NUL in text)."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
         text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", NUL_SYMBOL)
 
 
 def _fail(question: Question, problem: str) -> ValidationError:
@@ -137,7 +141,8 @@ def normalize(question: Question, value: Any) -> Any:
     kind = question.kind
     if kind in ("text", "long_text"):
         text = _text(question, value)
-        return text if strip_controls(text).strip() else None  # only invisible characters: no answer
+        # only invisible characters (a NUL among them, kept as '␀'): no answer
+        return text if strip_controls(text.replace(NUL_SYMBOL, "\x00")).strip() else None
     if kind == "yes_no":
         if isinstance(value, str) and not value.strip():
             return None

@@ -244,6 +244,9 @@ def _connect_pragmas(dbapi_conn: sqlite3.Connection, *, readonly: bool, wal: boo
     dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see _on_begin)
     cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    from sg_assess.store.dialect import sqlite_functions
+
+    sqlite_functions(dbapi_conn)
     cur.execute("PRAGMA foreign_keys = ON")
     cur.execute("PRAGMA trusted_schema = OFF")
     cur.execute("PRAGMA secure_delete = ON")

@@ -8,11 +8,13 @@ an ``assessment_fts`` table with a ``rowid`` column from its migrations, so the
 statements that keep the search document and read a child's recorded name are
 the same text on both.  What cannot be the same text is here:
 
-- the search: SQLite's FTS5 ``MATCH`` against PostgreSQL's ``tsvector @@ tsquery``;
+- the search: SQLite's FTS5 ``MATCH`` against PostgreSQL's ``tsvector @@ tsquery``, and the document
+  PostgreSQL is given (only its words, split as FTS5 splits them);
 - the write lock: SQLite's ``BEGIN IMMEDIATE`` against a transaction-scoped
   advisory lock, so that on both a write transaction reads what it then changes
   without another writer in between;
-- the list of the database's triggers, for ``check``.
+- the list of the database's triggers, for ``check``;
+- folding case beyond ASCII (``folded``): SQLite's ``lower()`` folds ASCII only.
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Integer, column, table, text
+from sqlalchemy import Connection, Integer, String, column, table, text
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import Select
+from sqlalchemy.sql.functions import FunctionElement
 
-from sg_assess.store.search import fts_query, ts_query
+from sg_assess.store.search import document_words, fts_query, ts_query
 
 POSTGRESQL = "postgresql"
 SQLITE = "sqlite"
@@ -110,6 +114,37 @@ def search(query: Select, dialect_name: str, words: str, *, prefix_last: bool,
     # FTS5 walks its matches newest first (rowid = seq) and stops after the query's limit.
     return (query.join(FTS, FTS.c.rowid == column("seq")).where(text("assessment_fts MATCH :match"))
             .order_by(FTS.c.rowid.desc()), {"match": match})
+
+
+class folded(FunctionElement):
+    """A text column in lower case, as Python's ``str.lower`` does it, on both databases: SQLite's own
+    ``lower()`` (and LIKE) folds ASCII only, so 'ZOË' would not find 'Zoë' there; PostgreSQL's folds all."""
+
+    type = String()
+    inherit_cache = True
+    name = "sg_fold"
+
+
+@compiles(folded)
+def _folded_default(element: folded, compiler: Any, **kw: Any) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(folded, SQLITE)
+def _folded_sqlite(element: folded, compiler: Any, **kw: Any) -> str:
+    return f"sg_fold({compiler.process(element.clauses, **kw)})"
+
+
+def sqlite_functions(dbapi_conn: Any) -> None:
+    """The functions SQLite lacks, on each new connection (``folded``'s ``sg_fold``)."""
+    dbapi_conn.create_function("sg_fold", 1, lambda value: value.lower() if isinstance(value, str) else value,
+                               deterministic=True)
+
+
+def search_document(dialect_name: str, text: str) -> str:
+    """What the search table keeps of a name or the answers' text: as it is for FTS5, which splits words
+    itself; only the words for PostgreSQL, whose parser would keep 'example.org' or '3.5' as one token."""
+    return document_words(text) if dialect_name == POSTGRESQL else text
 
 
 def begin(conn: Connection, *, write: bool) -> None:

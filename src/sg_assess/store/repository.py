@@ -25,9 +25,10 @@ from sg_assess.errors import DatabaseError, NotFound, UsageError, ValidationErro
 from sg_assess.questionnaire.loader import from_source
 from sg_assess.questionnaire.schema import Questionnaire, age_band
 from sg_assess import plausible
-from sg_assess.questionnaire.values import answer_figures, clean_text, latest_score, normalize, parse_date, text_of
+from sg_assess.questionnaire.values import (NUL_SYMBOL, answer_figures, clean_text, latest_score, normalize, parse_date,
+                                            text_of)
 from sg_assess.store import db
-from sg_assess.store.dialect import driver_sql, search as search_clause
+from sg_assess.store.dialect import driver_sql, folded, search as search_clause, search_document
 from sg_assess.store.models import Answer, Assessment, Child, HistoryEntry, QuestionnaireDef
 from sg_assess.store.records import (
     AddendumRecord,
@@ -332,7 +333,7 @@ class Store(SupervisionMixin):
             ))
             seq = result.inserted_primary_key[0]
             conn.execute(text("INSERT INTO assessment_fts(rowid, name, body) VALUES (:seq, :name, '')"),
-                         {"seq": seq, "name": name})
+                         {"seq": seq, "name": search_document(conn.dialect.name, name)})
             conn.execute(insert(H).values(
                 assessment_id=aid, question_id=None, kind="created", actor=actor, role=role, started_at=now, at=now,
                 before=None, after=_dumps({"child": name, "questionnaire": f"{questionnaire.id} v{questionnaire.version}",
@@ -473,7 +474,8 @@ class Store(SupervisionMixin):
         sql("UPDATE assessment SET updated_at = ?, required_answered = ?, required_total = ?, latest_score = ?, "
             "revision = revision + 1 WHERE id = ?", (now, done, total, score, aid))
         sql("DELETE FROM assessment_fts WHERE rowid = ?", (seq,))
-        sql("INSERT INTO assessment_fts (rowid, name, body) VALUES (?, ?, ?)", (seq, child_name, body))
+        sql("INSERT INTO assessment_fts (rowid, name, body) VALUES (?, ?, ?)",
+            (seq, search_document(conn.dialect.name, child_name), search_document(conn.dialect.name, body)))
         sql("DELETE FROM action_due WHERE assessment_id = ?", (aid,))  # next steps, for 'actions due'
         actions = [(aid, qid, i, row.get("what") or "", row.get("who") or "", row.get("by_when"), row.get("review_date"),
                     int(bool(row.get("done"))))
@@ -504,9 +506,12 @@ class Store(SupervisionMixin):
         if status:
             query = query.where(A.c.status == status)
         if child:
-            needle = child.strip()
-            query = query.where(or_(C.c.id.startswith(needle.lower()), C.c.name.icontains(needle, autoescape=True),
-                                    CHILD_NAME.icontains(needle, autoescape=True)))  # any case, as SQLite LIKE
+            needle = child.replace("\x00", NUL_SYMBOL).strip()  # as names are stored (a NUL as '␀')
+            # Case ignored on both databases, beyond ASCII (SQLite's LIKE ignores ASCII case only, PostgreSQL's none).
+            low = needle.lower()
+            query = query.where(or_(C.c.id.startswith(low, autoescape=True),
+                                    folded(C.c.name).contains(low, autoescape=True),
+                                    folded(CHILD_NAME).contains(low, autoescape=True)))
         params: dict[str, Any] = {}
         if search:
             found = search_clause(query, self.engine.dialect.name, search, prefix_last=as_you_type,
@@ -645,6 +650,19 @@ class Store(SupervisionMixin):
         yield from ids
 
     # -- maintenance ----------------------------------------------------------------
+
+    def search_index_problems(self) -> list[str]:
+        """The search index checked against the assessments, on either database: one document for each."""
+        with self.engine.connect() as conn:
+            sql = driver_sql(conn)
+            total = sql("SELECT count(*) FROM assessment").scalar()
+            indexed = sql("SELECT count(*) FROM assessment_fts").scalar()
+            missing = sql("SELECT count(*) FROM assessment a WHERE NOT EXISTS "
+                          "(SELECT 1 FROM assessment_fts f WHERE f.rowid = a.seq)").scalar()
+        problems = [f"search index: {indexed} documents for {total} assessments"] if indexed != total else []
+        if missing:
+            problems.append(f"search index: {missing} assessments have no document, so searching cannot find them")
+        return problems
 
     def backup(self, dest: Path) -> Path:
         """Copy the database with SQLite's online backup API (consistent even while others write)."""

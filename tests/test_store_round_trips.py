@@ -199,3 +199,29 @@ def test_the_server_finds_the_newest_matches_of_common_rare_and_absent_words(pg_
         assert store.list(search="rarely", status="submitted") == [] and store.list(search="nowhere") == []
     finally:
         store.close()
+
+
+def test_a_record_is_read_as_it_was_at_one_moment_on_the_server(pg_server, team_db, questionnaire) -> None:
+    """An export is evidence: a record read while someone else writes holds the state of one moment (SQLite's read
+    transaction is one snapshot; PostgreSQL's default gives each statement its own)."""
+    from sqlalchemy import event
+
+    from sg_assess.store.repository import Store
+
+    with Store.open(pg_server.login(team_db, "pat_m", "practitioner")) as pat, \
+            Store.open(pg_server.login(team_db, "sue_m", "supervisor")) as sue:
+        aid = pat.create_assessment(questionnaire=questionnaire, actor="pat_m", role="practitioner",
+                                    child_name="Ada", dob="2019-01-15")
+        pat.submit(aid, actor="pat_m", role="practitioner", reason="now")
+        fired: list[bool] = []
+
+        @event.listens_for(pat.engine, "after_cursor_execute")
+        def between(conn, cursor, statement, *args) -> None:  # noqa: ANN001 - SQLAlchemy's signature
+            if statement.startswith("SELECT a.questionnaire_hash") and not fired:  # the record's first read
+                fired.append(True)
+                sue.add_comment(aid, "Written while the record was being read", actor="sue_m", role="supervisor")
+
+        record = pat.get(aid)
+        event.remove(pat.engine, "after_cursor_execute", between)
+        assert fired and record.comments == []  # the comment came after the moment the record was read
+        assert [c.text for c in pat.get(aid).comments] == ["Written while the record was being read"]

@@ -263,7 +263,8 @@ def on_begin(conn) -> None:
     """Writes take the write lock up front, so a read never has to upgrade to a write (no SQLITE_BUSY)."""
     from sg_assess.store.dialect import begin
 
-    begin(conn, write=conn.get_execution_options().get("sg_write", False))
+    options = conn.get_execution_options()
+    begin(conn, write=options.get("sg_write", False), snapshot=options.get("sg_snapshot", False))
 
 
 def create_sqlite_engine(location: Location, *, readonly: bool = False) -> Engine:

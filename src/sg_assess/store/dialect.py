@@ -147,13 +147,19 @@ def search_document(dialect_name: str, text: str) -> str:
     return document_words(text) if dialect_name == POSTGRESQL else text
 
 
-def begin(conn: Connection, *, write: bool) -> None:
-    """Start a transaction; a write one holds the database's write lock from its first statement."""
+def begin(conn: Connection, *, write: bool, snapshot: bool = False) -> None:
+    """Start a transaction; a write one holds the database's write lock from its first statement.
+
+    ``snapshot``: a read whose statements must all see the database at one moment (a whole record, for an
+    export). SQLite's read transaction is one snapshot already; PostgreSQL's default is a new one per statement.
+    """
     if conn.dialect.name == POSTGRESQL:
         # psycopg (autocommit off) sends BEGIN itself before the first statement: a BEGIN here would be a
         # second one, a round trip wasted on every transaction and a warning in the server's log.
         if write:
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+        elif snapshot:
+            conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         return
     conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 

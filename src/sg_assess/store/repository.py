@@ -577,7 +577,7 @@ class Store(SupervisionMixin):
         """
         from sg_assess.questionnaire.scale import scale_rows, scale_summary
 
-        with self.engine.connect() as conn, conn.begin():
+        with self.engine.execution_options(sg_snapshot=True).connect() as conn, conn.begin():  # one moment
             sql = driver_sql(conn)
             head = sql(_SQL_GET, (assessment_id,)).fetchone()
             if head is None:

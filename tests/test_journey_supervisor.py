@@ -28,7 +28,7 @@ import pytest
 
 from sg_assess.store.records import AssessmentRecord
 from sg_assess.store.repository import Store
-from tests.tmuxkit import Tmux, app_env, cli
+from tests.tmuxkit import Tmux, app_env, cli, open_from_queue, return_with_comment
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (CI installs it)"),
@@ -62,15 +62,6 @@ class Journey:
                               *args])
 
 
-def open_from_queue(term: Tmux) -> None:
-    """From home: v for the review queue, then Enter on its first (the longest waiting) assessment."""
-    term.keys("v")
-    term.wait_for("Waiting for review")
-    term.wait_for("Ada Example")  # the queue's row (home, with the same name, is gone by now)
-    term.keys("Enter")
-    term.wait_for("Quality check:")
-
-
 @pytest.fixture
 def journey(tmp_path: Path, isolated_env: Path) -> Iterator[Journey]:
     j = Journey(isolated_env, tmp_path / "journey.db")
@@ -92,13 +83,8 @@ def test_return_fix_resubmit_refuse_self_sign_off_then_sign_off(journey: Journey
     term = journey.app(SUE, "supervisor")
     term.wait_for("Sue Supervisor (supervisor)", START_TIMEOUT)  # the header names who is recorded
     term.wait_for("Ada Example", START_TIMEOUT)
-    open_from_queue(term)
-    term.keys("F6")
-    term.wait_for("What needs to change?")
-    term.type(RETURN_COMMENT)
-    term.wait_for(RETURN_COMMENT[:30])
-    term.keys("C-s")
-    term.wait_gone("What needs to change?")
+    open_from_queue(term, "Ada Example")
+    return_with_comment(term, RETURN_COMMENT)
     term.quit()
     record = journey.stored(aid)
     assert record.summary.status == "returned"
@@ -128,7 +114,7 @@ def test_return_fix_resubmit_refuse_self_sign_off_then_sign_off(journey: Journey
     # 3. The practitioner acting as a supervisor: signing off their own work is refused at once, before any form.
     term = journey.app(PAT, "supervisor")
     term.wait_for("Ada Example", START_TIMEOUT)
-    open_from_queue(term)
+    open_from_queue(term, "Ada Example")
     term.keys("F3")
     term.wait_for("Not signed off")
     assert "Sign off this assessment" not in term.screen()
@@ -138,7 +124,7 @@ def test_return_fix_resubmit_refuse_self_sign_off_then_sign_off(journey: Journey
     # 4. Another supervisor signs it off.
     term = journey.app(SAM, "supervisor")
     term.wait_for("Ada Example", START_TIMEOUT)
-    open_from_queue(term)
+    open_from_queue(term, "Ada Example")
     term.keys("F3")
     term.wait_for("Sign off this assessment")
     term.type("Early help")  # the outcome agreed with, first (version 1: in words)

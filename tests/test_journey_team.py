@@ -25,7 +25,7 @@ import pytest
 from sg_assess.store.records import AssessmentRecord
 from sg_assess.store.repository import Store
 from tests.teamkit import set_display_name
-from tests.tmuxkit import Tmux, app_env, wait_until
+from tests.tmuxkit import Tmux, app_env, open_from_queue, return_with_comment, wait_until
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (CI installs it)"),
@@ -80,14 +80,6 @@ def team(isolated_env: Path, pg_server, team_db: str) -> Iterator[Team]:
     finally:
         for term in t.terms:
             term.close()
-
-
-def open_from_queue(term: Tmux) -> None:
-    term.keys("v")
-    term.wait_for("Waiting for review")
-    term.wait_for(NAME)
-    term.keys("Enter")
-    term.wait_for("Quality check:")
 
 
 def test_create_submit_return_resubmit_sign_off_as_three_logins(team: Team) -> None:
@@ -150,13 +142,8 @@ def test_create_submit_return_resubmit_sign_off_as_three_logins(team: Team) -> N
     term = team.app("sue")
     term.wait_for(f"Sue Supervisor ({sue}, supervisor)", START_TIMEOUT)
     term.wait_for(NAME, START_TIMEOUT)
-    open_from_queue(term)
-    term.keys("F6")
-    term.wait_for("What needs to change?")
-    term.type(RETURN_COMMENT)
-    term.wait_for(RETURN_COMMENT[:30])
-    term.keys("C-s")
-    term.wait_gone("What needs to change?")
+    open_from_queue(term, NAME)
+    return_with_comment(term, RETURN_COMMENT)
     term.quit()
     record = team.stored()
     assert record.summary.status == "returned"
@@ -189,7 +176,7 @@ def test_create_submit_return_resubmit_sign_off_as_three_logins(team: Team) -> N
     term = team.app("sam", size=(120, 40))
     term.wait_for(f"Sam Senior ({sam}, supervisor)", START_TIMEOUT)
     term.wait_for(NAME, START_TIMEOUT)
-    open_from_queue(term)
+    open_from_queue(term, NAME)
     term.keys("F3")
     term.wait_for("Sign off this assessment")
     term.keys("Enter")  # the outcome agreed with: open the list ...

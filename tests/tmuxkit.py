@@ -195,3 +195,25 @@ class Tmux:
         self.tmux("kill-server", check=False)
         if self.socket_path:
             Path(self.socket_path).unlink(missing_ok=True)
+
+
+# -- a supervisor's steps, the same in every journey --------------------------------------------------
+
+
+def open_from_queue(term: Tmux, child_name: str) -> None:
+    """From home: v for the review queue, then Enter on its first (the longest waiting) assessment."""
+    term.keys("v")
+    term.wait_for("Waiting for review")
+    term.wait_for(child_name)  # the queue's row (home, with the same name, is gone by now)
+    term.keys("Enter")
+    term.wait_for("Quality check:")
+
+
+def return_with_comment(term: Tmux, comment: str) -> None:
+    """In the review: F6 returns it, with the comment typed key by key, then ctrl+s; the dialog goes."""
+    term.keys("F6")
+    term.wait_for("What needs to change?")
+    term.type(comment)
+    term.wait_for(comment[:30])
+    term.keys("C-s")
+    term.wait_gone("What needs to change?")

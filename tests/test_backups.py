@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from sg_assess.cli import app
 from sg_assess.errors import DatabaseError, Refused, UsageError
-from sg_assess.store import backups
+from sg_assess.store import backups, restore
 from sg_assess.store.repository import Store
 
 WHO = {"actor": "Test Worker"}
@@ -77,8 +77,8 @@ def test_restore_checks_first_and_keeps_the_current_file(db_path: Path, tmp_path
     with Store.open(db_path) as store:
         store.save_answer(aid, "ethnicity", "second", **WHO)
     with pytest.raises(Refused, match=f"lose later changes to 1 assessment \\({aid[:8]}\\).*--reason"):
-        backups.restore(db_path, saved)
-    kept = backups.restore(db_path, saved, reason="the second answer was typed into the wrong record")
+        restore.restore(db_path, saved)
+    kept = restore.restore(db_path, saved, reason="the second answer was typed into the wrong record")
     with Store.open(db_path) as store:
         assert store.get(aid).answers == {"ethnicity": "first"}
     with Store.open(kept) as before:
@@ -86,9 +86,9 @@ def test_restore_checks_first_and_keeps_the_current_file(db_path: Path, tmp_path
     bad = tmp_path / "bad.db"
     bad.write_text("not a database")
     with pytest.raises(DatabaseError, match="not a good backup"):
-        backups.restore(db_path, bad)
+        restore.restore(db_path, bad)
     with pytest.raises(UsageError):
-        backups.restore(db_path, tmp_path / "missing.db")
+        restore.restore(db_path, tmp_path / "missing.db")
 
 
 def test_a_damaged_database_names_the_latest_good_backup(db_path: Path, questionnaire) -> None:

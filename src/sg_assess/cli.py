@@ -619,8 +619,13 @@ def check(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", he
     state = _state(ctx)
     location = resolve_location(state.file_location())
     if location.is_server:  # connect first (asking for a password if need be): the checks run on the server
+        from sg_assess.store.server_check import check_team_database
+
         state.open_store(create=False).close()
-        problems = check_database(location, seals=True, password=state.password)
+        try:
+            problems = check_team_database(location, password=state.password)  # seals, rules, grants
+        except SgError as exc:
+            problems = [str(exc)]
     else:
         problems = check_database(location, seals=True)  # and every signed-off record as it was signed off
     if as_json:
@@ -704,7 +709,7 @@ def restore(
     """Put a backup back: it is checked first, and the current database is kept as a backup too.
 
     The restore is recorded in the restored database: who, when, why, and what it took back."""
-    from sg_assess.store.backups import restore as restore_backup
+    from sg_assess.store.restore import restore as restore_backup
     from sg_assess.store.db import resolve_location
 
     _refuse_on_team_database(ctx, "restore")

@@ -29,7 +29,7 @@ from sg_assess.questionnaire.values import (NUL_SYMBOL, answer_figures, clean_te
                                             text_of)
 from sg_assess.store import db
 from sg_assess.store.dialect import driver_sql, folded, search as search_clause, search_document
-from sg_assess.store.models import Answer, Assessment, Child, HistoryEntry, QuestionnaireDef
+from sg_assess.store.tables import ANS, CHILD_NAME, H, Q_HASH, QD, SUMMARY_COLUMNS, A, C, summaries_of
 from sg_assess.store.records import (
     AddendumRecord,
     Conflict,
@@ -53,12 +53,6 @@ UNSET: Any = object()
 MIN_PREFIX = 6
 EDITABLE_STATUSES = frozenset({"draft", "returned"})
 
-A = Assessment.__table__
-C = Child.__table__
-ANS = Answer.__table__
-H = HistoryEntry.__table__
-QD = QuestionnaireDef.__table__
-
 _SQL_GET = (
     "SELECT a.questionnaire_hash, a.owner, a.signed_off_at, a.child_snapshot, a.child_id, c.name, c.dob, c.due_date, "
     "a.age_band, a.status, a.assessment_date, a.practitioner, a.created_at, a.updated_at, a.required_answered, "
@@ -68,28 +62,6 @@ _SQL_GET = (
 _SQL_HEAD = ("SELECT a.seq, a.status, a.questionnaire_hash, a.age_band, "
              "COALESCE(json_extract(a.child_snapshot, '$.name'), c.name), a.owner "
              "FROM assessment a JOIN child c ON c.id = a.child_id WHERE a.id = ?")
-
-# Each assessment shows (and is found by) the child's details as it recorded them; assessments made before
-# snapshots were kept at creation follow the child's row.
-CHILD_NAME = func.coalesce(func.json_extract(A.c.child_snapshot, "$.name"), C.c.name)
-
-SUMMARY_COLUMNS = (
-    A.c.id, A.c.child_id, CHILD_NAME.label("child_name"), A.c.age_band, A.c.status, A.c.assessment_date,
-    A.c.practitioner, A.c.created_at, A.c.updated_at, A.c.required_answered, A.c.required_total,
-    A.c.latest_score, A.c.questionnaire_id, A.c.questionnaire_version, A.c.submitted_at,
-)
-# Read beside the summary columns, so that ``with_scale`` needs no query of its own for it (a round trip on a server).
-Q_HASH = A.c.questionnaire_hash.label("q_hash")
-
-
-def summaries_of(rows: Any) -> tuple[list[AssessmentSummary], dict[str, str]]:
-    """Rows of ``SUMMARY_COLUMNS`` and ``Q_HASH``: the summaries, and each one's questionnaire hash."""
-    summaries, hashes = [], {}
-    for row in rows:
-        fields = dict(row._mapping)
-        hashes[fields["id"]] = fields.pop("q_hash")
-        summaries.append(AssessmentSummary(**fields))
-    return summaries, hashes
 
 
 def utc_now() -> dt.datetime:

@@ -18,7 +18,7 @@ import json
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from sg_assess.errors import NotFound, Refused, SignOffRefused, SubmitRefused, UsageError, ValidationError
 from sg_assess.identity import ROLES, check_name, same_person  # noqa: F401 - ROLES is imported from here too
@@ -27,6 +27,7 @@ from sg_assess.statuses import status_words
 from sg_assess.store import db
 from sg_assess.store.dialect import driver_sql
 from sg_assess.store.freeze import make_seal
+from sg_assess.store.tables import Q_HASH, SUMMARY_COLUMNS, A, C, summaries_of
 from sg_assess.store.records import ActionRecord, AssessmentSummary, ChronologyEvent, QueueItem
 
 if TYPE_CHECKING:
@@ -324,10 +325,6 @@ class SupervisionMixin:
 
     def review_queue(self: Store, *, limit: int = 500) -> list[AssessmentSummary]:
         """Submitted assessments, the longest waiting first."""
-        from sg_assess.store.repository import Q_HASH, SUMMARY_COLUMNS, A, C, summaries_of
-
-        from sqlalchemy import select
-
         query = (select(*SUMMARY_COLUMNS, Q_HASH).join(C, C.c.id == A.c.child_id).where(A.c.status == "submitted")
                  .order_by(A.c.submitted_at, A.c.seq).limit(limit))
         with self.engine.connect() as conn:

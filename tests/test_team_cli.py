@@ -150,7 +150,7 @@ def test_libpq_finds_the_password_in_pgpassword(people: dict[str, str], no_passw
 def test_a_password_is_asked_for_once_at_a_terminal(people: dict[str, str], no_password_file: None,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     asked: list[str] = []
-    monkeypatch.setattr("sg_assess.cli._stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("sg_assess.cli_base.stdin_is_terminal", lambda: True)
     monkeypatch.setattr("getpass.getpass", lambda prompt="": asked.append(prompt) or PASSWORD)
     aid = run("--db", people["pat"], "new", "--child", "Ada Example", "--dob", "2019-01-15").stdout.strip()
     assert len(aid) == 36 and len(asked) == 1 and "Pat Practitioner" in asked[0]
@@ -159,7 +159,7 @@ def test_a_password_is_asked_for_once_at_a_terminal(people: dict[str, str], no_p
 def test_a_wrong_password_typed_is_one_line(people: dict[str, str], no_password_file: None,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     asked: list[str] = []
-    monkeypatch.setattr("sg_assess.cli._stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("sg_assess.cli_base.stdin_is_terminal", lambda: True)
     monkeypatch.setattr("getpass.getpass", lambda prompt="": asked.append(prompt) or "wrong")
     assert "right password" in run("--db", people["pat"], "list", code=1).stderr
     assert len(asked) == 1  # asked once, not again and again
@@ -299,7 +299,7 @@ def test_team_add_user_then_they_work(pg_server, team_db: str, new_logins) -> No
 def test_team_add_user_asks_twice_at_a_terminal(pg_server, team_db: str, new_logins,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     admin = pg_server.url(team_db, pg_server.admin.username)
-    monkeypatch.setattr("sg_assess.cli_team._stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("sg_assess.cli_base.stdin_is_terminal", lambda: True)
     typed = iter(["secret-1", "secret-2"])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(typed))
     login = new_logins("typo")
@@ -365,7 +365,7 @@ def test_end_of_input_at_the_password_prompt_is_one_line(people: dict[str, str],
     def ctrl_d(prompt: str = "") -> str:
         raise EOFError
 
-    monkeypatch.setattr("sg_assess.cli._stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("sg_assess.cli_base.stdin_is_terminal", lambda: True)
     monkeypatch.setattr("getpass.getpass", ctrl_d)
     assert "no password typed" in run("--db", people["pat"], "list", code=2).stderr
 

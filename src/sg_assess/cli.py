@@ -6,263 +6,34 @@ anything else writes a crash report (no user text) and says where it is.
 
 from __future__ import annotations
 
-import errno
-import json
-import os
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
 from sg_assess import __version__, paths
+from sg_assess.cli_base import (  # noqa: F401 - EXIT_PIPE_CLOSED: tests and callers read it here
+    EXIT_PIPE_CLOSED,
+    Group,
+    State,
+    app,
+    emit_json,
+    fail,
+    names_server,
+    note,
+    state_of,
+    stdout_gone,
+)
 from sg_assess.errors import SgError, UsageError
 from sg_assess.safetext import one_line, strip_controls
 from sg_assess.statuses import status_words
 
 STATUSES = ("draft", "submitted", "returned", "signed_off")
 
-
-class _Group(TyperGroup):
-    """Turns SgError into one line and an exit code, and any other exception into a crash report."""
-
-    def invoke(self, ctx: typer.Context) -> Any:
-        try:
-            result = super().invoke(ctx)
-            if isinstance(ctx.obj, State):
-                ctx.obj.after_command()
-            return result
-        except SgError as exc:
-            _fail(str(exc), exc.exit_code)
-        except typer.Abort:
-            raise
-        except _database_errors() as exc:  # found while reading or writing, after the checks at open
-            from sg_assess.store.db import explain_failure
-
-            _fail(explain_failure(exc), 1)
-        except KeyboardInterrupt:
-            _fail("interrupted; nothing half-written was kept", 130)
-        except BrokenPipeError:  # the reader went away ('| head'): what was done is done; exit quietly
-            _stdout_gone()
-            raise typer.Exit(EXIT_PIPE_CLOSED) from None
-        except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback reaches a user
-            if hasattr(exc, "exit_code"):  # typer.Exit and the framework's own usage errors
-                raise
-            if isinstance(exc, OSError) and exc.errno in _OUTPUT_ERRNOS:  # '> /dev/full', a full disk, a lost mount
-                _stdout_gone()
-                _fail(f"cannot write the output: {exc.strerror or exc}", 1)
-            if isinstance(exc, UnicodeEncodeError) and exc.reason == "surrogates not allowed":
-                # bytes that are not UTF-8 in an argument (Python keeps them as lone surrogates) reached the store
-                _fail("an argument is not valid UTF-8 text; check the terminal's or the script's encoding", 2)
-            from sg_assess.crash import write_crash_report
-
-            report = write_crash_report(exc)
-            where = f"; a report (with no assessment text) is in {report}" if report else ""
-            _fail(f"unexpected error ({type(exc).__name__}){where}. Please tell your IT support", 70)
-
-
-EXIT_PIPE_CLOSED = 141  # what a shell reports for a program stopped by SIGPIPE: output was cut short by the reader
-_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
-
-
-def _stdout_gone() -> None:
-    """Point standard output at the null device, so Python's final flush has nowhere to fail (as Python's
-    documentation on SIGPIPE advises)."""
-    try:
-        sys.stdout.flush()
-    except (OSError, ValueError):
-        pass
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError, AttributeError):  # not a real file (a test runner's buffer)
-        pass
-
-
-def _database_errors() -> tuple[type[BaseException], ...]:
-    import sqlite3
-
-    from sqlalchemy.exc import DatabaseError as SADatabaseError
-
-    return (sqlite3.DatabaseError, SADatabaseError)
-
-
-def _fail(message: str, code: int) -> None:
-    typer.echo(f"sg-assess: {one_line(message)}", err=True)  # one line, whatever SQLite or the OS said
-    raise typer.Exit(code)
-
-
-app = typer.Typer(
-    cls=_Group,
-    name="sg-assess",
-    help="Child safeguarding assessments that never lose a word.",
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-questionnaires_app = typer.Typer(cls=_Group, help="List and check questionnaire files.", rich_markup_mode=None)
+questionnaires_app = typer.Typer(cls=Group, help="List and check questionnaire files.", rich_markup_mode=None)
 app.add_typer(questionnaires_app, name="questionnaires")
-
-
-@dataclass
-class State:
-    db: str | None = None
-    db_explicit: bool = False
-    user: str | None = None
-    role: str | None = None
-    identity_explicit: bool = False  # --as or --role typed on the command line (not from the environment)
-    opened: list[Any] = field(default_factory=list)  # stores opened by this command
-    team: Any = None  # on a team database: the login's TeamIdentity, once a store is open
-    password: str | None = None  # typed at the prompt for this run only; never stored
-
-    def actor(self) -> str:
-        if self.team is not None:  # in team mode the person is the database login
-            return self.team.login
-        from sg_assess.config import current_user, load_config
-        from sg_assess.identity import check_name
-
-        if self.user is not None and self.user.strip():
-            return check_name(self.user, what=f"the name given with --as or {paths.ENV_USER}")
-        return current_user(load_config())
-
-    def actor_role(self) -> str:
-        if self.team is not None:  # ... and the role is the login's group
-            return self.team.role
-        from sg_assess.config import current_role, load_config
-        from sg_assess.identity import check_role
-
-        if self.role is not None and self.role.strip():
-            return check_role(self.role, source=f"given with --role or {paths.ENV_ROLE}")
-        return current_role(load_config())
-
-    def app_identity(self) -> dict[str, str | None]:
-        """--as and --role (or SG_ASSESS_USER / SG_ASSESS_ROLE) for the app, checked without importing the store."""
-        if self.db and _names_server(self.db):  # the login is the person: the environment's name is for a file
-            return {"user": None, "role": None}
-        user = self.user.strip() if self.user and self.user.strip() else None
-        role = self.role.strip().lower() if self.role and self.role.strip() else None
-        if role is not None and role not in ("practitioner", "supervisor"):
-            raise UsageError(f"the role must be practitioner or supervisor, not {role!r}")
-        return {"user": user, "role": role}
-
-    def db_location(self) -> str:
-        if self.db:
-            return self.db
-        from sg_assess.config import load_config
-
-        config = load_config()
-        if config.database and _names_server(config.database) and _url_has_password(config.database):
-            raise UsageError(f"{config.path}: the database URL holds a password, which does not belong in the config "
-                             "file; remove it and use a password file (~/.pgpass), PGPASSWORD, or type it when asked")
-        return config.database or str(paths.default_db_path())
-
-    def is_team(self) -> bool:
-        """True when this run's database is a team database (a postgresql:// URL)."""
-        return _names_server(self.db_location())
-
-    def refuse_identity_options(self) -> None:
-        """In team mode --as and --role are refused: the login is the person, its group the role."""
-        if self.identity_explicit and self.is_team():
-            raise UsageError("in team mode you are your database login (and its group is your role); "
-                             "--as/--role are for a database file")
-
-    def open_store(self, *, readonly: bool = False, create: bool = True):  # noqa: ANN201 - lazy import of Store
-        from sg_assess.store.repository import Store
-
-        location = self.file_location()
-        store = self.with_password(lambda password: Store.open(location, readonly=readonly, create=create,
-                                                                password=password))
-        self.team = store.team
-        self.opened.append(store)
-        return store
-
-    def with_password(self, connect: Any) -> Any:
-        """``connect(password)``; when a team database wants a password libpq could not find, and a person is at
-        the terminal, ask once and try again (the password is kept for this run only)."""
-        from sg_assess.store.postgres import PasswordNeeded
-
-        try:
-            return connect(self.password)
-        except PasswordNeeded:
-            if self.password is not None or not _stdin_is_terminal():
-                raise
-        import getpass
-
-        from sg_assess.store.db import resolve_location
-        from sg_assess.store.postgres import describe, server_url
-
-        url = server_url(resolve_location(self.file_location()).server or "")
-        who = url.username or getpass.getuser()
-        self.password = ask_password(f"Password for {who} at {describe(url)}: ")
-        return connect(self.password)
-
-    def file_location(self) -> str:
-        """The database named for this run; an in-memory one is refused (the work would end with the command)."""
-        from sg_assess.store.db import resolve_location
-
-        location = self.db_location()
-        if resolve_location(location).is_memory:
-            raise UsageError(f"{location!r} is an in-memory database, gone when the command ends; give a database file")
-        return location
-
-    def after_command(self) -> None:
-        """After a command that wrote: today's rolling backup (never on opening, so reading stays fast).
-
-        A team database is backed up by its server (Store.daily_backup does nothing there)."""
-        stores, self.opened = self.opened, []
-        written = [s for s in stores if s.wrote and getattr(s, "team", None) is None]
-        if not written:
-            return
-        from sg_assess.config import load_config
-        from sg_assess.errors import SgError
-
-        keep = load_config().backups_keep
-        for store in written:
-            try:
-                store.daily_backup(keep)
-            except (SgError, OSError) as exc:  # what was asked is done; say why there is no backup today
-                _note(f"sg-assess: warning: no backup made today: {one_line(str(exc))}")
-
-
-def ask_password(prompt: str) -> str:
-    """A password typed at the terminal without echo; Ctrl-D (end of input) is one line, not a crash."""
-    import getpass
-
-    try:
-        return getpass.getpass(prompt)
-    except EOFError:
-        raise UsageError("no password typed; nothing was changed") from None
-
-
-def _stdin_is_terminal() -> bool:
-    try:
-        return sys.stdin.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-def _names_server(text: str) -> bool:
-    """A postgresql:// URL (checked without importing the store)."""
-    scheme = text.split("://", 1)[0].strip().lower() if "://" in text else ""
-    return scheme in ("postgresql", "postgres", "postgresql+psycopg")
-
-
-def _url_has_password(text: str) -> bool:
-    from urllib.parse import parse_qs, urlsplit
-
-    try:
-        parts = urlsplit(text.strip())
-        return parts.password is not None or "password" in parse_qs(parts.query)
-    except ValueError:
-        return False
-
-
-def _state(ctx: typer.Context) -> State:
-    return ctx.ensure_object(State)
 
 
 def _version(value: bool) -> None:
@@ -290,7 +61,7 @@ def main_callback(
     ctx.obj.refuse_identity_options()
     if ctx.invoked_subcommand is None:
         if db is not None and _names_memory(db):  # checked without importing the store: the app paints first
-            _fail(f"{db!r} is an in-memory database, gone when the app closes; give a database file", 2)
+            fail(f"{db!r} is an in-memory database, gone when the app closes; give a database file", 2)
         identity = ctx.obj.app_identity()
         from sg_assess.tui.app import run
 
@@ -311,19 +82,6 @@ def _catalog():  # noqa: ANN202
     return discover(load_config().questionnaire_dirs)
 
 
-def _emit_json(data: Any) -> None:
-    from sg_assess.safetext import json_safe
-
-    typer.echo(json_safe(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)))
-
-
-def _note(message: str) -> None:
-    typer.echo(message, err=True)
-
-
-# -- assessments -----------------------------------------------------------------------
-
-
 @app.command()
 def new(
     ctx: typer.Context,
@@ -341,9 +99,9 @@ def new(
     if not child and not child_id:
         raise UsageError("give the child's name (--child NAME) or re-assess a recorded child (--child-id ID)")
     q = _catalog().get(questionnaire)
-    with _state(ctx).open_store() as store:
+    with state_of(ctx).open_store() as store:
         resolved_child = store.resolve_child(child_id) if child_id else None
-        state = _state(ctx)
+        state = state_of(ctx)
         from sg_assess.config import load_config
 
         aid = store.create_assessment(questionnaire=q, actor=state.actor(), role=state.actor_role(), child_name=child,
@@ -351,10 +109,10 @@ def new(
                                       agency=load_config().agency)
         summary = store.summary(aid)
     if as_json:
-        _emit_json(asdict(summary))
+        emit_json(asdict(summary))
         return
     typer.echo(aid)
-    _note(f"Created draft {summary.short_id} for {one_line(summary.child_name)} (age band {summary.age_band}). "
+    note(f"Created draft {summary.short_id} for {one_line(summary.child_name)} (age band {summary.age_band}). "
           f"Next: sg-assess show {summary.short_id}, then sg-assess answer {summary.short_id} QUESTION VALUE")
 
 
@@ -364,7 +122,7 @@ def open_(
     assessment: Annotated[str, typer.Argument(help="Assessment id (6+ characters).")],
 ) -> None:
     """Open the app straight on an assessment, at its first unanswered question."""
-    state = _state(ctx)
+    state = state_of(ctx)
     identity = state.app_identity()
     with state.open_store(create=False) as store:
         aid = store.resolve(assessment)
@@ -386,18 +144,18 @@ def answer(
 
     if value == "-":
         value = sys.stdin.read()
-    with _state(ctx).open_store(create=False) as store:
+    with state_of(ctx).open_store(create=False) as store:
         aid = store.resolve(assessment)
         record_q = store.questionnaire_of(aid)
         q = record_q.question(question)
         if q is None:
             raise UsageError(f"there is no question {question!r} in {record_q.id}; 'sg-assess show {assessment}' lists them")
-        state = _state(ctx)
+        state = state_of(ctx)
         changed = store.save_answer(aid, question, parse_input(q, value), actor=state.actor(), role=state.actor_role())
         s = store.summary(aid)
     outcome = "saved" if changed else "unchanged"
     if as_json:
-        _emit_json({"id": aid, "question": question, "result": outcome, "conflict": not isinstance(changed, bool),
+        emit_json({"id": aid, "question": question, "result": outcome, "conflict": not isinstance(changed, bool),
                     "required_answered": s.required_answered, "required_total": s.required_total})
         return
     typer.echo(f"{outcome}: {question} ({s.required_answered} of {s.required_total} required answered)")
@@ -415,13 +173,13 @@ def list_(
     """List assessments, most recently updated first."""
     if status and status not in STATUSES:
         raise UsageError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
-    with _state(ctx).open_store(create=False) as store:
+    with state_of(ctx).open_store(create=False) as store:
         rows = store.list(status=status, search=search, child=child, limit=limit)
     if as_json:
-        _emit_json([asdict(r) for r in rows])
+        emit_json([asdict(r) for r in rows])
         return
     if not rows:
-        _note("No assessments found." + ("" if (status or search or child) else " Create one with 'sg-assess new', or try 'sg-assess demo'."))
+        note("No assessments found." + ("" if (status or search or child) else " Create one with 'sg-assess new', or try 'sg-assess demo'."))
         return
     from sg_assess.terminal import print_table
 
@@ -441,12 +199,12 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show a whole assessment."""
-    with _state(ctx).open_store(create=False) as store:
+    with state_of(ctx).open_store(create=False) as store:
         record = store.get(store.resolve(assessment))  # with history: the author's role and accepted gaps
     if as_json:
         from sg_assess.export.jsonexport import assessment_dict
 
-        _emit_json(assessment_dict(record, full=False))
+        emit_json(assessment_dict(record, full=False))
         return
     from sg_assess.export.markdown import render_markdown
     from sg_assess.terminal import print_markdown
@@ -483,7 +241,7 @@ def export(
         raise UsageError("give an assessment id, or --all --out DIR")
     if redact and fmt == "bundle":
         raise UsageError("a bundle is for handing an assessment over whole; it cannot be redacted")
-    with _state(ctx).open_store(create=False) as store:
+    with state_of(ctx).open_store(create=False) as store:
         record = _maybe_redacted(store.get(store.resolve(assessment)), redact)
     if output == "-":
         if as_json:
@@ -494,7 +252,7 @@ def export(
 
     path = write_export(record, fmt, output_path(output, "the export target") if output is not None else Path.cwd())
     if as_json:
-        _emit_json({"id": record.summary.id, "format": fmt, "path": str(path), "redacted": redact})
+        emit_json({"id": record.summary.id, "format": fmt, "path": str(path), "redacted": redact})
         return
     typer.echo(str(path))
 
@@ -517,7 +275,7 @@ def _export_all(ctx: typer.Context, out_dir: Path, fmt: str, redact: bool = Fals
     require_regular(out_dir, "the export folder", folder_ok=True)
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir} is a file; --out needs a folder")
-    with _state(ctx).open_store(create=False) as store:  # no database: say so before making the folder
+    with state_of(ctx).open_store(create=False) as store:  # no database: say so before making the folder
         out_dir.mkdir(parents=True, exist_ok=True)
         ids = list(store.iter_ids())
         with Progress(console=stderr_console(), transient=True) as progress:
@@ -527,7 +285,7 @@ def _export_all(ctx: typer.Context, out_dir: Path, fmt: str, redact: bool = Fals
                 written.append({"id": aid, "path": str(write_export(_maybe_redacted(store.get(aid), redact), fmt, out_dir))})
                 progress.advance(task)
     if as_json:
-        _emit_json({"format": fmt, "folder": str(out_dir), "redacted": redact, "exported": written})
+        emit_json({"format": fmt, "folder": str(out_dir), "redacted": redact, "exported": written})
         return
     typer.echo(f"exported {len(ids)} assessment{'s' if len(ids) != 1 else ''} to {out_dir}")
 
@@ -543,9 +301,9 @@ def questionnaires_list(as_json: Annotated[bool, typer.Option("--json", help="Pr
     rows = [{"id": q.id, "version": q.version, "title": q.title, "path": q.origin,
              "in_use": best[q.id] is q} for q in sorted(catalog.found, key=lambda q: (q.id, -q.version, q.origin))]
     for problem in catalog.problems:
-        _note(f"warning: {problem}")
+        note(f"warning: {problem}")
     if as_json:
-        _emit_json(rows)
+        emit_json(rows)
         return
     from sg_assess.terminal import print_table
 
@@ -586,7 +344,7 @@ def paths_(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", h
 
     config = load_config()
     rows = [
-        ["database", _shown_location(_state(ctx).db_location())],
+        ["database", _shown_location(state_of(ctx).db_location())],
         ["data folder", str(paths.data_dir())],
         ["config file", str(config.path)],
         ["log folder", str(paths.log_dir())],
@@ -597,14 +355,14 @@ def paths_(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", h
     if as_json:
         data: dict[str, Any] = {label.replace(" ", "_"): value for label, value in rows if label != "questionnaires"}
         data["questionnaires"] = [value for label, value in rows if label == "questionnaires"]
-        _emit_json(data)
+        emit_json(data)
         return
     for label, value in rows:
         typer.echo(f"{label + ':':<16} {strip_controls(value)}")
 
 
 def _shown_location(location: str) -> str:
-    if not _names_server(location):
+    if not names_server(location):
         return location
     from sg_assess.store.postgres import redact
 
@@ -616,7 +374,7 @@ def check(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", he
     """Check the database's integrity (reads only; changes nothing)."""
     from sg_assess.store.db import check_database, resolve_location
 
-    state = _state(ctx)
+    state = state_of(ctx)
     location = resolve_location(state.file_location())
     if location.is_server:  # connect first (asking for a password if need be): the checks run on the server
         from sg_assess.store.server_check import check_team_database
@@ -629,7 +387,7 @@ def check(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", he
     else:
         problems = check_database(location, seals=True)  # and every signed-off record as it was signed off
     if as_json:
-        _emit_json({"database": str(location), "ok": not problems, "problems": problems})
+        emit_json({"database": str(location), "ok": not problems, "problems": problems})
         if problems:
             raise typer.Exit(1)
         return
@@ -641,7 +399,7 @@ def check(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", he
 
 
 def _refuse_on_team_database(ctx: typer.Context, command: str) -> None:
-    if _state(ctx).is_team():
+    if state_of(ctx).is_team():
         raise UsageError(f"a team database is backed up by its server (the organisation's own backups, e.g. pg_dump); "
                          f"'sg-assess {command}' is for a database file")
 
@@ -663,7 +421,7 @@ def backup(
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     name = f"sg-assess-backup-{stamp}.db"
     chosen = output_path(dest, "the backup destination") if dest is not None else None
-    with _state(ctx).open_store(create=False) as store:
+    with state_of(ctx).open_store(create=False) as store:
         if store.location.path is None:
             raise UsageError("backup needs a database file")
         target = chosen if chosen is not None else backup_dir(store.location.path) / name
@@ -673,7 +431,7 @@ def backup(
             raise UsageError("the backup would overwrite the database itself; choose another file")
         store.backup(target)
     if as_json:
-        _emit_json({"database": str(store.location.path), "backup": str(target)})
+        emit_json({"database": str(store.location.path), "backup": str(target)})
         return
     typer.echo(str(target))
 
@@ -687,16 +445,16 @@ def import_(
     """Import an assessment from a hand-off bundle (checked; never overwrites a newer copy)."""
     from sg_assess.store.bundle import import_bundle
 
-    state = _state(ctx)
+    state = state_of(ctx)
     notes: list[str] = []  # what the merge kept or could not reconcile: the person is told
     with state.open_store() as store:
         aid = import_bundle(store, bundle_file, actor=state.actor(), role=state.actor_role(), notes=notes)
     if as_json:
-        _emit_json({"id": aid, "file": str(bundle_file), "notes": notes})
+        emit_json({"id": aid, "file": str(bundle_file), "notes": notes})
         return
     typer.echo(f"imported {aid[:8]} from {bundle_file}")
-    for note in notes:
-        typer.echo(one_line(note))
+    for line in notes:
+        typer.echo(one_line(line))
 
 
 @app.command()
@@ -713,7 +471,7 @@ def restore(
     from sg_assess.store.db import resolve_location
 
     _refuse_on_team_database(ctx, "restore")
-    state = _state(ctx)
+    state = state_of(ctx)
     location = resolve_location(state.file_location())
     if location.path is None:
         raise UsageError("restore needs a database file")
@@ -740,12 +498,12 @@ def demo(
     """Create (or reuse) a separate database of fictional assessments to try things out."""
     from sg_assess.demo import ensure_demo_db
 
-    state = _state(ctx)
+    state = state_of(ctx)
     if state.db and _names_memory(state.db):
         raise UsageError(f"{state.db!r} is an in-memory database, gone when the command ends; give a database file")
     # Its own file always: SG_ASSESS_DB and the config's database are the real records. An explicit --db is
     # used only for a new file or an earlier demo.
-    if state.db_explicit and state.db and _names_server(state.db):
+    if state.db_explicit and state.db and names_server(state.db):
         raise UsageError("the demo never writes to a team database: it uses its own file; leave out --db")
     identity = state.app_identity() if open_app else {}
     target = Path(state.db) if state.db_explicit and state.db else paths.demo_db_path()
@@ -781,10 +539,10 @@ def main() -> None:
         finally:
             sys.stdout.flush()
     except BrokenPipeError:
-        _stdout_gone()
+        stdout_gone()
         sys.exit(EXIT_PIPE_CLOSED)
     except OSError as exc:
-        _stdout_gone()
+        stdout_gone()
         print(f"sg-assess: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
         sys.exit(1)
 

@@ -13,7 +13,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from sg_assess.cli import _emit_json, _note, _state, app
+from sg_assess.cli_base import app, emit_json, note, state_of
 from sg_assess.errors import UsageError
 from sg_assess.safetext import one_line, strip_controls
 
@@ -39,7 +39,7 @@ MAX_ROW_ID = 2**63 - 1  # SQLite's largest integer: a larger number cannot name 
 
 def _as_user(ctx: typer.Context, assessment: str, act: Callable[..., T]) -> tuple[str, T]:
     """Resolve the id, then call ``act(store, id, actor=..., role=...)`` as the current user."""
-    state = _state(ctx)
+    state = state_of(ctx)
     with state.open_store(create=False) as store:
         aid = store.resolve(assessment)
         return aid, act(store, aid, actor=state.actor(), role=state.actor_role())
@@ -61,25 +61,25 @@ def submit(
     """Submit an assessment for a supervisor's review (it is read-only until returned)."""
     aid, gaps = _as_user(ctx, assessment, lambda store, aid, **who: store.submit(aid, reason=reason, **who))
     if as_json:
-        _emit_json({"id": aid, "status": "submitted", "gaps": len(gaps)})
+        emit_json({"id": aid, "status": "submitted", "gaps": len(gaps)})
         return
     typer.echo(f"submitted: {aid[:8]} is waiting for a supervisor's review")
     if gaps:
-        _note(f"note: the quality check found {len(gaps)} gap{'s' if len(gaps) != 1 else ''}; the supervisor will see them")
+        note(f"note: the quality check found {len(gaps)} gap{'s' if len(gaps) != 1 else ''}; the supervisor will see them")
 
 
 @review_app.command("list")
 def review_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Submitted assessments waiting for review, the longest waiting first."""
-    with _state(ctx).open_store(create=False) as store:
+    with state_of(ctx).open_store(create=False) as store:
         items = store.review_queue_details(dt.date.today())
         names = _names(store)
         rows = [{**asdict(item.summary), "days_waiting": item.days_waiting, "gaps": item.gaps} for item in items]
     if as_json:
-        _emit_json(rows)
+        emit_json(rows)
         return
     if not rows:
-        _note("Nothing is waiting for review.")
+        note("Nothing is waiting for review.")
         return
     from sg_assess.terminal import print_table
 
@@ -176,7 +176,7 @@ def history(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Every change: who, when, the question, before and after."""
-    with _state(ctx).open_store(create=False) as store:
+    with state_of(ctx).open_store(create=False) as store:
         aid = store.resolve(assessment)
         if question and store.questionnaire_of(aid).question(question) is None:
             raise UsageError(f"there is no question {question!r} in this assessment; 'sg-assess show {assessment}' "
@@ -186,7 +186,7 @@ def history(
     if question:
         entries = [h for h in entries if h.question_id == question]
     if as_json:
-        _emit_json([asdict(h) for h in entries])
+        emit_json([asdict(h) for h in entries])
         return
     from sg_assess.terminal import print_table
 
@@ -210,10 +210,10 @@ def chronology(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """A child's assessments, sign-offs, addenda, referrals and actions in time order, with safety scores."""
-    with _state(ctx).open_store(create=False) as store:
+    with state_of(ctx).open_store(create=False) as store:
         events, series = store.chronology(store.resolve_child(child))
     if as_json:
-        _emit_json({"events": [asdict(e) for e in events],
+        emit_json({"events": [asdict(e) for e in events],
                     "scores": {who: [{"date": d, "score": s} for d, s in points] for who, points in series.items()}})
         return
     from sg_assess.terminal import print_table
@@ -241,13 +241,13 @@ def actions(
             until = dt.date.fromisoformat(until.strip()).isoformat()
         except ValueError:
             raise UsageError(f"--until {until!r} is not a date; write it as YYYY-MM-DD") from None
-    with _state(ctx).open_store(create=False) as store:
+    with state_of(ctx).open_store(create=False) as store:
         due = store.actions_due(until=until)
     if as_json:
-        _emit_json([{**asdict(a), "overdue": a.is_overdue(today)} for a in due])
+        emit_json([{**asdict(a), "overdue": a.is_overdue(today)} for a in due])
         return
     if not due:
-        _note("No next steps are waiting for review.")
+        note("No next steps are waiting for review.")
         return
     from sg_assess.terminal import print_table
 
@@ -290,7 +290,7 @@ def config_(
             "role_from": source(paths.ENV_ROLE), "theme": config.theme, "backups_keep": config.backups_keep,
             "file": str(config.path)}
     if as_json:
-        _emit_json(data)
+        emit_json(data)
         return
 
     def note(env: str | None) -> str:

@@ -13,11 +13,12 @@ from typing import Annotated, Any
 
 import typer
 
-from sg_assess.cli import _Group, _emit_json, _state, _stdin_is_terminal, app, ask_password
+from sg_assess import cli_base
+from sg_assess.cli_base import Group, app, ask_password, emit_json, state_of
 from sg_assess.errors import UsageError
 from sg_assess.safetext import one_line
 
-team_app = typer.Typer(cls=_Group, help="For IT: set up a team database on PostgreSQL and manage its logins.",
+team_app = typer.Typer(cls=Group, help="For IT: set up a team database on PostgreSQL and manage its logins.",
                        rich_markup_mode=None)
 app.add_typer(team_app, name="team")
 
@@ -27,7 +28,7 @@ ROLES = ("practitioner", "supervisor")
 def _connect(ctx: typer.Context) -> Any:  # an Engine
     from sg_assess.store import team
 
-    state = _state(ctx)
+    state = state_of(ctx)
     location = state.file_location()
     if not state.is_team():
         raise UsageError("team commands need a team database: --db postgresql://[login@]host[:port]/DATABASE "
@@ -39,7 +40,7 @@ def _where(ctx: typer.Context) -> str:
     from sg_assess.store.db import resolve_location
     from sg_assess.store.postgres import describe, server_url
 
-    return describe(server_url(resolve_location(_state(ctx).file_location()).server or ""))
+    return describe(server_url(resolve_location(state_of(ctx).file_location()).server or ""))
 
 
 def _role(role: str) -> str:
@@ -96,7 +97,7 @@ def team_add_user(
 
 def _new_password(login: str) -> str:
     """From standard input when it is not a terminal (its first line), else typed twice without echo."""
-    if not _stdin_is_terminal():
+    if not cli_base.stdin_is_terminal():
         text = sys.stdin.read()
         password = text.splitlines()[0] if text.splitlines() else ""
         if not password:
@@ -143,7 +144,7 @@ def team_list_users(
     finally:
         engine.dispose()
     if as_json:
-        _emit_json([{"login": m.login, "display_name": m.display_name, "role": m.role} for m in members])
+        emit_json([{"login": m.login, "display_name": m.display_name, "role": m.role} for m in members])
         return
     if not members:
         typer.echo("No logins on the team yet; add one with 'sg-assess team add-user LOGIN --role ...'", err=True)

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from sg_assess.cli import app
 from sg_assess.errors import Refused, ValidationError
 from sg_assess.store.bundle import import_bundle, render_bundle
-from sg_assess.store.records import AssessmentRecord
+from sg_assess.records import AssessmentRecord
 from sg_assess.store.repository import Store
 from tests.clirun import Target
 from tests.conftest import DATABASES

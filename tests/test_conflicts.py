@@ -9,7 +9,7 @@ import pytest
 
 from textual.widgets import Input
 
-from sg_assess.store.records import Conflict
+from sg_assess.records import Conflict
 from sg_assess.store.repository import Store
 from sg_assess.tui.app import create_app
 from sg_assess.tui.screens.editor import EditorScreen

@@ -15,7 +15,7 @@ from sg_assess.errors import ValidationError
 from sg_assess.questionnaire.loader import discover
 from sg_assess.questionnaire.schema import AGE_BANDS, Questionnaire
 from sg_assess.questionnaire.values import normalize
-from sg_assess.store.records import AssessmentRecord
+from sg_assess.records import AssessmentRecord
 from sg_assess.store.repository import Store
 
 EXPECTED_BANDS = ["5-9", "unborn", "15-17", "0-2", "5-9"]

@@ -38,7 +38,7 @@ from sg_assess.questionnaire.loader import from_source
 from sg_assess.questionnaire.schema import Questionnaire
 from sg_assess.questionnaire.summary import summary_map
 from sg_assess.safetext import one_line, strip_controls
-from sg_assess.store.records import AssessmentRecord
+from sg_assess.records import AssessmentRecord
 from sg_assess.store.repository import Store
 from tests.conftest import SHIPPED
 

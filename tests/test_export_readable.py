@@ -20,7 +20,7 @@ from sg_assess.questionnaire.loader import load_file, parse_questionnaire
 from sg_assess.questionnaire.scale import scale_summary
 from sg_assess.questionnaire.shipped import pinned_data_path
 from sg_assess.questionnaire.summary import LINES, check_summary, summary_map
-from sg_assess.store.records import HistoryRecord
+from sg_assess.records import HistoryRecord
 from sg_assess.store.repository import Store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "summary-v2-fixture.toml"

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from sg_assess.store.records import AssessmentRecord
+from sg_assess.records import AssessmentRecord
 from sg_assess.store.repository import Store
 from tests.tmuxkit import Tmux, app_env, cli, open_from_queue, return_with_comment
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from sg_assess.store.records import AssessmentRecord
+from sg_assess.records import AssessmentRecord
 from sg_assess.store.repository import Store
 from tests.teamkit import set_display_name
 from tests.tmuxkit import Tmux, app_env, open_from_queue, return_with_comment, wait_until

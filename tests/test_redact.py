@@ -21,7 +21,7 @@ from sg_assess.demo import ensure_demo_db
 from sg_assess.export import export_filename, render
 from sg_assess.export.redact import redact
 from sg_assess.questionnaire.schema import Questionnaire
-from sg_assess.store.records import AssessmentRecord, CommentRecord
+from sg_assess.records import AssessmentRecord, CommentRecord
 from sg_assess.store.repository import Store
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)

@@ -19,7 +19,7 @@ from sg_assess import quality
 from sg_assess.questionnaire import scale
 from sg_assess.questionnaire.loader import parse_questionnaire
 from sg_assess.questionnaire.schema import Questionnaire, age_band
-from sg_assess.store.records import AssessmentRecord, AssessmentSummary, ChildRecord
+from sg_assess.records import AssessmentRecord, AssessmentSummary, ChildRecord
 from sg_assess.store.repository import Store
 
 REPO = Path(__file__).resolve().parents[1]

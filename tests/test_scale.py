@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from sg_assess.cli import app
-from sg_assess.export.jsonexport import assessment_dict
+from sg_assess.records import assessment_dict
 from sg_assess.export.markdown import render_markdown
 from sg_assess.store.repository import Store
 from sg_assess.tui.app import create_app

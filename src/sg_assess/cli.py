@@ -202,7 +202,7 @@ def show(
     with state_of(ctx).open_store(create=False) as store:
         record = store.get(store.resolve(assessment))  # with history: the author's role and accepted gaps
     if as_json:
-        from sg_assess.export.jsonexport import assessment_dict
+        from sg_assess.records import assessment_dict
 
         emit_json(assessment_dict(record, full=False))
         return

@@ -24,7 +24,7 @@ from sg_assess.questionnaire.rows import ROW_TYPES
 from sg_assess.questionnaire.scale import scale_rows, scale_summary
 from sg_assess.questionnaire.schema import Questionnaire
 from sg_assess.safetext import one_line
-from sg_assess.store.records import AssessmentRecord
+from sg_assess.records import AssessmentRecord
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
 @dataclass(frozen=True)

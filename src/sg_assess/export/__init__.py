@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sg_assess.fileio import safe_filename
-from sg_assess.store.records import AssessmentRecord
+from sg_assess.records import AssessmentRecord
 
 FORMATS = ("md", "json", "bundle")
 SUFFIXES = {"md": ".md", "json": ".json", "bundle": ".bundle.json"}

@@ -30,7 +30,7 @@ from sg_assess.questionnaire.rows import ROW_TYPES
 from sg_assess.safetext import one_line, strip_controls
 from sg_assess.export.dates import age_text, local_time, long_date
 from sg_assess.export.summary import accepted_gaps, mapped_answer, scale_facts, trend
-from sg_assess.store.records import AssessmentRecord
+from sg_assess.records import AssessmentRecord
 
 # Each pattern matches a character to escape: always, or only where it would open something.
 _CONTEXT = (

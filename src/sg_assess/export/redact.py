@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from sg_assess.questionnaire.schema import Questionnaire
-from sg_assess.store.records import AssessmentRecord
+from sg_assess.records import AssessmentRecord
 
 BANNER = ("REDACTED. People are shown by their role in brackets ([child], [mother], [teacher 1]) and organisations "
           "by their kind ([school]); names, dates of birth, ages (given as bands), addresses, postcodes, phone "

@@ -12,7 +12,7 @@ from typing import Any
 
 from sg_assess.questionnaire.scale import ScaleSummary, scale_rows, scale_summary
 from sg_assess.questionnaire.summary import summary_map
-from sg_assess.store.records import AssessmentRecord, EarlierScore
+from sg_assess.records import AssessmentRecord, EarlierScore
 
 def scale_question(record: AssessmentRecord) -> str | None:
     """The id of the question holding the safety scale: the mapped one, else the questionnaire's first scale."""

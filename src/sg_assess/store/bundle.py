@@ -33,12 +33,12 @@ from typing import TYPE_CHECKING, Any
 
 from sg_assess.errors import Refused, ValidationError
 from sg_assess.store.dialect import driver_sql
-from sg_assess.export.jsonexport import assessment_dict
+from sg_assess.records import assessment_dict
 from sg_assess.questionnaire.loader import from_source
 from sg_assess.store import db
 from sg_assess.store.claims import Claim, check_claims
 from sg_assess.store.merge import ImportResult, insert_new, merge_into
-from sg_assess.store.records import AssessmentRecord
+from sg_assess.records import AssessmentRecord
 
 if TYPE_CHECKING:
     from sg_assess.store.repository import Store

@@ -30,7 +30,7 @@ from sg_assess.questionnaire.values import (NUL_SYMBOL, answer_figures, clean_te
 from sg_assess.store import db
 from sg_assess.store.dialect import driver_sql, folded, search as search_clause, search_document
 from sg_assess.store.tables import ANS, CHILD_NAME, H, Q_HASH, QD, SUMMARY_COLUMNS, A, C, summaries_of
-from sg_assess.store.records import (
+from sg_assess.records import (
     AddendumRecord,
     Conflict,
     AssessmentRecord,

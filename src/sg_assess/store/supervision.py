@@ -28,7 +28,7 @@ from sg_assess.store import db
 from sg_assess.store.dialect import driver_sql
 from sg_assess.store.freeze import make_seal
 from sg_assess.store.tables import Q_HASH, SUMMARY_COLUMNS, A, C, summaries_of
-from sg_assess.store.records import ActionRecord, AssessmentSummary, ChronologyEvent, QueueItem
+from sg_assess.records import ActionRecord, AssessmentSummary, ChronologyEvent, QueueItem
 
 if TYPE_CHECKING:
     from sg_assess.store.repository import Store

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func
 
 from sg_assess.store.models import Answer, Assessment, Child, HistoryEntry, QuestionnaireDef
-from sg_assess.store.records import AssessmentSummary
+from sg_assess.records import AssessmentSummary
 
 A = Assessment.__table__
 C = Child.__table__

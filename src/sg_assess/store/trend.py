@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sg_assess.store.records import EarlierScore
+from sg_assess.records import EarlierScore
 
 _SQL_EARLIER = (
     "SELECT e.id, e.assessment_date, e.status, e.practitioner, e.questionnaire_hash FROM assessment e "

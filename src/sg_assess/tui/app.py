@@ -27,7 +27,7 @@ from sg_assess import paths
 from sg_assess.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
-    from sg_assess.store.records import AssessmentRecord
+    from sg_assess.records import AssessmentRecord
     from sg_assess.store.repository import Store
     from sg_assess.tui.dialogs.new_assessment import NewAssessment
 

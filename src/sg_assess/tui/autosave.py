@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sg_assess.errors import Refused, SgError, ValidationError
-from sg_assess.store.records import Conflict
+from sg_assess.records import Conflict
 
 SaveFn = Callable[[str, Any, Any], Any]  # (question id, value, value last seen stored) -> truthy or a Conflict
 

@@ -25,7 +25,7 @@ FIELDS = "Input, TextArea, Checkbox, RadioSet, Select"
 T = TypeVar("T")
 
 
-class _Form(ModalScreen[T | None]):
+class Form(ModalScreen[T | None]):
     """A dialog with fields, a problem line, Save (ctrl+s) and Cancel (Esc)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="form.cancel"), Binding("ctrl+s", "save", "Save", id="form.save")]
@@ -81,7 +81,7 @@ class _Form(ModalScreen[T | None]):
     def touched(self) -> bool:
         return self._as_opened is not None and self.field_values() != self._as_opened
 
-    def keep_open_until_done(self, act: Callable[[T, Callable[[str | None], None]], None]) -> _Form[T]:
+    def keep_open_until_done(self, act: Callable[[T, Callable[[str | None], None]], None]) -> Form[T]:
         """Save runs ``act(value, finished)`` and the dialog stays open until it calls ``finished``.
 
         ``finished(None)``: done, the dialog closes.  ``finished(refusal)``: the refusal is shown in the dialog
@@ -273,7 +273,7 @@ class Note:
     text: str
 
 
-class TextDialog(_Form[Note]):
+class TextDialog(Form[Note]):
     """Ask for a piece of text (a comment, a reply, what needs to change)."""
 
     def __init__(self, title: str, prompt: str, *, save_label: str = "Save (ctrl+s)") -> None:
@@ -298,7 +298,7 @@ class SignOff:
     outcome: str = ""  # the outcome the supervisor agrees with
 
 
-class SignOffDialog(_Form[SignOff]):
+class SignOffDialog(Form[SignOff]):
     TITLE_TEXT = "Sign off this assessment"
     SAVE_LABEL = "Sign off (ctrl+s)"
 
@@ -339,7 +339,7 @@ class AddendumText:
     text: str
 
 
-class AddendumDialog(_Form[AddendumText]):
+class AddendumDialog(Form[AddendumText]):
     TITLE_TEXT = "Add an addendum"
 
     def fields(self) -> ComposeResult:
@@ -365,7 +365,7 @@ class Identity:
     role: str
 
 
-class WhoAreYouDialog(_Form[Identity]):
+class WhoAreYouDialog(Form[Identity]):
     """First run: the name and role recorded on every change."""
 
     TITLE_TEXT = "Welcome to sg-assess"

@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
-from sg_assess.tui.dialogs.forms import _Form
+from sg_assess.tui.dialogs.forms import Form
 from sg_assess.tui.text import literal_line
 from sg_assess.tui.widgets.marks import MarkedCheckbox
 from sg_assess.tui.widgets.inputs import DateValidator
@@ -36,7 +36,7 @@ class ChildDetails:
     due_date: str | None
 
 
-class NewAssessmentDialog(_Form[NewAssessment]):
+class NewAssessmentDialog(Form[NewAssessment]):
     SAVE_LABEL = "Create (ctrl+s)"
 
     def __init__(self, questionnaires: list[tuple[str, str]], child: ChildDetails | None = None,

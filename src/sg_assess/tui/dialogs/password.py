@@ -6,11 +6,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
-from sg_assess.tui.dialogs.forms import _Form
+from sg_assess.tui.dialogs.forms import Form
 from sg_assess.tui.text import literal_line
 
 
-class PasswordDialog(_Form[str]):
+class PasswordDialog(Form[str]):
     """Returns the password typed, or None (Esc).  The field shows dots; the text is never shown or saved."""
 
     SAVE_LABEL = "Connect (Enter)"

@@ -14,13 +14,13 @@ from sg_assess.questionnaire.rows import ROW_TYPES
 from sg_assess.questionnaire.schema import Question
 from sg_assess.questionnaire.values import normalize
 from sg_assess.safetext import visible
-from sg_assess.tui.dialogs.forms import _Form
+from sg_assess.tui.dialogs.forms import Form
 from sg_assess.tui.text import literal_line
 from sg_assess.tui.widgets.marks import MarkedCheckbox
 from sg_assess.tui.widgets.inputs import DateValidator, LineInput
 
 
-class RowDialog(_Form[dict[str, Any]]):
+class RowDialog(Form[dict[str, Any]]):
     """Returns the row, checked as the store will check it, or None."""
 
     AUTO_FOCUS = "Input, Checkbox"  # typing after 'a' goes straight into the first field

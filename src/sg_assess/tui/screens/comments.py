@@ -8,7 +8,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from sg_assess.store.records import AssessmentRecord, ReviewRecord
+from sg_assess.records import AssessmentRecord, ReviewRecord
 from sg_assess.tui.text import literal
 
 

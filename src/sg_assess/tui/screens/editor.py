@@ -19,7 +19,7 @@ from textual.widgets import Header, Input, Label, ListItem, ListView, ProgressBa
 from sg_assess.export.markdown import BAND_NAMES
 from sg_assess.questionnaire.schema import Questionnaire, Section
 from sg_assess.statuses import status_words
-from sg_assess.store.records import AssessmentRecord, Conflict
+from sg_assess.records import AssessmentRecord, Conflict
 from sg_assess.tui.autosave import Autosaver, SaveState
 from sg_assess.tui.keys import help_key, own_footer
 from sg_assess.tui.screens.comments import last_return, return_banner

@@ -23,7 +23,7 @@ from sg_assess.tui.text import cell, literal, literal_line
 if TYPE_CHECKING:
     from textual.content import Content
 
-    from sg_assess.store.records import AssessmentSummary
+    from sg_assess.records import AssessmentSummary
     from sg_assess.tui.app import SgApp
 
 PAGE = 100

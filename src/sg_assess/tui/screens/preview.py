@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Markdown
 
 from sg_assess.export.markdown import render_markdown
-from sg_assess.store.records import AssessmentRecord
+from sg_assess.records import AssessmentRecord
 from sg_assess.tui.keys import help_key, own_footer
 
 if TYPE_CHECKING:

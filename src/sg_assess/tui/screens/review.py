@@ -13,7 +13,7 @@ from textual.widgets import Header, Label, Markdown, Static
 from sg_assess.export.markdown import render_markdown
 from sg_assess.quality import Gap
 from sg_assess.statuses import status_words
-from sg_assess.store.records import AssessmentRecord
+from sg_assess.records import AssessmentRecord
 from sg_assess.tui.keys import help_key, own_footer
 from sg_assess.tui.screens.comments import comments_text
 from sg_assess.tui.text import literal, literal_line

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sg_assess.questionnaire.schema import Questionnaire
@@ -227,3 +227,36 @@ class AssessmentRecord:
                                       worker_score=scale.worker_score, score_range=scale.score_range,
                                       score_note=scale.note if scale.low is not None else "")
         return dataclasses.replace(self, summary=summary, answers=dict(answers))
+
+
+def assessment_dict(record: AssessmentRecord, *, full: bool = True) -> dict[str, Any]:
+    """The assessment as plain data (the JSON export, and the record a bundle carries).  ``full`` adds the
+    questionnaire's source text and the history."""
+    s = record.summary
+    q = record.questionnaire
+    data: dict[str, Any] = {
+        "id": s.id,
+        "status": s.status,
+        "assessment_date": s.assessment_date,
+        "age_band": s.age_band,
+        "practitioner": s.practitioner,
+        "created_at": s.created_at,
+        "updated_at": s.updated_at,
+        "latest_score": s.latest_score,
+        "worker_score": s.worker_score,
+        "score_range": s.score_range,
+        "child": asdict(record.child),
+        "questionnaire": {"id": q.id, "version": q.version, "title": q.title, "hash": record.questionnaire_hash},
+        "answers": dict(sorted(record.answers.items())),
+        "completeness": s.completeness,
+    }
+    data["owner"] = record.owner
+    data["submitted_at"] = record.submitted_at
+    data["signed_off_at"] = record.signed_off_at
+    data["reviews"] = [asdict(r) for r in record.reviews]
+    data["comments"] = [asdict(c) for c in record.comments]
+    data["addenda"] = [asdict(a) for a in record.addenda]
+    if full:
+        data["questionnaire"]["source"] = q.source
+        data["history"] = [asdict(h) for h in record.history]
+    return data

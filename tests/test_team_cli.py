@@ -451,3 +451,22 @@ def test_display_names_reach_what_people_read_and_never_a_redacted_export(pg_ser
         p.submit(aid, actor="pat_d", role="practitioner", reason="views added")
         declaration = k.sign_off(aid, actor="kim_o", role="supervisor", score=6, reason="ok", outcome="Early help")
     assert declaration.startswith("I, Kim Oh (kim_o, supervisor), have reviewed this assessment")
+
+
+def test_it_checks_the_team_database_as_its_owner(pg_server, empty_db: str, new_logins) -> None:
+    """IT sets up and checks a team database as its owner, a login in neither group."""
+    from psycopg import sql
+
+    owner = new_logins("owner")
+    pg_server.conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(owner),
+                                                                              sql.Literal(PASSWORD)))
+    pg_server.conn.execute(sql.SQL("ALTER DATABASE {} OWNER TO {}").format(sql.Identifier(empty_db),
+                                                                           sql.Identifier(owner)))
+    url = pg_server.url(empty_db, owner)
+    try:
+        run("--db", url, "team", "init")
+        assert run("--db", url, "check").stdout.strip().endswith(": ok")
+        assert "not on the team" in run("--db", url, "list", code=1).stderr  # the owner is IT, not a practitioner
+    finally:  # the owner's objects go with the database, so that the login can be dropped
+        pg_server.conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(empty_db)))
+        pg_server.made.remove(empty_db)

@@ -379,9 +379,8 @@ def check(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", he
     if location.is_server:  # connect first (asking for a password if need be): the checks run on the server
         from sg_assess.store.server_check import check_team_database
 
-        state.open_store(create=False).close()
-        try:
-            problems = check_team_database(location, password=state.password)  # seals, rules, grants
+        try:  # as IT would run it, as the database's owner: no team membership needed
+            problems = state.with_password(lambda password: check_team_database(location, password=password))
         except SgError as exc:
             problems = [str(exc)]
     else:

@@ -168,7 +168,8 @@ def test_a_wrong_password_typed_is_one_line(people: dict[str, str], no_password_
 def test_no_prompt_without_a_terminal(people: dict[str, str], no_password_file: None,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("getpass.getpass", lambda prompt="": pytest.fail("asked without a terminal"))
-    assert "right password" in run("--db", people["pat"], "list", input="", code=1).stderr
+    said = run("--db", people["pat"], "list", input="", code=1).stderr
+    assert "asks for the password of the login" in said and "none was found" in said
 
 
 def test_a_server_that_is_down_is_one_line() -> None:
@@ -470,3 +471,22 @@ def test_it_checks_the_team_database_as_its_owner(pg_server, empty_db: str, new_
     finally:  # the owner's objects go with the database, so that the login can be dropped
         pg_server.conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(empty_db)))
         pg_server.made.remove(empty_db)
+
+
+def test_a_display_name_of_spaces_is_refused_and_a_login_outside_the_groups_is_pointed_at_set_role(
+        pg_server, team_db: str, new_logins) -> None:
+    from psycopg import sql
+
+    admin = pg_server.url(team_db, pg_server.admin.username)
+    login = new_logins("blank")
+    said = run("--db", admin, "team", "add-user", login, "--role", "practitioner", "--name", "   ",
+               input=f"{PASSWORD}\n", code=2).stderr
+    assert "the display name is empty" in said
+    outsider = new_logins("outsider")
+    pg_server.conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(outsider),
+                                                                              sql.Literal(PASSWORD)))
+    url = pg_server.url(team_db, outsider)
+    assert f"team set-role {outsider} --role practitioner" in run("--db", url, "list", code=1).stderr
+    assert "database's owner" in run("--db", url, "team", "init", code=1).stderr  # not 'permission denied'
+    run("--db", admin, "team", "set-role", outsider, "--role", "practitioner", "--name", "Out Sider")
+    assert run("--db", url, "list").exit_code == 0  # the advice given works

@@ -196,7 +196,7 @@ async def test_a_login_that_is_not_on_the_team_is_told_in_one_line_what_to_do(pg
         said = text_of(app.screen.query_one("#empty", Static))
         # One line: the login is not on the team, and what IT runs.
         assert said.startswith(f"Cannot open the team database: the login '{login}' is not on the team")
-        assert "ask IT to run 'sg-assess team add-user" in said
+        assert "ask IT to run 'sg-assess team set-role" in said
         assert "Press F5 to try again" in said and "Traceback" not in said
         assert "not connected yet" in str(app.format_title("sg-assess", ""))
 

@@ -343,7 +343,7 @@ def open_server(location: Location, *, password: str | None = None) -> Engine:
             who = url.username or "this login"
             raise DatabaseError(f"the login {who!r} is not on the team of {postgres.describe(url)} (neither "
                                 f"{postgres.PRACTITIONER_GROUP} nor {postgres.SUPERVISOR_GROUP}); ask IT to run "
-                                f"'sg-assess team add-user {who} --role ...'") from None
+                                f"'sg-assess team set-role {who} --role practitioner' (or supervisor)") from None
         raise postgres.explain_connect(exc, url) from None
     where = postgres.describe(url)
     if version is None:

@@ -95,9 +95,13 @@ def explain_connect(exc: BaseException, url: URL) -> DatabaseError:
     message = str(getattr(exc, "orig", None) or exc)
     low = message.lower()
     where = describe(url)
-    if "password authentication failed" in low or "no password supplied" in low or "password is required" in low:
-        return PasswordNeeded(f"the server at {where} did not accept the login {url.username or '(your user name)'}"
-                              " without the right password; check the password (or the password file) and try again")
+    who = url.username or "(your user name)"
+    if "no password supplied" in low or "password is required" in low:  # libpq found none to give
+        return PasswordNeeded(f"the server at {where} asks for the password of the login {who}, and none was found "
+                              "(PGPASSWORD, ~/.pgpass or a service file); type it when asked, or set one of those")
+    if "password authentication failed" in low:
+        return PasswordNeeded(f"the server at {where} did not accept the login {who} without the right password; "
+                              "check the password (or the password file) and try again")
     if "ssl" in low or "certificate" in low or "tls" in low:
         return DatabaseError(f"cannot make a secure (TLS) connection to {where}: {_first_line(message)}; check "
                              "sslmode and sslrootcert in the URL, or ask IT for the server's certificate")
@@ -141,5 +145,5 @@ def identity(conn) -> TeamIdentity:  # noqa: ANN001 - a SQLAlchemy connection
         (SUPERVISOR_GROUP, PRACTITIONER_GROUP)).one()
     if not (supervisor or practitioner):
         raise DatabaseError(f"the login {login!r} is not on the team (neither {PRACTITIONER_GROUP} nor "
-                            f"{SUPERVISOR_GROUP}); ask IT to run 'sg-assess team add-user {login} --role ...'")
+                            f"{SUPERVISOR_GROUP}); ask IT to run 'sg-assess team set-role {login} --role practitioner' (or supervisor)")
     return TeamIdentity(login=login, display_name=name or login, role="supervisor" if supervisor else "practitioner")

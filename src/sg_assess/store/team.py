@@ -47,18 +47,22 @@ def connect(location: str, *, password: str | None = None) -> Engine:
     return engine
 
 
+def _require_owner(conn) -> None:  # noqa: ANN001 - a SQLAlchemy connection
+    owner = conn.exec_driver_sql("SELECT pg_get_userbyid(datdba) = session_user OR "
+                                 "(SELECT rolsuper FROM pg_roles WHERE rolname = session_user) "
+                                 "FROM pg_database WHERE datname = current_database()").scalar()
+    if not owner:
+        raise DatabaseError("'team init' must run as the database's owner (or a superuser); nothing was changed")
+
+
 def init(engine: Engine) -> int:
     """Create or upgrade the schema, the group roles and the grants; return the schema version now."""
     with engine.connect() as conn:
+        _require_owner(conn)  # first: a login that may read nothing here would fail on the version with no reason
         version = postgres.schema_version(conn)
-        owner = conn.exec_driver_sql("SELECT pg_get_userbyid(datdba) = session_user OR "
-                                     "(SELECT rolsuper FROM pg_roles WHERE rolname = session_user) "
-                                     "FROM pg_database WHERE datname = current_database()").scalar()
     if version is None:
         raise DatabaseError("this database holds tables that are not sg-assess's; give an empty database, "
                             "nothing was changed")
-    if not owner:
-        raise DatabaseError("'team init' must run as the database's owner (or a superuser); nothing was changed")
     try:
         db.migrate(engine)
         from pathlib import Path
@@ -84,13 +88,23 @@ def _group(role: str) -> str:
         raise UsageError(f"the role must be practitioner or supervisor, not {role!r}") from None
 
 
+def _display_name(display_name: str | None) -> str | None:
+    """A display name given, made one line; one given but empty (spaces only) is refused, not taken for none."""
+    if display_name is None:
+        return None
+    name = one_line(display_name)
+    if not name:
+        raise UsageError("the display name is empty; give one (--name \"Display Name\") or leave --name out")
+    return name
+
+
 def add_user(engine: Engine, login: str, *, role: str, password: str, display_name: str | None = None) -> None:
     """A new login in the role's group, with a password and a display name (CREATEROLE needed)."""
     group = _group(role)
     login = _login(login)
     if not password:
         raise UsageError("a password is needed for the new login (read from standard input, or typed when asked)")
-    name = one_line(display_name or "") or login  # user text: no control characters, one line
+    name = _display_name(display_name) or login  # user text: no control characters, one line
     try:
         with engine.begin() as conn:
             _require_admin(conn)
@@ -109,6 +123,7 @@ def set_role(engine: Engine, login: str, *, role: str, display_name: str | None 
     """Move a login to the other group (and optionally rename it)."""
     group = _group(role)
     other = SUPERVISOR_GROUP if group == PRACTITIONER_GROUP else PRACTITIONER_GROUP
+    name = _display_name(display_name)
     try:
         with engine.begin() as conn:
             _require_admin(conn)
@@ -117,10 +132,9 @@ def set_role(engine: Engine, login: str, *, role: str, display_name: str | None 
             quoted = conn.exec_driver_sql("SELECT quote_ident(%s)", (login,)).scalar()
             conn.exec_driver_sql(f"REVOKE {other} FROM {quoted}")
             conn.exec_driver_sql(f"GRANT {group} TO {quoted}")
-            if one_line(display_name or ""):
+            if name:
                 conn.exec_driver_sql("INSERT INTO team_member (login, display_name) VALUES (%s, %s) ON CONFLICT "
-                                     "(login) DO UPDATE SET display_name = EXCLUDED.display_name",
-                                     (login, one_line(display_name or "")))
+                                     "(login) DO UPDATE SET display_name = EXCLUDED.display_name", (login, name))
     except DBAPIError as exc:
         raise DatabaseError(f"could not change the role of {login!r}: {_message(exc)}") from None
 
@@ -152,8 +166,10 @@ def shown(login: str, names: dict[str, str]) -> str:
 
 
 def schema_before(engine: Engine) -> int | None:
-    """The schema version before 'init' (0: an empty database; None: tables that are not ours)."""
+    """The schema version before 'init' (0: an empty database; None: tables that are not ours); only the
+    database's owner is told (anyone else may read nothing here, and 'init' would refuse them anyway)."""
     with engine.connect() as conn:
+        _require_owner(conn)
         return postgres.schema_version(conn)
 
 

@@ -453,3 +453,9 @@ def test_the_store_shows_a_server_refusal_as_one_line(team: Team, draft: str) ->
     with pytest.raises(Refused, match="^pat cannot add a comment in the name of Sue Supervisor$"):
         pat.add_comment(draft, "Signed, Sue", actor="Sue Supervisor", role="practitioner")
     assert pat.add_comment(draft, "Noted", **PAT) > 0
+
+
+def test_a_row_that_names_nobody_is_refused_in_words(team: Team, draft: str) -> None:
+    """A bare INSERT from a SQL tool, with no author or role, is told what is missing, not 'is not a  on the team'."""
+    refused(team.sql("pat"), "INSERT INTO comment (assessment_id, at, text) VALUES (%s, 'z', 'x')", (draft,),
+            match="cannot add a comment in the name of nobody")

@@ -400,11 +400,12 @@ BEGIN
     ELSE
         who := NEW.author;
     END IF;
-    IF who <> session_user THEN
-        PERFORM sg_refuse(format('%s cannot add a %s in the name of %s', session_user, TG_TABLE_NAME, who));
+    IF who IS DISTINCT FROM session_user THEN
+        PERFORM sg_refuse(format('%s cannot add a %s in the name of %s', session_user, TG_TABLE_NAME,
+                                 coalesce(who, 'nobody')));
     END IF;
     IF NEW.role IS DISTINCT FROM sg_role() THEN
-        PERFORM sg_refuse(format('%s is not a %s on the team', session_user, NEW.role));
+        PERFORM sg_refuse(format('%s is not a %s on the team', session_user, coalesce(NEW.role, '(no role given)')));
     END IF;
     SELECT a.status INTO status FROM assessment a WHERE a.id = NEW.assessment_id;
     IF TG_TABLE_NAME = 'review' THEN

@@ -355,8 +355,8 @@ def test_display_names_are_shown_beside_logins(pg_server, team_db: str, people: 
     run("--db", admin, "team", "set-role", "Pat Practitioner", "--role", "practitioner", "--name", "P. Practitioner [Team A]")
     aid = run("--db", people["pat"], "new", "--child", "Ada Example", "--dob", "2019-01-15").stdout.strip()[:8]
     run("--db", people["pat"], "submit", aid, "--reason", "r")
-    assert "Pat Practitioner (P. Practitioner [Team A])" in run("--db", people["pat"], "history", aid).stdout
-    assert "(P. Practitioner [Team A])" in run("--db", people["sue"], "review", "list").stdout.replace("\n", "")
+    assert "P. Practitioner [Team A] (Pat Practitioner)" in run("--db", people["pat"], "history", aid).stdout
+    assert "P. Practitioner [Team A] (Pat Practitioner)" in run("--db", people["sue"], "review", "list").stdout.replace("\n", "")
     entry = json.loads(run("--db", people["pat"], "history", aid, "--json").stdout)[0]
     assert entry["actor"] == "Pat Practitioner"  # the record keeps the login; the name is only shown
 
@@ -438,11 +438,12 @@ def test_display_names_reach_what_people_read_and_never_a_redacted_export(pg_ser
         p.submit(aid, actor="pat_d", role="practitioner", reason="now")
         s.return_assessment(aid, actor="sue_r", role="supervisor", comment="Add the child's views")
         record = p.get(aid)
-    assert record.people["pat_d"] == "Pat Doe" and record.person("sue_r") == "sue_r (Sue Roe)"
+    assert record.people["pat_d"] == "Pat Doe" and record.person("sue_r") == "Sue Roe (sue_r)"
     assert record.person("someone else") == "someone else"  # a name the team does not know is shown as recorded
     markdown = render_markdown(record)
-    assert "pat_d (Pat Doe)" in markdown and "**Returned** by sue_r (Sue Roe) (supervisor)" in markdown
-    assert return_banner(last_return(record), record).startswith("Returned by sue_r (Sue Roe) on ")
+    assert "**Author:** Pat Doe (pat_d), practitioner" in markdown
+    assert "**Returned** by Sue Roe (sue_r, supervisor)" in markdown and "(supervisor) (" not in markdown
+    assert return_banner(last_return(record), record).startswith("Returned by Sue Roe (sue_r) on ")
     hidden = render_markdown(redact(record))
     assert "Pat Doe" not in hidden and "pat_d" not in hidden and "Sue Roe" not in hidden and "sue_r" not in hidden
     with Store.open(pat) as p, Store.open(kim) as k:

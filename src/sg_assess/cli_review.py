@@ -30,11 +30,11 @@ def _names(store) -> dict[str, str]:  # noqa: ANN001 - a Store
 
 
 def _who(login: str, names: dict[str, str]) -> str:
-    if not names:
-        return login
-    from sg_assess.store.team import shown
+    from sg_assess.identity import shown_person
 
-    return shown(login, names)
+    return shown_person(login, names)
+
+
 MAX_ROW_ID = 2**63 - 1  # SQLite's largest integer: a larger number cannot name a comment
 
 def _as_user(ctx: typer.Context, assessment: str, act: Callable[..., T]) -> tuple[str, T]:

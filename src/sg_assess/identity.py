@@ -36,13 +36,16 @@ def person_key(name: str) -> str:
     return unicodedata.normalize("NFKC", text.casefold())
 
 
-def shown_person(login: str, names: dict[str, str]) -> str:
-    """A person as readers see them: on a team database ``login (Display Name)`` when IT set a display name
-    other than the login; the name as recorded otherwise (a file records the name a person gave)."""
+def shown_person(login: str, names: dict[str, str], role: str | None = None) -> str:
+    """A person as readers see them: on a team database ``Display Name (login, role)`` when IT set a display
+    name other than the login; otherwise the name as recorded, ``name (role)`` (a file records the name a
+    person gave).  ``role`` is left out when not given."""
     from sg_assess.safetext import one_line
 
     name = one_line(names.get(login) or "")
-    return f"{login} ({name})" if name and name != login else login
+    if name and name != login:
+        return f"{name} ({login}{', ' + role if role else ''})"
+    return f"{login} ({role})" if role else login
 
 
 def same_person(a: str | None, b: str | None) -> bool:

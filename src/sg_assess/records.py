@@ -197,11 +197,12 @@ class AssessmentRecord:
     # On a team database, each login's display name (records keep the login); empty for a file.
     people: dict[str, str] = field(default_factory=dict)
 
-    def person(self, name: str) -> str:
-        """Someone named in this record as readers see them (``login (Display Name)`` on a team database)."""
+    def person(self, name: str, role: str | None = None) -> str:
+        """Someone named in this record as readers see them (``Display Name (login, role)`` on a team database,
+        ``name (role)`` in a file)."""
         from sg_assess.identity import shown_person
 
-        return shown_person(name, self.people)
+        return shown_person(name, self.people, role)
 
     @property
     def sign_off(self) -> ReviewRecord | None:

@@ -307,7 +307,7 @@ def render_markdown(record: AssessmentRecord, *, show_ids: bool = False) -> str:
 
 
 def _by(record: AssessmentRecord, actor: str, role: str | None, at: str) -> str:
-    return f"{escape_line(record.person(actor))}" + (f" ({escape_line(role)})" if role else "") + f", {local_time(at)}"
+    return f"{escape_line(record.person(actor, role))}, {local_time(at)}"
 
 
 def _workflow(record: AssessmentRecord) -> list[str]:

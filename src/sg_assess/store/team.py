@@ -12,7 +12,6 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from sg_assess.errors import DatabaseError, NotFound, UsageError
-from sg_assess.identity import shown_person
 from sg_assess.safetext import one_line
 from sg_assess.store import db, postgres
 from sg_assess.store.dialect import run_script
@@ -158,11 +157,6 @@ def display_names(engine: Engine) -> dict[str, str]:
     """Each team login's display name, as IT set it (for showing beside the login; records keep the login)."""
     with engine.connect() as conn:
         return {login: name for login, name in conn.exec_driver_sql("SELECT login, display_name FROM team_member")}
-
-
-def shown(login: str, names: dict[str, str]) -> str:
-    """``login (Display Name)`` when the team knows a different name for it; the login alone otherwise."""
-    return shown_person(login, names)
 
 
 def schema_before(engine: Engine) -> int | None:

@@ -491,3 +491,9 @@ def test_a_display_name_of_spaces_is_refused_and_a_login_outside_the_groups_is_p
     assert "database's owner" in run("--db", url, "team", "init", code=1).stderr  # not 'permission denied'
     run("--db", admin, "team", "set-role", outsider, "--role", "practitioner", "--name", "Out Sider")
     assert run("--db", url, "list").exit_code == 0  # the advice given works
+
+
+def test_config_on_a_team_database_says_the_login_is_who_you_are(people: dict[str, str]) -> None:
+    out = run("--db", people["pat"], "config").stdout
+    assert "team:" in out and "you are your database login" in out
+    assert json.loads(run("--db", people["pat"], "config", "--json").stdout)["team_database"].startswith("postgresql")

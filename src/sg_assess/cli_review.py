@@ -258,6 +258,7 @@ def actions(
 
 @app.command("config")
 def config_(
+    ctx: typer.Context,
     name: Annotated[str | None, typer.Option("--name", help="Your name, as recorded on every change.")] = None,
     role: Annotated[str | None, typer.Option("--role", help="practitioner or supervisor.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -289,6 +290,8 @@ def config_(
     data = {"name": shown(current_user), "name_from": source(paths.ENV_USER), "role": shown(current_role),
             "role_from": source(paths.ENV_ROLE), "theme": config.theme, "backups_keep": config.backups_keep,
             "file": str(config.path)}
+    state = state_of(ctx)
+    data["team_database"] = state.db_location() if state.is_team() else None
     if as_json:
         emit_json(data)
         return
@@ -300,3 +303,6 @@ def config_(
     typer.echo(f"{'role:':<8} {one_line(data['role'])}{note(data['role_from'])}")
     typer.echo(f"{'theme:':<8} {one_line(config.theme or 'default')}")
     typer.echo(f"{'file:':<8} {strip_controls(str(config.path))}")
+    if data["team_database"]:
+        typer.echo(f"{'team:':<8} on the team database {strip_controls(data['team_database'])} you are your database "
+                   "login, with its group's role; the name and role above are for a database file")

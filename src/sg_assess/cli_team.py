@@ -67,7 +67,8 @@ def team_init(ctx: typer.Context) -> None:
     if before == 0:
         typer.echo(f"set up the team database {where}: schema version {version}")
     elif before == version:
-        typer.echo(f"the team database {where} was already set up (schema version {version}); checked again")
+        typer.echo(f"the team database {where} was already set up (schema version {version}); its rules, grants "
+                   "and triggers were written again, putting back any that had been changed or switched off")
     else:
         typer.echo(f"upgraded the team database {where} from schema version {before} to {version}")
     typer.echo("group roles sg_practitioner and sg_supervisor, their grants and the server's rules are in place")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -123,6 +124,32 @@ def test_sign_off_refuses_when_no_outcome_is_recorded(store: Store) -> None:
     store.submit(aid, **PAT)
     with pytest.raises(SignOffRefused, match="records no outcome"):
         store.sign_off(aid, score=5, reason="r", outcome="Early help", **SUE)
+
+
+def test_sign_off_refusal_is_one_rule_phrased_for_the_cli_or_the_app(store: Store) -> None:
+    """The checks that do not depend on the sign-off form: the store's and the review screen's (before the form)."""
+    from sg_assess import quality
+    from sg_assess.store.supervision import sign_off_refusal
+
+    def refusal(aid: str, how: str) -> Any:
+        record = store.get(aid, with_history=False)
+        return sign_off_refusal(record, quality.urgent(quality.check(record)), return_how=how)
+
+    urgent = new(store, analysis="a", outcome="No further action", safety_scale=[{"who": "Mum", "score": 0}])
+    unrecorded = new(store, analysis="a", safety_scale=[{"who": "Mum", "score": 5}])
+    fine = new(store, analysis="a", outcome="No further action", safety_scale=[{"who": "Mum", "score": 5}])
+    found = refusal(urgent, "F6 returns it")
+    assert isinstance(found, SignOffRefused) and found.gaps[0].kind == "urgent"
+    assert str(found).endswith("1 urgent gap open (Mum scored 0), so it cannot be signed off; return it to the "
+                               "practitioner (F6 returns it)")
+    assert str(refusal(unrecorded, "F6 returns it")).endswith("records no outcome, so there is nothing to agree "
+                                                               "with; return it to the practitioner (F6 returns it)")
+    assert refusal(fine, "F6 returns it") is None
+    for aid in (urgent, unrecorded):  # the store says the same, with the CLI's command
+        store.submit(aid, reason="Going now", **PAT)
+        with pytest.raises(SignOffRefused, match=f"return it to the practitioner \\(sg-assess review return {aid[:8]} "
+                                                 "--comment TEXT\\)$"):
+            store.sign_off(aid, score=5, reason="r", outcome="No further action", **SUE)
 
 
 def test_version_1_sign_off_names_the_outcome_in_words(store: Store, assessment: str) -> None:

@@ -246,3 +246,62 @@ async def test_first_run_asks_who_you_are(tmp_path: Path, isolated_env: Path, mo
         assert (app.user, app.role) == ("Sam Worker", "supervisor")
     text = (isolated_env / "config.toml").read_text()
     assert 'user = "Sam Worker"' in text and 'role = "supervisor"' in text
+
+
+def tiny_submitted(db: Path, **answers: Any) -> str:
+    """An assessment of a questionnaire that records its outcome ([sign_off] outcome_question), submitted."""
+    from tests.test_gating import Q
+
+    with Store.open(db) as store:
+        aid = store.create_assessment(questionnaire=Q, child_name="Ada", dob="2019-01-15",
+                                      assessment_date="2026-03-02", **PAT)
+        for qid, value in answers.items():
+            store.save_answer(aid, qid, value, **PAT)
+        store.submit(aid, reason="Going now", **PAT)
+    return aid
+
+
+async def test_sign_off_that_cannot_succeed_is_refused_before_the_form(tmp_path: Path) -> None:
+    db = tmp_path / "early.db"
+    urgent = tiny_submitted(db, analysis="a", outcome="No further action", safety_scale=[{"who": "Mum", "score": 0}])
+    unrecorded = tiny_submitted(db, analysis="a", safety_scale=[{"who": "Mum", "score": 5}])
+    app = app_for(db, tmp_path, SUE)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for aid, why in ((urgent, "1 urgent gap open"), (unrecorded, "records no outcome")):
+            app.open_review(aid)
+            review = await wait_for_screen(pilot, ReviewScreen)
+            await pilot.press("f3")
+            await settle(pilot)
+            assert app.screen is review  # no form to fill in first
+            said = [str(n.message) for n in app._notifications if str(n.title) == "Not signed off"]  # noqa: SLF001
+            assert said and why in said[-1] and said[-1].endswith("(F6 returns it)") and "sg-assess" not in said[-1]
+            await pilot.press("escape")
+            await settle(pilot)
+    with Store.open(db) as store:
+        assert {store.summary(a).status for a in (urgent, unrecorded)} == {"submitted"}
+
+
+async def test_sign_off_form_shows_the_recorded_outcome(tmp_path: Path) -> None:
+    db = tmp_path / "recorded.db"
+    aid = tiny_submitted(db, analysis="a", outcome="Child in need plan (section 17)",
+                         safety_scale=[{"who": "Mum", "score": 5}])
+    app = app_for(db, tmp_path, SUE)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_review(aid)
+        await wait_for_screen(pilot, ReviewScreen)
+        await pilot.press("f3")
+        dialog = await wait_for_screen(pilot, SignOffDialog)
+        shown = str(dialog.query_one("#outcome", Static).render())
+        assert shown == "Child in need plan (section 17) (recorded)" and not dialog.query(Select)
+        assert dialog.query_one("#score", Input).has_focus  # the first thing to type: the score
+        dialog.query_one("#score", Input).value = "6"
+        dialog.query_one("#reason", TextArea).text = "Plan holding"
+        dialog.action_save()
+        await settle(pilot)
+        assert not isinstance(app.screen, SignOffDialog)
+    with Store.open(db) as store:
+        record = store.get(aid)
+        assert record.summary.status == "signed_off"
+        assert "I agree with the outcome: Child in need plan (section 17)." in record.sign_off.declaration

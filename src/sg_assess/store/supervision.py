@@ -97,19 +97,34 @@ def recorded_outcome(record: Any) -> tuple[str | None, Any]:
     return record.answers.get(spec.outcome_question), record.questionnaire.question(spec.outcome_question)
 
 
-def _agreed_outcome(record: Any, outcome: str | None, urgent: list[Any]) -> str:
-    """The outcome a sign-off agrees with, checked; refuse while an urgent gap is open."""
+def sign_off_refusal(record: Any, urgent: list[Any], *, return_how: str) -> SignOffRefused | None:
+    """Why this assessment cannot be signed off whatever the sign-off form says, or None.
+
+    ``urgent``: its urgent gaps open (quality.urgent); ``return_how``: how to return it, as the caller's user
+    does it (the CLI's command, the app's key).  The one rule for the store and for the app, which says it
+    before the form is opened.
+    """
     short = record.id[:8]
     if urgent:
         from sg_assess.quality import describe
 
-        raise SignOffRefused(f"assessment {short} has {describe(urgent)}, so it cannot be signed off; return it to "
-                             f"the practitioner (sg-assess review return {short} --comment TEXT)", urgent)
+        return SignOffRefused(f"assessment {short} has {describe(urgent)}, so it cannot be signed off; return it to "
+                              f"the practitioner ({return_how})", urgent)
+    recorded, question = recorded_outcome(record)
+    if question is not None and recorded is None:
+        return SignOffRefused(f"assessment {short} records no outcome, so there is nothing to agree with; return it "
+                              f"to the practitioner ({return_how})", [])
+    return None
+
+
+def _agreed_outcome(record: Any, outcome: str | None, urgent: list[Any]) -> str:
+    """The outcome a sign-off agrees with, checked; refuse while an urgent gap is open."""
+    short = record.id[:8]
+    refusal = sign_off_refusal(record, urgent, return_how=f"sg-assess review return {short} --comment TEXT")
+    if refusal is not None:
+        raise refusal
     recorded, question = recorded_outcome(record)
     named = (outcome or "").strip()
-    if question is not None and recorded is None:
-        raise SignOffRefused(f"assessment {short} records no outcome, so there is nothing to agree with; return it "
-                             "to the practitioner", [])
     if not named:
         hint = f" (recorded: {recorded})" if recorded else ""
         raise SignOffRefused(f"name the outcome you agree with{hint}: sg-assess review sign-off {short} --outcome "

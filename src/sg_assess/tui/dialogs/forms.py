@@ -302,17 +302,20 @@ class SignOffDialog(Form[SignOff]):
     TITLE_TEXT = "Sign off this assessment"
     SAVE_LABEL = "Sign off (ctrl+s)"
 
-    def __init__(self, outcomes: list[str] | None = None) -> None:
-        """``outcomes``: the questionnaire's outcome choices (pick the one you agree with); None: say it in words."""
+    def __init__(self, recorded: str | None = None) -> None:
+        """``recorded``: the outcome the assessment records, which signing off agrees with (to disagree, the
+        supervisor returns it instead); None: the questionnaire records none, so the supervisor says it in words."""
         super().__init__()
-        self.outcomes = outcomes
+        self.recorded = recorded
 
     def fields(self) -> ComposeResult:
         yield Static("After sign-off nothing in the assessment can change; corrections become addenda.", classes="hint")
-        yield Label("The outcome you agree with")
-        if self.outcomes:
-            yield Select([(literal_line(o), o) for o in self.outcomes], id="outcome", prompt="(choose)")
+        if self.recorded is not None:
+            yield Label("The outcome recorded in the assessment, which you agree with by signing off")
+            yield Static(literal_line(f"{self.recorded} (recorded)"), id="outcome", classes="recorded-outcome")
+            yield Static("If you do not agree with it, cancel (Esc) and return the assessment (F6).", classes="hint")
         else:
+            yield Label("The outcome you agree with")
             yield Input(id="outcome")
         yield Label("Your safety scale score (0 to 10)")
         yield Input(id="score", type="integer", placeholder="0-10")
@@ -320,9 +323,8 @@ class SignOffDialog(Form[SignOff]):
         yield AnswerArea(id="reason", tab_behavior="focus", soft_wrap=True)
 
     def result(self) -> SignOff | str:
-        widget = self.query_one("#outcome")
-        outcome = widget.value if isinstance(widget, (Select, Input)) else None
-        if not isinstance(outcome, str) or not outcome.strip():
+        outcome = self.recorded if self.recorded is not None else self.query_one("#outcome", Input).value
+        if not outcome.strip():
             return "Name the outcome you agree with."
         raw = self.query_one("#score", Input).value.strip()
         if not raw.isdigit() or not 0 <= int(raw) <= 10:

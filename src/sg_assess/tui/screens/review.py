@@ -68,8 +68,9 @@ class ReviewScreen(Screen[None]):
 
     def refused(self, what: str) -> bool:
         """Say at once, before any form, why this person may not return or sign off this assessment."""
+        from sg_assess import quality
         from sg_assess.errors import SgError
-        from sg_assess.store.supervision import editors_of, reviewer_refusal
+        from sg_assess.store.supervision import editors_of, reviewer_refusal, sign_off_refusal
 
         record = self.record
         try:
@@ -78,6 +79,9 @@ class ReviewScreen(Screen[None]):
                                       self.app.user, self.app.role, what)
         except SgError as exc:  # a role that is neither practitioner nor supervisor
             reason = str(exc)
+        if reason is None and what == "sign off":  # the store's own checks that do not depend on the form
+            refusal = sign_off_refusal(record, quality.urgent(self.gaps), return_how="F6 returns it")
+            reason = None if refusal is None else str(refusal)
         if reason:
             self.notify(reason, title="Not signed off" if what == "sign off" else "Not returned", severity="error",
                         timeout=12, markup=False)
@@ -90,8 +94,8 @@ class ReviewScreen(Screen[None]):
 
         if self.refused("sign off"):
             return
-        _, question = recorded_outcome(self.record)
-        dialog = SignOffDialog(list(question.choices or []) if question is not None else None)
+        recorded, _ = recorded_outcome(self.record)  # refused above where the questionnaire asks for one unrecorded
+        dialog = SignOffDialog(None if recorded is None else str(recorded))
         self.app.push_screen(dialog.keep_open_until_done(
             lambda r, finished: self.app.decide(self.record.id, "sign_off", r, finished)))
 

@@ -22,7 +22,7 @@ def comments_text(record: AssessmentRecord) -> str:
     lines = []
     for c in record.comments:
         where = titles.get(c.section_id, "the assessment") if c.section_id else "the assessment"
-        lines.append(f"{record.person(c.author)} ({c.role}) on {where}, {when(c.at)}{' (reply)' if c.parent_id else ''}:\n{c.text}\n")
+        lines.append(f"{record.person(c.author, c.role)} on {where}, {when(c.at)}{' (reply)' if c.parent_id else ''}:\n{c.text}\n")
     return "\n".join(lines)
 
 

@@ -56,7 +56,7 @@ def read_only_reason(record: AssessmentRecord, user: str) -> str | None:
 def section_comments(record: AssessmentRecord, section_id: str, *, first: bool) -> str:
     """Comments on this section (and, on the first section, on the whole assessment), oldest first."""
     chosen = [c for c in record.comments if c.section_id == section_id or (first and c.section_id is None)]
-    return "\n".join(f"💬 {record.person(c.author)} ({c.role}), {c.at[:16].replace('T', ' ')}"
+    return "\n".join(f"💬 {record.person(c.author, c.role)}, {c.at[:16].replace('T', ' ')}"
                      f"{' (reply)' if c.parent_id else ''}: {c.text}" for c in chosen)
 
 

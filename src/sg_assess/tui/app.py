@@ -567,15 +567,13 @@ class SgApp(App[None]):
     def _ask_new(self, options: list[tuple[str, str]], child: Any) -> None:
         from sg_assess.tui.dialogs.new_assessment import NewAssessmentDialog
 
-        self.with_identity(lambda: self.push_screen(NewAssessmentDialog(options, child, today=self.today()),
-                                                    self._create))
-
-    def _create(self, request: NewAssessment | None) -> None:
-        if request is not None:
-            self._create_in_store(request)
+        # The dialog stays open until the store has created the assessment: a refusal or a server gone away is
+        # shown in it, and what was typed stays there to try again (closing first lost it).
+        self.with_identity(lambda: self.push_screen(
+            NewAssessmentDialog(options, child, today=self.today()).keep_open_until_done(self._create_in_store)))
 
     @work(thread=True, exclusive=True, group="new")
-    def _create_in_store(self, request: NewAssessment) -> None:
+    def _create_in_store(self, request: NewAssessment, finished: Callable[[str | None], None]) -> None:
         from sg_assess.errors import SgError
         from sg_assess.questionnaire.loader import discover
 
@@ -588,7 +586,9 @@ class SgApp(App[None]):
             )
         except SgError as exc:
             self.call_from_thread(self.notify, str(exc), title="Not created", severity="error", markup=False)
+            self.call_from_thread(finished, f"Not created: {exc}")
             return
+        self.call_from_thread(finished, None)
         self.call_from_thread(self.open_assessment, aid, focus_unanswered=True)
 
     @work(thread=True, group="export")

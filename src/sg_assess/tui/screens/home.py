@@ -280,7 +280,8 @@ class HomeScreen(Screen[None]):
         if not self.app.has_store() and (self.problem is not None or self.app.team_mode):
             # Everything typed would be refused: say why now, instead of after the form is filled in.
             what = "the team database" if self.app.team_mode else "the database"
-            why = (f"cannot open {what} ({self.problem}); press F5 to try again" if self.problem is not None
+            why = (f"{what} could not be opened (why is on the screen); press F5 to try again"
+                   if self.problem is not None
                    else f"still connecting to {what}, try again in a moment")
             self.notify(f"Cannot start an assessment yet: {why}.", title="Not connected", severity="error",
                         timeout=10, markup=False)

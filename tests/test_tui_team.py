@@ -528,6 +528,11 @@ async def test_n_without_a_connection_says_why_in_one_line_and_opens_no_dialog(
         assert isinstance(app.screen, HomeScreen)
         said = [str(n.message) for n in told(app) if "Cannot start an assessment yet" in str(n.message)]
         assert len(said) == 1 and "press F5 to try again" in said[0] and "\n" not in said[0]
+        start = next(c for c in app.get_system_commands(app.screen) if c.title == "New assessment")
+        start.callback()  # the command palette's New assessment says the same
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert len([n for n in told(app) if "Cannot start an assessment yet" in str(n.message)]) == 2
 
 
 async def test_the_home_list_shows_what_others_did_on_return_and_on_its_own_keeping_the_cursor(

@@ -784,7 +784,9 @@ class SgApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         from sg_assess.tui.screens.editor import EditorScreen
 
-        yield SystemCommand("New assessment", "Start an assessment for a child", self.new_assessment)
+        # From the home, as its n (which says why while not connected, instead of a dialog that would be refused).
+        start = screen.action_new if isinstance(screen, HomeScreen) else self.new_assessment
+        yield SystemCommand("New assessment", "Start an assessment for a child", start)
         if isinstance(screen, EditorScreen):
             yield SystemCommand("Quality check", "Every gap in this assessment", screen.action_quality)
             yield SystemCommand("Preview and export", "See the export, then write it to a file", screen.action_preview)

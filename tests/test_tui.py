@@ -622,3 +622,62 @@ async def test_focusing_an_answer_does_not_select_it(db: Path, tmp_path: Path, q
         await pilot.pause()
         await pilot.press("end", "x")  # a keystroke adds to the answer, it does not replace it
         assert box.value == "Mixed White and Black Caribbeanx"
+
+
+# -- the new-assessment dialog when creating fails; refreshing the home list ---------------------------
+
+
+async def test_a_refused_create_keeps_the_dialog_open_with_what_was_typed_and_says_why(
+        db: Path, tmp_path: Path, monkeypatch) -> None:
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        dialog = await wait_for_screen(pilot, NewAssessmentDialog)
+        dialog.query_one("#name", Input).value = "Cleo Sample"
+        dialog.query_one("#dob", Input).value = "2011-04-04"
+        await pilot.pause()
+
+        def read_only(*args: Any, **kwargs: Any) -> str:
+            raise DatabaseError("attempt to write a readonly database")
+
+        monkeypatch.setattr(Store, "create_assessment", read_only)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is dialog  # still open: nothing typed is lost
+        assert dialog.query_one("#name", Input).value == "Cleo Sample"
+        assert dialog.query_one("#dob", Input).value == "2011-04-04"
+        said = str(dialog.query_one("#problem", Static).render())
+        assert said == "Not created: attempt to write a readonly database" and "\n" not in said
+        monkeypatch.undo()  # writable again: the same dialog, Create again, and it is made
+        await pilot.press("ctrl+s")
+        editor = await wait_for_screen(pilot, EditorScreen)
+        await settle(pilot)
+        assert editor.record.summary.child_name == "Cleo Sample"
+
+
+async def test_a_refresh_keeps_the_cursor_on_its_assessment_and_runs_one_at_a_time(
+        db: Path, tmp_path: Path, questionnaire) -> None:
+    older = new_assessment(db, questionnaire, child_name="Ada Example")
+    new_assessment(db, questionnaire, child_name="Ben Example")
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        table = home.query_one(DataTable)
+        table.move_cursor(row=[r.id for r in home.rows].index(older))
+        focused = app.focused
+        new_assessment(db, questionnaire, child_name="Cleo Example")  # by someone else, meanwhile
+        started: list[int] = []
+        read_again = home._read_again  # noqa: SLF001
+        home._read_again = lambda *a: (started.append(1), read_again(*a))  # type: ignore[method-assign]  # noqa: SLF001
+        home.action_refresh_list()
+        home.action_refresh_list()  # the first is still being read: not started again
+        assert started == [1]
+        await settle(pilot)
+        assert table.row_count == 3 and home.selected() is not None and home.selected().id == older
+        assert app.focused is focused
+        await pilot.press("ctrl+r")  # the key does it too
+        await settle(pilot)
+        assert started == [1, 1] and home.selected().id == older

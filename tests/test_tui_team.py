@@ -18,9 +18,11 @@ from sg_assess.errors import UsageError
 from sg_assess.store.repository import Store
 from sg_assess.tui.app import SgApp, create_app, refuse_identity_options, run
 from sg_assess.tui.dialogs.forms import WhoAreYouDialog
+from sg_assess.tui.dialogs.new_assessment import NewAssessmentDialog
 from sg_assess.tui.dialogs.password import PasswordDialog
 from sg_assess.tui.screens.editor import EditorScreen
 from sg_assess.tui.screens.home import HomeScreen
+from sg_assess.tui.screens.lists import ActionsScreen, ReviewQueueScreen
 from sg_assess.tui.screens.preview import PreviewScreen
 from tests.teamkit import Cable, set_display_name, set_password
 from tests.test_tui import TODAY, blocks, open_editor, settle, wait_for_screen
@@ -484,3 +486,91 @@ async def test_two_logins_changing_the_same_answer_of_a_draft_handed_over_and_ba
     with Store.open(pat) as store:
         kept = store.get(aid).answers["ethnicity"]
     assert "Pat's words" in kept and "Alex's words" in kept
+
+
+# -- 5. the home screen: creating while the server is away, and seeing what others did ---------------
+
+
+async def test_a_new_assessment_the_server_cannot_take_stays_in_its_dialog_and_is_made_when_it_is_back(
+        pat: str, cable: Cable, tmp_path: Path, questionnaire) -> None:
+    app = make_app(cable.url(pat), tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.has_store()
+        cable.cut()
+        await pilot.press("n")
+        dialog = await wait_for_screen(pilot, NewAssessmentDialog)
+        dialog.query_one("#name", Input).value = "Cleo Sample"
+        dialog.query_one("#dob", Input).value = "2011-04-04"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "Not created" in text_of(dialog.query_one("#problem", Static)), "said why")
+        assert app.screen is dialog
+        assert (dialog.query_one("#name", Input).value, dialog.query_one("#dob", Input).value) == (
+            "Cleo Sample", "2011-04-04")
+        said = text_of(dialog.query_one("#problem", Static))
+        assert "team database" in said and "what you typed is kept" in said and "\n" not in said
+        cable.mend()
+        await pilot.press("ctrl+s")  # the same dialog, Create again
+        editor = await wait_for_screen(pilot, EditorScreen)
+        assert editor.record.summary.child_name == "Cleo Sample"
+
+
+async def test_n_without_a_connection_says_why_in_one_line_and_opens_no_dialog(
+        pat: str, cable: Cable, tmp_path: Path) -> None:
+    cable.cut()
+    app = make_app(cable.url(pat), tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not app.has_store()
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        said = [str(n.message) for n in told(app) if "Cannot start an assessment yet" in str(n.message)]
+        assert len(said) == 1 and "press F5 to try again" in said[0] and "\n" not in said[0]
+        start = next(c for c in app.get_system_commands(app.screen) if c.title == "New assessment")
+        start.callback()  # the command palette's New assessment says the same
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert len([n for n in told(app) if "Cannot start an assessment yet" in str(n.message)]) == 2
+
+
+async def test_the_home_list_shows_what_others_did_on_return_and_on_its_own_keeping_the_cursor(
+        pat: str, tmp_path: Path, questionnaire, monkeypatch) -> None:
+    monkeypatch.setattr(HomeScreen, "REFRESH_SECONDS", 0.2)
+    first = draft(pat, questionnaire, "Ada Example")
+    app = make_app(pat, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen) and rows(app) == 1
+        focused = app.focused
+        draft(pat, questionnaire, "Ben Example")  # on another computer
+        await wait_until(pilot, lambda: rows(app) == 2, "the other draft listed without a key")
+        assert home.selected() is not None and home.selected().id == first  # the cursor stayed on Ada
+        assert app.focused is focused
+        app.show_actions()
+        await wait_for_screen(pilot, ActionsScreen)
+        draft(pat, questionnaire, "Cleo Example")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: rows(app) == 3, "listed on return")
+
+
+async def test_the_review_queue_shows_a_submission_made_elsewhere_without_leaving_it(
+        pg_server, team_db: str, pat: str, tmp_path: Path, questionnaire, monkeypatch) -> None:
+    monkeypatch.setattr(ReviewQueueScreen, "REFRESH_SECONDS", 0.2)
+    login = unique("sue")
+    sue = pg_server.login(team_db, login, "supervisor")
+    aid = draft(pat, questionnaire)
+    app = make_app(sue, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        queue = await wait_for_screen(pilot, ReviewQueueScreen)
+        await settle(pilot)
+        table = queue.query_one("#rows", DataTable)
+        assert table.row_count == 0
+        with Store.open(pat) as store:
+            store.submit(aid, actor=login_of(pat), role="practitioner", reason="Sent now; the rest follows")
+        await wait_until(pilot, lambda: table.row_count == 1, "the submission listed without a key")
+        assert queue.selected_key() == aid

@@ -567,15 +567,13 @@ class SgApp(App[None]):
     def _ask_new(self, options: list[tuple[str, str]], child: Any) -> None:
         from sg_assess.tui.dialogs.new_assessment import NewAssessmentDialog
 
-        self.with_identity(lambda: self.push_screen(NewAssessmentDialog(options, child, today=self.today()),
-                                                    self._create))
-
-    def _create(self, request: NewAssessment | None) -> None:
-        if request is not None:
-            self._create_in_store(request)
+        # The dialog stays open until the store has created the assessment: a refusal or a server gone away is
+        # shown in it, and what was typed stays there to try again (closing first lost it).
+        self.with_identity(lambda: self.push_screen(
+            NewAssessmentDialog(options, child, today=self.today()).keep_open_until_done(self._create_in_store)))
 
     @work(thread=True, exclusive=True, group="new")
-    def _create_in_store(self, request: NewAssessment) -> None:
+    def _create_in_store(self, request: NewAssessment, finished: Callable[[str | None], None]) -> None:
         from sg_assess.errors import SgError
         from sg_assess.questionnaire.loader import discover
 
@@ -588,7 +586,9 @@ class SgApp(App[None]):
             )
         except SgError as exc:
             self.call_from_thread(self.notify, str(exc), title="Not created", severity="error", markup=False)
+            self.call_from_thread(finished, f"Not created: {exc}")
             return
+        self.call_from_thread(finished, None)
         self.call_from_thread(self.open_assessment, aid, focus_unanswered=True)
 
     @work(thread=True, group="export")
@@ -784,7 +784,9 @@ class SgApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         from sg_assess.tui.screens.editor import EditorScreen
 
-        yield SystemCommand("New assessment", "Start an assessment for a child", self.new_assessment)
+        # From the home, as its n (which says why while not connected, instead of a dialog that would be refused).
+        start = screen.action_new if isinstance(screen, HomeScreen) else self.new_assessment
+        yield SystemCommand("New assessment", "Start an assessment for a child", start)
         if isinstance(screen, EditorScreen):
             yield SystemCommand("Quality check", "Every gap in this assessment", screen.action_quality)
             yield SystemCommand("Preview and export", "See the export, then write it to a file", screen.action_preview)

@@ -52,11 +52,15 @@ class HomeScreen(Screen[None]):
         Binding("escape", "clear_search", "Clear search", id="home.clear", show=False),
         # Offered only while the database could not be opened or read (a team server down, a password refused).
         Binding("f5", "retry", "Try again", id="home.retry"),
+        # Read the list again now (it is read again on its own on return to this screen, and every
+        # REFRESH_SECONDS on a team database, where others change it).
+        Binding("ctrl+r", "refresh_list", "Refresh", id="home.refresh", show=False),
         # Quit is in the footer here only: elsewhere Escape goes back, and 80 columns have no room for both.
         Binding("ctrl+q", "app.quit", "Quit", id="home.quit", priority=True),
     ]
 
     AUTO_FOCUS = "#assessments"
+    REFRESH_SECONDS = 30.0
 
     app: SgApp
 
@@ -66,6 +70,8 @@ class HomeScreen(Screen[None]):
         self.more = False
         self.loading = False
         self.problem: str | None = None  # why the database could not be opened or read; F5 tries again
+        self.generation = 0  # counts reloads: a refresh read before the latest one is not shown
+        self.refreshing = False  # a refresh is being read: another is not started meanwhile
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -88,6 +94,8 @@ class HomeScreen(Screen[None]):
         for label, key, width in COLUMNS:
             table.add_column(label, key=key, width=width)
         self.reload()
+        if self.app.team_mode:  # others change a team database: what they did is seen without leaving the screen
+            self.set_interval(self.REFRESH_SECONDS, self._refresh_if_idle)
 
     # -- loading ----------------------------------------------------------------------
 
@@ -99,6 +107,7 @@ class HomeScreen(Screen[None]):
         }
 
     def reload(self) -> None:
+        self.generation += 1
         self.rows = []
         self.more = False
         self.query_one(DataTable).clear()
@@ -124,11 +133,12 @@ class HomeScreen(Screen[None]):
         banner.update(f"⚠ {count} next step{'s are' if count != 1 else ' is'} overdue for review: press a" if count else "")
         banner.display = bool(count)
 
-    def _add_page(self, page: list[AssessmentSummary], offset: int, filters: dict[str, Any] | None = None) -> None:
+    def _add_page(self, page: list[AssessmentSummary], offset: int, filters: dict[str, Any] | None = None,
+                  size: int = PAGE) -> None:
         if offset != len(self.rows) or (filters is not None and filters != self.filters()):
             return  # a stale page: asked for before the search text or the status filter changed
-        self.more = len(page) > PAGE
-        page = page[:PAGE]
+        self.more = len(page) > size
+        page = page[:size]
         self.rows.extend(page)
         table = self.query_one(DataTable)
         for row in page:
@@ -148,6 +158,53 @@ class HomeScreen(Screen[None]):
         empty.display = not self.rows
         table.display = bool(self.rows)
         self.app.mark_loaded()
+
+    def _refresh_if_idle(self) -> None:
+        if self.app.screen is self and self.problem is None and self.app.has_store():
+            self.action_refresh_list()
+
+    def action_refresh_list(self) -> None:
+        """Read the rows shown again, keeping the cursor on the same assessment and the focus where it is."""
+        if self.refreshing or self.loading or not self.app.has_store():
+            return
+        self.refreshing = True
+        self._read_again(self.filters(), max(len(self.rows), PAGE), self.generation)
+
+    @work(thread=True, group="home-refresh")
+    def _read_again(self, filters: dict[str, Any], count: int, generation: int) -> None:
+        from sg_assess.errors import SgError
+
+        try:
+            store = self.app.store()
+            page = store.list(limit=count + 1, offset=0, as_you_type=True, **filters)
+            overdue = store.overdue_count(self.app.today().isoformat())
+        except SgError:
+            page = None  # a server gone for a moment: the list stays as it was, the next refresh tries again
+            overdue = None
+        self.app.call_from_thread(self._replace_rows, page, count, filters, overdue, generation)
+
+    def _replace_rows(self, page: list[AssessmentSummary] | None, count: int, filters: dict[str, Any],
+                      overdue: int | None, generation: int) -> None:
+        self.refreshing = False
+        if not self.query("#assessments"):
+            return  # the app is closing: its widgets are gone
+        if page is None or self.loading or generation != self.generation or filters != self.filters():
+            return  # failed, or a reload or a search started meanwhile: that one shows the list
+        table = self.query_one(DataTable)
+        current = self.selected()
+        row_before = table.cursor_row
+        scroll_y = table.scroll_y
+        self.rows = []
+        self.more = False
+        table.clear()
+        self._add_page(page, 0, filters, size=count)
+        if current is not None and self.rows:
+            keys = [r.id for r in self.rows]
+            row = keys.index(current.id) if current.id in keys else min(row_before, len(self.rows) - 1)
+            table.move_cursor(row=row, animate=False, scroll=False)
+            table.call_after_refresh(table.scroll_to, y=scroll_y, animate=False)  # once its new size is known
+        if overdue is not None:
+            self._show_overdue(overdue)
 
     def _show_problem(self, message: str, password_needed: bool = False) -> None:
         """The database could not be opened or read: one line saying why and what to do, and F5 to try again.
@@ -192,7 +249,7 @@ class HomeScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         if self.app.has_store():
-            self.reload()  # coming back from the editor: show what changed
+            self.action_refresh_list()  # coming back from the editor or a list: show what changed, the cursor kept
 
     # -- actions ----------------------------------------------------------------------
 
@@ -220,6 +277,15 @@ class HomeScreen(Screen[None]):
             self.app.open_assessment(row.id)
 
     def action_new(self) -> None:
+        if not self.app.has_store() and (self.problem is not None or self.app.team_mode):
+            # Everything typed would be refused: say why now, instead of after the form is filled in.
+            what = "the team database" if self.app.team_mode else "the database"
+            why = (f"{what} could not be opened (why is on the screen); press F5 to try again"
+                   if self.problem is not None
+                   else f"still connecting to {what}, try again in a moment")
+            self.notify(f"Cannot start an assessment yet: {why}.", title="Not connected", severity="error",
+                        timeout=10, markup=False)
+            return
         self.app.new_assessment()
 
     def action_reassess(self) -> None:

@@ -97,9 +97,54 @@ class TableScreen(Screen[None]):
 class ReviewQueueScreen(TableScreen):
     """For supervisors: submitted assessments, the longest waiting first."""
 
+    # Read again now (and on return to this screen, and every REFRESH_SECONDS on a team database).
+    BINDINGS = [Binding("ctrl+r", "refresh_list", "Refresh", id="queue.refresh", show=False)]
     TITLE_TEXT = "Waiting for review (oldest first). Enter opens the review."
     EMPTY_TEXT = "Nothing is waiting for review."
     COLUMNS = (("Child", 23), ("Practitioner", 20), ("Submitted", 10), ("Days waiting", 12), ("Gaps", 5), ("Score", 8))
+    REFRESH_SECONDS = 30.0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refreshing = False  # a refresh is being read: another is not started meanwhile
+
+    def on_mount(self) -> None:  # as well as TableScreen's, which fills the table
+        if self.app.team_mode:  # others submit on a team database: seen without leaving the screen
+            self.set_interval(self.REFRESH_SECONDS, self._refresh_if_idle)
+
+    def _refresh_if_idle(self) -> None:
+        if self.app.screen is self:
+            self.action_refresh_list()
+
+    def action_refresh_list(self) -> None:
+        if not self.refreshing:
+            self.refreshing = True
+            self._read_again()
+
+    @work(thread=True, group="queue-refresh")
+    def _read_again(self) -> None:
+        from sg_assess.errors import SgError
+
+        try:
+            rows = self.fetch(self.app.store())
+        except SgError:
+            rows = None  # a server gone for a moment: the queue stays as it was, the next refresh tries again
+        self.app.call_from_thread(self._refreshed, rows)
+
+    def _refreshed(self, rows: list[tuple[Any, list[Any]]] | None) -> None:
+        self.refreshing = False
+        if rows is not None and self.query("#rows"):  # not when the app is closing and its widgets are gone
+            self.fill(rows)
+
+    def fill(self, rows: list[tuple[Any, list[Any]]]) -> None:
+        """Fill the table, the cursor kept on the assessment it was on (refreshing must not move it)."""
+        table = self.query_one("#rows", DataTable)
+        current, row_before, scroll_y = self.selected_key(), table.cursor_row, table.scroll_y
+        super().fill(rows)
+        if current is not None and self.keys:
+            row = self.keys.index(current) if current in self.keys else min(row_before, len(self.keys) - 1)
+            table.move_cursor(row=row, animate=False, scroll=False)
+            table.call_after_refresh(table.scroll_to, y=scroll_y, animate=False)  # once its new size is known
 
     def fetch(self, store: Store) -> list[tuple[Any, list[Any]]]:
         return [(i.summary.id, [i.summary.child_name, i.summary.practitioner, (i.summary.submitted_at or "")[:10],
@@ -113,7 +158,7 @@ class ReviewQueueScreen(TableScreen):
             self.app.open_review(aid)
 
     def on_screen_resume(self) -> None:
-        self.load()
+        self.action_refresh_list()
 
 
 class ActionsScreen(TableScreen):

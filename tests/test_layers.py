@@ -13,7 +13,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "sg_assess"
 
 # From the bottom up: a module may import its own layer and those below (docs/architecture.md, "Layers").
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("basics", ("sg_assess", "sg_assess.errors", "sg_assess.paths", "sg_assess.safetext", "sg_assess.fileio",
+    ("basics", ("sg_assess", "sg_assess.errors", "sg_assess.paths", "sg_assess.safetext", "sg_assess.words", "sg_assess.fileio",
                 "sg_assess.identity", "sg_assess.statuses", "sg_assess.plausible", "sg_assess.crash",
                 "sg_assess.config", "sg_assess.config_write")),
     ("questionnaire", ("sg_assess.questionnaire",)),

@@ -6,6 +6,12 @@ This module imports nothing, so the home screen can use it before the store is l
 
 from __future__ import annotations
 
+STATUSES: tuple[str, ...] = ("draft", "submitted", "returned", "signed_off")
+"""Every status, in the order a record moves through them."""
+
+DECISIONS: tuple[str, ...] = ("returned", "signed_off")
+"""What a supervisor's review decides."""
+
 STATUS_WORDS: dict[str, str] = {
     "draft": "Draft",
     "submitted": "Submitted",
